@@ -1,0 +1,18 @@
+use crate::keychain::KeychainError;
+use switchboard_core::ReplyError;
+use switchboard_platforms::PlatformError;
+use switchboard_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("cannot create the data folder {path}: {source}")]
+    DataFolder { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    #[error(transparent)]
+    Platform(#[from] PlatformError),
+    #[error(transparent)]
+    Reply(#[from] ReplyError),
+}

@@ -1,0 +1,146 @@
+//! The running system: pollers that read each channel, the outbox that sends replies, the
+//! event bus to the windows, and the keychain and notifier at the edges.
+
+pub mod clock;
+mod error;
+pub mod event;
+pub mod keychain;
+pub mod notifier;
+mod outbox;
+mod poller;
+
+pub use clock::{Clock, SystemClock};
+pub use error::EngineError;
+pub use event::Event;
+pub use keychain::{Keychain, KeychainError};
+pub use notifier::{Notice, Notifier};
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_core::{ReplyText, Secret};
+use switchboard_platforms::GraphApi;
+use switchboard_store::{ChannelRecord, MessageRecord, NewChannel, SessionSummary, Store};
+use tokio::sync::{Notify, broadcast};
+use url::Url;
+
+/// Where the engine keeps its cache and which hosts it talks to.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub cache_path: PathBuf,
+    /// `https://graph.facebook.com`, or the sandbox's address.
+    pub graph_base: Url,
+    pub poll_interval: Duration,
+}
+
+/// The engine, shared by the shell's commands and the background tasks.
+#[derive(Debug)]
+pub struct Engine {
+    store: Store,
+    graph: GraphApi,
+    keychain: Keychain,
+    notifier: Notifier,
+    clock: Arc<dyn Clock>,
+    events: broadcast::Sender<Event>,
+    outbox_wake: Notify,
+    config: EngineConfig,
+}
+
+/// The list is paged by the UI; the skeleton shows the first page.
+const SESSION_PAGE: u32 = 200;
+
+impl Engine {
+    pub async fn open(
+        config: EngineConfig,
+        keychain: Keychain,
+        notifier: Notifier,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Self>, EngineError> {
+        if let Some(folder) = config.cache_path.parent() {
+            std::fs::create_dir_all(folder).map_err(|source| EngineError::DataFolder {
+                path: folder.display().to_string(),
+                source,
+            })?;
+        }
+        let store = Store::open(&config.cache_path).await?;
+        let (events, _) = broadcast::channel(1024);
+        Ok(Arc::new(Self {
+            store,
+            graph: GraphApi::new(config.graph_base.clone()),
+            keychain,
+            notifier,
+            clock,
+            events,
+            outbox_wake: Notify::new(),
+            config,
+        }))
+    }
+
+    /// Starts polling every connected channel and the outbox worker.
+    pub async fn start(self: &Arc<Self>) -> Result<(), EngineError> {
+        for channel in self.store.channels().await? {
+            if channel.state == switchboard_core::ChannelState::Connected {
+                tokio::spawn(poller::run(self.clone(), channel));
+            }
+        }
+        tokio::spawn(outbox::run(self.clone()));
+        Ok(())
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Connects a Facebook page: its token goes to the keychain, the channel to the cache.
+    pub async fn connect_messenger_page(
+        &self,
+        page_id: &str,
+        name: &str,
+        token: Secret,
+    ) -> Result<ChannelRecord, EngineError> {
+        let channel = NewChannel {
+            platform: switchboard_core::Platform::Messenger,
+            external_id: page_id,
+            name,
+        };
+        self.keychain.set(&keychain::channel_key(&channel), token).await?;
+        Ok(self.store.connect_channel(channel).await?)
+    }
+
+    pub async fn session_list(&self) -> Result<Vec<SessionSummary>, EngineError> {
+        Ok(self.store.session_list(SESSION_PAGE).await?)
+    }
+
+    pub async fn session_messages(&self, session_id: i64) -> Result<Vec<MessageRecord>, EngineError> {
+        Ok(self.store.session_messages(session_id).await?)
+    }
+
+    /// Saves the agent's reply to the outbox (before any network call) and wakes the sender.
+    pub async fn session_reply(&self, session_id: i64, text: &str) -> Result<MessageRecord, EngineError> {
+        let session = self.store.session_summary(session_id).await?;
+        let text = ReplyText::parse(session.platform, text)?;
+        let message = self
+            .store
+            .enqueue_reply(session_id, &text, None, self.clock.now())
+            .await?;
+        self.publish_session(session_id).await;
+        self.outbox_wake.notify_one();
+        Ok(message)
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    fn publish(&self, event: Event) {
+        // No window listening is not an error: the next one to open reads the store.
+        let _ = self.events.send(event);
+    }
+
+    async fn publish_session(&self, session_id: i64) {
+        match self.store.session_summary(session_id).await {
+            Ok(session) => self.publish(Event::SessionChanged { session }),
+            Err(error) => tracing::warn!(%error, session_id, "cannot read the changed session"),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The outbox worker: sends pending replies oldest first, records the platform's id.
+
+use crate::{Engine, EngineError, Event, keychain};
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_platforms::{ErrorKind, MessagingType, PlatformError};
+use switchboard_store::{NewChannel, OutboxItem};
+
+/// How long the worker sleeps without a wake-up before looking at the outbox again.
+const IDLE_RECHECK: Duration = Duration::from_secs(5);
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+pub(crate) async fn run(engine: Arc<Engine>) {
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        match send_next(&engine).await {
+            Ok(true) => backoff = Duration::from_millis(500),
+            Ok(false) => {
+                let _ = tokio::time::timeout(IDLE_RECHECK, engine.outbox_wake.notified()).await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, ?backoff, "sending failed; will retry");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}
+
+/// Sends the oldest pending reply. `Ok(false)` when there was none.
+async fn send_next(engine: &Engine) -> Result<bool, EngineError> {
+    let Some(item) = engine.store.next_pending().await? else {
+        return Ok(false);
+    };
+    let message = match send(engine, &item).await {
+        Ok(platform_id) => engine.store.mark_sent(item.message_id, &platform_id).await?,
+        // An unusable token keeps the reply pending: it goes out after reauthorization.
+        Err(EngineError::Platform(error))
+            if !error.kind().is_retryable() && error.kind() != ErrorKind::TokenUnusable =>
+        {
+            engine
+                .store
+                .mark_failed(item.message_id, &failure_reason(&error))
+                .await?
+        }
+        Err(error) => return Err(error),
+    };
+    engine.publish(Event::MessageChanged { message });
+    engine.publish_session(item.session_id).await;
+    Ok(true)
+}
+
+async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError> {
+    let key = keychain::channel_key(&NewChannel {
+        platform: item.platform,
+        external_id: &item.channel_external_id,
+        name: "",
+    });
+    let token = engine
+        .keychain
+        .get(&key)
+        .await?
+        .ok_or(crate::KeychainError::Failed(format!("no token for channel {}", item.channel_id)))?;
+    let messaging_type = match &item.tag {
+        Some(tag) => MessagingType::Tagged(tag.clone()),
+        None => MessagingType::Response,
+    };
+    let sent = engine
+        .graph
+        .send_text(&item.channel_external_id, &token, &item.recipient, &item.body, &messaging_type)
+        .await?;
+    Ok(sent.message_id)
+}
+
+/// The reason an agent reads beside a failed reply.
+fn failure_reason(error: &PlatformError) -> String {
+    use switchboard_platforms::ErrorKind::*;
+    match error.kind() {
+        OutsideWindow => "Outside the messaging window: the customer has not written for too long.".into(),
+        RecipientUnavailable => "The customer cannot receive messages right now.".into(),
+        _ => format!("Refused by the platform: {error}"),
+    }
+}

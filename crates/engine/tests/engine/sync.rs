@@ -1,0 +1,90 @@
+//! The thin slice: a scripted customer writes, the poller records it, a reply goes out once.
+
+use crate::{eventually, notification_log, require_desktop, test_service};
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_core::DeliveryState;
+use switchboard_engine::{Engine, EngineConfig, Event, Keychain, Notifier, SystemClock};
+use switchboard_sandbox::{Sandbox, Script};
+
+const SCRIPT: &str = r#"{
+  "pages": [{ "id": "2001", "name": "Test Page" }],
+  "personas": [{ "psid": "9001", "page": "2001", "first_name": "Ana", "last_name": "Lima",
+                 "messages": [{ "after_seconds": 0.2, "text": "Where is my order?" }] }]
+}"#;
+
+#[tokio::test]
+async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
+    require_desktop();
+    Keychain::use_os_store().unwrap();
+    let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(
+        EngineConfig {
+            cache_path: dir.path().join("cache.sqlite3"),
+            graph_base: base.clone(),
+            poll_interval: Duration::from_millis(200),
+        },
+        Keychain::new(test_service("sync")),
+        Notifier::new("Switchboard"),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
+    engine
+        .connect_messenger_page(&page.page_id, &page.page_name, page.access_token)
+        .await
+        .unwrap();
+    let mut events = engine.subscribe();
+    engine.start().await.unwrap();
+
+    let session = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(Event::SessionChanged { session }) = events.recv().await {
+                return session;
+            }
+        }
+    })
+    .await
+    .expect("the customer's session is announced within 10 s");
+    assert_eq!(session.contact_name, "Ana Lima", "the name comes from the conversation");
+    assert!(session.awaiting_since.is_some(), "the customer awaits a reply");
+    let messages = engine.session_messages(session.id).await.unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].body, "Where is my order?");
+
+    eventually("the notification is raised", Duration::from_secs(5), || {
+        let found = notification_log().contains("Where is my order?");
+        async move { found }
+    })
+    .await;
+    assert!(notification_log().contains("Ana Lima · Messenger"));
+
+    let reply = engine.session_reply(session.id, "It ships today!").await.unwrap();
+    assert_eq!(reply.delivery, DeliveryState::Pending, "stored before any network call");
+    eventually("the sandbox receives the reply", Duration::from_secs(10), || {
+        let sent = sandbox.sent();
+        async move { !sent.is_empty() }
+    })
+    .await;
+    eventually("the reply is marked sent", Duration::from_secs(5), || {
+        let engine = engine.clone();
+        async move {
+            let messages = engine.session_messages(session.id).await.unwrap();
+            messages.iter().any(|m| m.id == reply.id && m.delivery == DeliveryState::Sent)
+        }
+    })
+    .await;
+    // Let several polls read the page's reply back: it must not become a second message.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let sent = sandbox.sent();
+    assert_eq!(sent.len(), 1, "sent exactly once");
+    assert_eq!((sent[0].recipient_id.as_str(), sent[0].text.as_str()), ("9001", "It ships today!"));
+    assert_eq!(sent[0].messaging_type, "RESPONSE");
+    let messages = engine.session_messages(session.id).await.unwrap();
+    assert_eq!(messages.len(), 2, "the echo of our reply is not stored twice");
+    let error = engine.session_reply(session.id, &"x".repeat(2_001)).await.unwrap_err();
+    assert!(error.to_string().contains("at most 2000"), "over-long replies are refused: {error}");
+}

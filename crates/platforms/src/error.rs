@@ -1,0 +1,126 @@
+//! Platform errors, classified by their numeric codes (never by their text).
+
+use serde::Deserialize;
+
+/// What the app should do about a platform error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The token is unusable: the channel needs reauthorization. Keep the outbox.
+    TokenUnusable,
+    /// Outside the messaging window: fail the reply, never retry.
+    OutsideWindow,
+    /// The person cannot receive messages now: fail, never retry.
+    RecipientUnavailable,
+    /// A parameter was refused: fail, never retry.
+    BadRequest,
+    /// Rate limited: retry later.
+    Throttled,
+    /// A passing fault (5xx, time-out, connection): retry with back-off.
+    Transient,
+}
+
+impl ErrorKind {
+    /// Whether sending the same request again later can succeed.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, ErrorKind::Throttled | ErrorKind::Transient)
+    }
+
+    /// Classifies a Graph API error (PLATFORMS.md, "Graph API errors").
+    pub fn from_graph(code: i64, subcode: Option<i64>, http_status: u16) -> Self {
+        match (code, subcode) {
+            (190 | 102, _) => ErrorKind::TokenUnusable,
+            (10, Some(2018278 | 2534022)) => ErrorKind::OutsideWindow,
+            (551, _) | (200, Some(1545041)) | (10, Some(2018108)) => ErrorKind::RecipientUnavailable,
+            (4 | 17 | 32 | 613 | 80001 | 80006, _) => ErrorKind::Throttled,
+            (1 | 2, _) => ErrorKind::Transient,
+            _ if http_status >= 500 => ErrorKind::Transient,
+            _ => ErrorKind::BadRequest,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    /// The platform answered with an error body.
+    #[error("{platform} error {code}{}: {message}", subcode.map(|s| format!("/{s}")).unwrap_or_default())]
+    Api {
+        platform: &'static str,
+        kind: ErrorKind,
+        code: i64,
+        subcode: Option<i64>,
+        message: String,
+    },
+    /// No usable answer: connection refused, time-out, reset. The URL is stripped because
+    /// a Graph URL can carry a token.
+    #[error("cannot reach {platform}: {source}")]
+    Transport {
+        platform: &'static str,
+        source: reqwest::Error,
+    },
+    /// An answer that is not what the platform documents.
+    #[error("{platform} sent an unexpected answer (HTTP {status}): {detail}")]
+    Malformed {
+        platform: &'static str,
+        status: u16,
+        detail: String,
+    },
+}
+
+impl PlatformError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            PlatformError::Api { kind, .. } => *kind,
+            PlatformError::Transport { .. } | PlatformError::Malformed { .. } => ErrorKind::Transient,
+        }
+    }
+
+    pub(crate) fn transport(platform: &'static str, source: reqwest::Error) -> Self {
+        PlatformError::Transport {
+            platform,
+            source: source.without_url(),
+        }
+    }
+}
+
+/// `{"error":{"message","type","code","error_subcode","fbtrace_id"}}`
+#[derive(Debug, Deserialize)]
+pub(crate) struct GraphErrorBody {
+    pub error: GraphErrorFields,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct GraphErrorFields {
+    #[serde(default)]
+    pub message: String,
+    pub code: i64,
+    pub error_subcode: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind::*;
+    use super::*;
+
+    #[test]
+    fn graph_errors_are_classified_by_code_and_subcode() {
+        let cases = [
+            ((190, Some(463), 400), TokenUnusable),
+            ((102, None, 400), TokenUnusable),
+            ((10, Some(2018278), 400), OutsideWindow),
+            ((10, Some(2534022), 400), OutsideWindow),
+            ((10, Some(2018108), 400), RecipientUnavailable),
+            ((551, None, 400), RecipientUnavailable),
+            ((200, Some(1545041), 400), RecipientUnavailable),
+            ((100, Some(2018109), 400), BadRequest),
+            ((613, None, 400), Throttled),
+            ((80006, None, 400), Throttled),
+            ((2, None, 503), Transient),
+            ((999, None, 502), Transient),
+        ];
+        for ((code, subcode, status), expected) in cases {
+            assert_eq!(ErrorKind::from_graph(code, subcode, status), expected, "code {code}/{subcode:?}");
+        }
+        assert!(!OutsideWindow.is_retryable(), "a closed window never opens by retrying");
+        assert!(Throttled.is_retryable());
+    }
+}

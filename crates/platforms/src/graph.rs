@@ -1,0 +1,245 @@
+//! The Graph API client for Messenger: reading conversations and sending messages.
+
+use crate::error::{ErrorKind, GraphErrorBody, PlatformError};
+use jiff::Timestamp;
+use reqwest::{Client, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::json;
+use switchboard_core::Secret;
+use switchboard_core::secret::ExposeSecret;
+use url::Url;
+
+const PLATFORM: &str = "Messenger";
+/// The Graph API version the app is built against.
+pub const GRAPH_VERSION: &str = "v23.0";
+/// The fields one poll needs; nested `messages` returns each thread's newest 25.
+const CONVERSATION_FIELDS: &str =
+    "id,updated_time,participants,messages{id,created_time,from,to,message}";
+
+/// The Graph API at a base URL: `https://graph.facebook.com` or the sandbox's.
+#[derive(Debug, Clone)]
+pub struct GraphApi {
+    http: Client,
+    base: Url,
+}
+
+/// How a message relates to the person's last message (Messenger's `messaging_type`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessagingType {
+    /// Within 24 h of the person's last message.
+    Response,
+    /// Outside the standard window, with a tag such as `HUMAN_AGENT`.
+    Tagged(String),
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConversationsPage {
+    pub data: Vec<Conversation>,
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Paging {
+    pub cursors: Option<Cursors>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Cursors {
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Conversation {
+    pub id: String,
+    #[serde(deserialize_with = "graph_time")]
+    pub updated_time: Timestamp,
+    pub participants: Option<List<Person>>,
+    pub messages: Option<List<GraphMessage>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct List<T> {
+    pub data: Vec<T>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Person {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GraphMessage {
+    pub id: String,
+    #[serde(deserialize_with = "graph_time")]
+    pub created_time: Timestamp,
+    pub from: Person,
+    pub to: Option<List<Person>>,
+    /// Empty for messages that carry only attachments.
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+pub struct SentMessage {
+    pub recipient_id: String,
+    pub message_id: String,
+}
+
+#[derive(Serialize)]
+struct SendRequest<'a> {
+    recipient: serde_json::Value,
+    messaging_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<&'a str>,
+    message: serde_json::Value,
+}
+
+impl GraphApi {
+    pub fn new(base: Url) -> Self {
+        let http = Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("the TLS backend initializes");
+        Self { http, base }
+    }
+
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        url.set_path(&format!("/{GRAPH_VERSION}/{path}"));
+        url
+    }
+
+    /// One page of the page's Messenger conversations, newest first.
+    pub async fn conversations(
+        &self,
+        page_id: &str,
+        token: &Secret,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<ConversationsPage, PlatformError> {
+        let mut query = vec![
+            ("platform", "messenger".to_owned()),
+            ("fields", CONVERSATION_FIELDS.to_owned()),
+            ("limit", limit.to_string()),
+        ];
+        if let Some(after) = after {
+            query.push(("after", after.to_owned()));
+        }
+        // The token goes in a header, not the query string, so that no URL ever carries it.
+        let request = self
+            .http
+            .get(self.url(&format!("{page_id}/conversations")))
+            .query(&query)
+            .bearer_auth(token.expose_secret());
+        read(request.send().await).await
+    }
+
+    /// Sends a text message to a person (PSID) from the page.
+    pub async fn send_text(
+        &self,
+        page_id: &str,
+        token: &Secret,
+        recipient: &str,
+        text: &str,
+        messaging_type: &MessagingType,
+    ) -> Result<SentMessage, PlatformError> {
+        let (kind, tag) = match messaging_type {
+            MessagingType::Response => ("RESPONSE", None),
+            MessagingType::Tagged(tag) => ("MESSAGE_TAG", Some(tag.as_str())),
+        };
+        let body = SendRequest {
+            recipient: json!({ "id": recipient }),
+            messaging_type: kind,
+            tag,
+            message: json!({ "text": text }),
+        };
+        let request = self
+            .http
+            .post(self.url(&format!("{page_id}/messages")))
+            .bearer_auth(token.expose_secret())
+            .json(&body);
+        read(request.send().await).await
+    }
+}
+
+async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
+    let response = sent.map_err(|e| PlatformError::transport(PLATFORM, e))?;
+    let status = response.status().as_u16();
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| PlatformError::transport(PLATFORM, e))?;
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(&bytes).map_err(|e| PlatformError::Malformed {
+            platform: PLATFORM,
+            status,
+            detail: e.to_string(),
+        });
+    }
+    match serde_json::from_slice::<GraphErrorBody>(&bytes) {
+        Ok(GraphErrorBody { error }) => Err(PlatformError::Api {
+            platform: PLATFORM,
+            kind: ErrorKind::from_graph(error.code, error.error_subcode, status),
+            code: error.code,
+            subcode: error.error_subcode,
+            message: error.message,
+        }),
+        Err(_) => Err(PlatformError::Malformed {
+            platform: PLATFORM,
+            status,
+            detail: "the error body is not a Graph API error".into(),
+        }),
+    }
+}
+
+/// Graph times look like `2022-07-12T19:11:07+0000`.
+fn graph_time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    jiff::fmt::strtime::parse("%Y-%m-%dT%H:%M:%S%z", &text)
+        .and_then(|parsed| parsed.to_timestamp())
+        .map_err(serde::de::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_documented_conversations_payload_parses() {
+        let page: ConversationsPage = serde_json::from_str(
+            r#"{"data":[{"id":"t_10","updated_time":"2022-07-12T19:11:07+0000",
+                "participants":{"data":[{"name":"Ana","email":"1@facebook.com","id":"1"}]},
+                "messages":{"data":[{"id":"m_1","created_time":"2022-07-12T19:11:07+0000",
+                    "from":{"name":"Ana","email":"1@facebook.com","id":"1"},
+                    "to":{"data":[{"name":"Page","email":"2@facebook.com","id":"2"}]},
+                    "message":"Hello"}]}}],
+               "paging":{"cursors":{"before":"QVFI","after":"QVFJ"},"next":"https://graph.facebook.com/v23.0/2/conversations?after=QVFJ"}}"#,
+        )
+        .expect("parses");
+        let conversation = &page.data[0];
+        assert_eq!(conversation.updated_time, "2022-07-12T19:11:07Z".parse::<Timestamp>().unwrap());
+        assert_eq!(conversation.messages.as_ref().unwrap().data[0].message, "Hello");
+        assert!(page.paging.unwrap().next.is_some());
+    }
+
+    #[test]
+    fn the_send_request_carries_recipient_type_and_text() {
+        let body = SendRequest {
+            recipient: json!({ "id": "123" }),
+            messaging_type: "MESSAGE_TAG",
+            tag: Some("HUMAN_AGENT"),
+            message: json!({ "text": "hi" }),
+        };
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({"recipient":{"id":"123"},"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT","message":{"text":"hi"}})
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Clients for the messaging platforms. Each speaks the platform's real protocol; only the
+//! base URL differs between the real hosts and the sandbox.
+
+pub mod demo;
+pub mod error;
+pub mod graph;
+
+pub use error::{ErrorKind, PlatformError};
+pub use graph::{GraphApi, MessagingType};

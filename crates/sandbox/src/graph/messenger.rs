@@ -1,0 +1,248 @@
+//! `GET /{page}/conversations` and `POST /{page}/messages`.
+
+use super::GraphError;
+use super::fields::Fields;
+use super::request::GraphRequest;
+use crate::world::{Conversation, Message, Page, SentMessage, State, World};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State as AxumState};
+use axum::http::HeaderMap;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const TEXT_LIMIT: usize = 2_000;
+const STANDARD_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+const HUMAN_AGENT_WINDOW: SignedDuration = SignedDuration::from_hours(7 * 24);
+
+type Params = (Path<(String, String)>, Query<HashMap<String, String>>, HeaderMap, Bytes);
+
+fn authorize<'s>(state: &'s State, request: &GraphRequest, page_id: &str) -> Result<&'s Page, GraphError> {
+    let page = state.page_by_token(&request.token).ok_or_else(GraphError::invalid_token)?;
+    if page.id != page_id {
+        return Err(GraphError::new(
+            200,
+            "(#200) The page access token does not belong to this page",
+        )
+        .status(axum::http::StatusCode::FORBIDDEN));
+    }
+    Ok(page)
+}
+
+pub(crate) async fn conversations(
+    AxumState(world): AxumState<Arc<World>>,
+    (Path((version, page_id)), Query(query), headers, body): Params,
+) -> Result<Json<Value>, GraphError> {
+    let request = GraphRequest::parse(&version, query, &headers, &body)?;
+    let state = world.lock();
+    let page = authorize(&state, &request, &page_id)?;
+    if let Some(platform) = request.str("platform") {
+        if platform != "messenger" && platform != "instagram" {
+            return Err(GraphError::invalid_parameter(
+                "(#100) platform must be one of the following values: messenger, instagram",
+            ));
+        }
+    }
+    let fields = Fields::parse(request.str("fields").unwrap_or("id,updated_time"));
+    let limit = request.limit(25, 100)?;
+    let offset = request.str("after").map(decode_cursor).transpose()?.unwrap_or(0);
+
+    let mut threads: Vec<&Conversation> = state
+        .conversations
+        .iter()
+        .filter(|c| c.page_id == page.id && !c.messages.is_empty())
+        .filter(|c| request.str("user_id").is_none_or(|psid| c.psid == psid))
+        .collect();
+    // Newest first, as the Graph API orders them.
+    threads.sort_by(|a, b| b.updated().cmp(&a.updated()).then(b.id.cmp(&a.id)));
+
+    let data: Vec<Value> = threads
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|c| conversation_json(&state, page, c, &fields))
+        .collect();
+    let mut response = json!({ "data": data });
+    if !data.is_empty() {
+        let end = offset + data.len();
+        let mut paging = json!({
+            "cursors": { "before": encode_cursor(offset), "after": encode_cursor(end) }
+        });
+        if end < threads.len() {
+            let mut next = request.params.clone();
+            next.remove("access_token");
+            next.insert("after".into(), encode_cursor(end).into());
+            next.insert("limit".into(), limit.into());
+            let query: String = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(next.iter().map(|(k, v)| (k, v.as_str().map_or(v.to_string(), str::to_owned))))
+                .finish();
+            paging["next"] = format!("{}/{version}/{page_id}/conversations?{query}", world.base_url).into();
+        }
+        response["paging"] = paging;
+    }
+    Ok(Json(response))
+}
+
+fn conversation_json(state: &State, page: &Page, c: &Conversation, fields: &Fields) -> Value {
+    let mut out = json!({ "id": c.id });
+    if fields.has("updated_time") {
+        out["updated_time"] = graph_time(c.updated()).into();
+    }
+    if fields.has("message_count") {
+        out["message_count"] = c.messages.len().into();
+    }
+    if fields.has("participants") {
+        out["participants"] = json!({ "data": [person(state, page, &c.psid), page_person(page)] });
+    }
+    if let Some(wanted) = fields.nested("messages", "id,created_time") {
+        // The nested edge returns the newest 25 messages first.
+        let data: Vec<Value> = c
+            .messages
+            .iter()
+            .rev()
+            .take(25)
+            .map(|m| message_json(state, page, c, m, &wanted))
+            .collect();
+        out["messages"] = json!({ "data": data });
+    }
+    out
+}
+
+fn message_json(state: &State, page: &Page, c: &Conversation, m: &Message, wanted: &Fields) -> Value {
+    let (from, to) = if m.from_page {
+        (page_person(page), person(state, page, &c.psid))
+    } else {
+        (person(state, page, &c.psid), page_person(page))
+    };
+    let mut out = json!({ "id": m.id });
+    if wanted.has("created_time") {
+        out["created_time"] = graph_time(m.created).into();
+    }
+    if wanted.has("from") {
+        out["from"] = from;
+    }
+    if wanted.has("to") {
+        out["to"] = json!({ "data": [to] });
+    }
+    if wanted.has("message") {
+        out["message"] = m.text.clone().into();
+    }
+    out
+}
+
+fn person(state: &State, _page: &Page, psid: &str) -> Value {
+    let name = state.customer(psid).map(|c| c.name()).unwrap_or_default();
+    json!({ "name": name, "email": format!("{psid}@facebook.com"), "id": psid })
+}
+
+fn page_person(page: &Page) -> Value {
+    json!({ "name": page.name, "email": format!("{}@facebook.com", page.id), "id": page.id })
+}
+
+/// `2022-07-12T19:11:07+0000`, as the Graph API writes times.
+fn graph_time(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%S%z").to_string()
+}
+
+fn encode_cursor(offset: usize) -> String {
+    format!("offset:{offset}").bytes().map(|b| format!("{b:02X}")).collect()
+}
+
+fn decode_cursor(cursor: &str) -> Result<usize, GraphError> {
+    let invalid = || GraphError::invalid_parameter("(#100) The after cursor is invalid");
+    let bytes: Vec<u8> = (0..cursor.len())
+        .step_by(2)
+        .map(|i| cursor.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect::<Option<_>>()
+        .ok_or_else(invalid)?;
+    String::from_utf8(bytes)
+        .ok()
+        .and_then(|text| text.strip_prefix("offset:")?.parse().ok())
+        .ok_or_else(invalid)
+}
+
+pub(crate) async fn send(
+    AxumState(world): AxumState<Arc<World>>,
+    (Path((version, page_id)), Query(query), headers, body): Params,
+) -> Result<Json<Value>, GraphError> {
+    let request = GraphRequest::parse(&version, query, &headers, &body)?;
+    let now = world.now();
+    let mut state = world.lock();
+    let page = authorize(&state, &request, &page_id)?.clone();
+    let recipient = request
+        .object("recipient")
+        .and_then(|r| r.get("id"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| GraphError::invalid_parameter("(#100) param recipient must be non-empty."))?
+        .to_owned();
+    let text = request
+        .object("message")
+        .and_then(|m| m.get("text"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| GraphError::invalid_parameter("(#100) param message must be non-empty."))?
+        .to_owned();
+    if text.chars().count() > TEXT_LIMIT {
+        return Err(GraphError::invalid_parameter(
+            "(#100) Length of param message[text] must be less than or equal to 2000",
+        ));
+    }
+    let messaging_type = request.str("messaging_type").unwrap_or("RESPONSE").to_owned();
+    let tag = request.str("tag").map(str::to_owned);
+    if !["RESPONSE", "UPDATE", "MESSAGE_TAG"].contains(&messaging_type.as_str()) {
+        return Err(GraphError::invalid_parameter("(#100) Param messaging_type is invalid"));
+    }
+    let Some(conversation) = state
+        .conversations
+        .iter()
+        .find(|c| c.page_id == page.id && c.psid == recipient)
+    else {
+        return Err(GraphError::invalid_parameter("(#100) No matching user found").subcode(2018001));
+    };
+    let last_customer = conversation.last_customer_message().unwrap_or_default();
+    let elapsed = now.duration_since(last_customer);
+    let human_agent = messaging_type == "MESSAGE_TAG" && tag.as_deref() == Some("HUMAN_AGENT");
+    if elapsed > STANDARD_WINDOW && !(human_agent && elapsed <= HUMAN_AGENT_WINDOW) {
+        return Err(GraphError::new(
+            10,
+            "(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview",
+        )
+        .subcode(2018278));
+    }
+
+    let message_id = state.next_message_id();
+    state.conversation_mut(&page.id, &recipient).messages.push(Message {
+        id: message_id.clone(),
+        created: now,
+        from_page: true,
+        text: text.clone(),
+    });
+    state.sent.push(SentMessage {
+        page_id: page.id.clone(),
+        recipient_id: recipient.clone(),
+        message_id: message_id.clone(),
+        text,
+        messaging_type,
+        tag,
+        sent_at: now,
+    });
+    Ok(Json(json!({ "recipient_id": recipient, "message_id": message_id })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        assert_eq!(decode_cursor(&encode_cursor(75)).unwrap(), 75);
+        assert_eq!(decode_cursor("zz").unwrap_err().code, 100);
+    }
+
+    #[test]
+    fn graph_times_use_a_numeric_utc_offset() {
+        let at: Timestamp = "2022-07-12T19:11:07Z".parse().unwrap();
+        assert_eq!(graph_time(at), "2022-07-12T19:11:07+0000");
+    }
+}

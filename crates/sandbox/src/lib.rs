@@ -1,0 +1,89 @@
+//! A local imitation of the platforms Switchboard talks to: the Graph API's Messenger endpoints
+//! (and, later, the login dialog and Twilio), with scripted customers and a control API under
+//! `/_sandbox/`. It answers as the real hosts do, so the production clients talk to it unchanged.
+
+mod control;
+mod graph;
+mod script;
+mod world;
+
+pub use script::{Persona, Script, ScriptedMessage};
+pub use world::{PageSpec, SentMessage};
+
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use world::World;
+
+/// A running sandbox. Dropping it stops the server and its scripted customers.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    world: Arc<World>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Starts on 127.0.0.1 with a port chosen by the OS.
+    pub async fn start(script: Script) -> std::io::Result<Self> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), script).await
+    }
+
+    pub async fn start_on(addr: SocketAddr, script: Script) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let world = Arc::new(World::new(&script, format!("http://{addr}")));
+        let app = router(world.clone());
+        let mut tasks = vec![tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                tracing::error!(%error, "sandbox server stopped");
+            }
+        })];
+        tasks.extend(script::run(&script, world.clone()));
+        tracing::info!(%addr, "sandbox listening");
+        Ok(Self { addr, world, tasks })
+    }
+
+    /// The base URL that stands in for `https://graph.facebook.com` (and the other hosts).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Everything the pages sent through the Send API, oldest first.
+    pub fn sent(&self) -> Vec<SentMessage> {
+        self.world.sent()
+    }
+
+    /// Makes a customer write to the page, as if on Messenger.
+    pub fn customer_writes(&self, psid: &str, text: &str) -> Result<String, String> {
+        self.world.customer_writes(psid, text)
+    }
+
+    /// Waits until the server stops (for the binary).
+    pub async fn wait(mut self) {
+        if let Some(server) = self.tasks.first_mut() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+fn router(world: Arc<World>) -> Router {
+    Router::new()
+        .merge(graph::routes())
+        .nest("/_sandbox", control::routes())
+        .with_state(world)
+}

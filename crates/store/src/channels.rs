@@ -1,0 +1,92 @@
+use crate::{Store, StoreError};
+use switchboard_core::{ChannelState, Platform};
+
+
+#[derive(Debug, Clone)]
+pub struct NewChannel<'a> {
+    pub platform: Platform,
+    pub external_id: &'a str,
+    pub name: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelRecord {
+    pub id: i64,
+    pub platform: Platform,
+    pub external_id: String,
+    pub name: String,
+    pub state: ChannelState,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChannelRow {
+    id: i64,
+    platform: String,
+    external_id: String,
+    name: String,
+    state: String,
+}
+
+impl TryFrom<ChannelRow> for ChannelRecord {
+    type Error = StoreError;
+
+    fn try_from(row: ChannelRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: row.id,
+            platform: Platform::parse(&row.platform).ok_or_else(|| StoreError::Corrupt {
+                what: format!("platform {:?}", row.platform),
+            })?,
+            external_id: row.external_id,
+            name: row.name,
+            state: ChannelState::parse(&row.state).ok_or_else(|| StoreError::Corrupt {
+                what: format!("channel state {:?}", row.state),
+            })?,
+        })
+    }
+}
+
+impl Store {
+    /// Records a connected channel, or reconnects a known one (its history stays).
+    pub async fn connect_channel(&self, channel: NewChannel<'_>) -> Result<ChannelRecord, StoreError> {
+        let row: ChannelRow = sqlx::query_as(
+            "INSERT INTO channels (platform, external_id, name, state) VALUES (?, ?, ?, 'connected')
+             ON CONFLICT (platform, external_id) DO UPDATE SET name = excluded.name, state = 'connected'
+             RETURNING id, platform, external_id, name, state",
+        )
+        .bind(channel.platform.as_str())
+        .bind(channel.external_id)
+        .bind(channel.name)
+        .fetch_one(&self.pool)
+        .await?;
+        row.try_into()
+    }
+
+    pub async fn channels(&self) -> Result<Vec<ChannelRecord>, StoreError> {
+        let rows: Vec<ChannelRow> =
+            sqlx::query_as("SELECT id, platform, external_id, name, state FROM channels ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    pub async fn sync_cursor(&self, channel_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT cursor FROM sync_cursors WHERE channel_id = ?")
+                .bind(channel_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn set_sync_cursor(&self, channel_id: i64, cursor: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sync_cursors (channel_id, cursor) VALUES (?, ?)
+             ON CONFLICT (channel_id) DO UPDATE SET cursor = excluded.cursor",
+        )
+        .bind(channel_id)
+        .bind(cursor)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
