@@ -1,1 +1,36 @@
+//! The shell: windows, thin commands, and the bridge from the engine's events to the UI.
 
+mod commands;
+mod config;
+mod error;
+mod events;
+mod logging;
+mod startup;
+
+use tauri::Manager;
+
+pub fn run() {
+    let config = match config::Config::from_env() {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("switchboard: {message}");
+            std::process::exit(2);
+        }
+    };
+    tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![
+            commands::sessions::session_list,
+            commands::sessions::session_messages,
+            commands::sessions::session_reply,
+        ])
+        .setup(move |app| {
+            let log_guard = logging::init(&app.path().app_log_dir()?)?;
+            app.manage(log_guard);
+            let engine = tauri::async_runtime::block_on(startup::start(app.handle(), &config))?;
+            events::forward(app.handle().clone(), engine.subscribe());
+            app.manage(engine);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("the Tauri application failed to run");
+}

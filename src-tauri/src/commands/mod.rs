@@ -1,0 +1,3 @@
+//! Thin commands, grouped by area: parse, call the engine, map the error.
+
+pub mod sessions;

@@ -1,0 +1,43 @@
+//! The one error shape across IPC: `{code, message}`. The UI acts on `code` and shows
+//! `message`; it never parses the text.
+
+use serde::Serialize;
+use switchboard_engine::EngineError;
+use switchboard_store::StoreError;
+
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request itself is wrong (too long, empty…): the agent can fix it.
+    InvalidInput,
+    NotFound,
+    /// Something the app depends on (keychain, cache, platform) is not answering.
+    Unavailable,
+    Internal,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommandError {
+    code: ErrorCode,
+    message: String,
+}
+
+impl From<EngineError> for CommandError {
+    fn from(error: EngineError) -> Self {
+        let code = match &error {
+            EngineError::Reply(_) => ErrorCode::InvalidInput,
+            EngineError::Store(StoreError::NotFound { .. }) => ErrorCode::NotFound,
+            EngineError::Keychain(_) | EngineError::Platform(_) | EngineError::Store(_) => {
+                ErrorCode::Unavailable
+            }
+            EngineError::DataFolder { .. } => ErrorCode::Internal,
+        };
+        if matches!(code, ErrorCode::Unavailable | ErrorCode::Internal) {
+            tracing::error!(%error, "command failed");
+        }
+        Self {
+            code,
+            message: error.to_string(),
+        }
+    }
+}

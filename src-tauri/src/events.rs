@@ -1,0 +1,23 @@
+//! The one helper that sends the engine's events to the windows, each under its own name.
+
+use switchboard_engine::Event;
+use tauri::{AppHandle, Emitter};
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+pub fn forward(app: AppHandle, mut events: Receiver<Event>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    if let Err(error) = app.emit(event.name(), &event) {
+                        tracing::warn!(%error, "cannot deliver an event to the windows");
+                    }
+                }
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "the windows fell behind the engine's events")
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
+}

@@ -1,0 +1,135 @@
+import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
+import { describe, expect, it, vi } from "vitest";
+import type { DeskApi, EngineEvents, MessageRecord, SessionSummary } from "../lib/api";
+import { Desk } from "./Desk";
+
+const hostile = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
+
+function summary(overrides: Partial<SessionSummary> = {}): SessionSummary {
+  return {
+    id: 7,
+    channel_id: 1,
+    platform: "messenger",
+    channel_name: "Velo Bikes",
+    contact_name: "Ana Lima",
+    contact_platform_id: "7001",
+    state: "active",
+    preview: hostile,
+    last_activity_at: "2026-01-01T10:00:00Z",
+    awaiting_since: "2026-01-01T10:00:00Z",
+    ...overrides,
+  };
+}
+
+function message(overrides: Partial<MessageRecord> = {}): MessageRecord {
+  return {
+    id: 1,
+    session_id: 7,
+    direction: "inbound",
+    author: "customer",
+    body: hostile,
+    delivery: "delivered",
+    failure: null,
+    tag: null,
+    created_at: "2026-01-01T10:00:00Z",
+    ...overrides,
+  };
+}
+
+/** An in-memory DeskApi whose events the test can fire. */
+function fakeApi(sessions: SessionSummary[], messages: MessageRecord[]) {
+  const handlers: { [K in keyof EngineEvents]?: (payload: EngineEvents[K]) => void } = {};
+  const api: DeskApi = {
+    sessionList: vi.fn(async () => sessions),
+    sessionMessages: vi.fn(async () => messages),
+    sessionReply: vi.fn(async (sessionId: number, text: string) =>
+      message({ id: 99, session_id: sessionId, direction: "outbound", author: "agent", body: text, delivery: "pending" }),
+    ),
+    on(name, handler) {
+      (handlers as Record<string, unknown>)[name] = handler;
+      return () => delete handlers[name];
+    },
+  };
+  const emit = <K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]) =>
+    (handlers[name] as ((p: EngineEvents[K]) => void) | undefined)?.(payload);
+  return { api, emit };
+}
+
+describe("Desk", () => {
+  it("shows hostile customer text literally and runs none of it", async () => {
+    const { api } = fakeApi([summary()], [message()]);
+    const { container } = render(() => <Desk api={api} />);
+    const item = await screen.findByTestId("session-item");
+    expect(item).toHaveTextContent(hostile);
+    fireEvent.click(item);
+    const body = await screen.findByText(hostile, { selector: ".message .body" });
+    expect(body.tagName).toBe("P");
+    expect(container.querySelector("img, script")).toBeNull();
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it("lists awaiting sessions first and moves a session when an event arrives", async () => {
+    const { api, emit } = fakeApi(
+      [
+        summary({ id: 1, contact_name: "Answered", awaiting_since: null, last_activity_at: "2026-01-01T12:00:00Z" }),
+        summary({ id: 2, contact_name: "Waiting" }),
+      ],
+      [],
+    );
+    render(() => <Desk api={api} />);
+    await waitFor(() => expect(screen.getAllByTestId("contact-name").map((n) => n.textContent)).toEqual(["Waiting", "Answered"]));
+    emit("session_changed", {
+      session: summary({ id: 3, contact_name: "Earlier", awaiting_since: "2026-01-01T09:00:00Z" }),
+    });
+    await waitFor(() =>
+      expect(screen.getAllByTestId("contact-name").map((n) => n.textContent)).toEqual(["Earlier", "Waiting", "Answered"]),
+    );
+    expect(screen.getByTestId("awaiting-count")).toHaveTextContent("2 awaiting");
+  });
+
+  it("sends on Enter, breaks the line on Shift+Enter, and shows delivery updates", async () => {
+    const { api, emit } = fakeApi([summary()], [message({ body: "Hello" })]);
+    render(() => <Desk api={api} />);
+    fireEvent.click(await screen.findByTestId("session-item"));
+    const input = (await screen.findByTestId("composer-input")) as HTMLTextAreaElement;
+    fireEvent.input(input, { target: { value: "On its way" } });
+    fireEvent.keyDown(input, { key: "Enter", shiftKey: true });
+    expect(api.sessionReply).not.toHaveBeenCalled();
+    fireEvent.keyDown(input, { key: "Enter" });
+    await waitFor(() => expect(api.sessionReply).toHaveBeenCalledWith(7, "On its way"));
+    await waitFor(() => expect(input.value).toBe(""));
+    emit("message_changed", {
+      message: message({ id: 99, direction: "outbound", author: "agent", body: "On its way", delivery: "sent" }),
+    });
+    const sent = await screen.findByText("On its way", { selector: ".message .body" });
+    expect(sent.closest("li")).toHaveAttribute("data-delivery", "sent");
+  });
+
+  it("refuses an over-long reply with the platform's limit and keeps the text", async () => {
+    const { api } = fakeApi([summary()], []);
+    render(() => <Desk api={api} />);
+    fireEvent.click(await screen.findByTestId("session-item"));
+    const input = (await screen.findByTestId("composer-input")) as HTMLTextAreaElement;
+    fireEvent.input(input, { target: { value: "x".repeat(2001) } });
+    expect(screen.getByTestId("composer-counter")).toHaveTextContent("2001 / 2000");
+    expect(screen.getByRole("alert")).toHaveTextContent("Messenger accepts at most 2000 characters.");
+    expect(screen.getByTestId("composer-send")).toBeDisabled();
+    fireEvent.keyDown(input, { key: "Enter" });
+    expect(api.sessionReply).not.toHaveBeenCalled();
+    expect(input.value).toHaveLength(2001);
+  });
+
+  it("keeps the typed text and shows the error when the core refuses the reply", async () => {
+    const { api } = fakeApi([summary()], []);
+    api.sessionReply = vi.fn(async () => {
+      throw { code: "unavailable", message: "The local cache is busy; try again." };
+    });
+    render(() => <Desk api={api} />);
+    fireEvent.click(await screen.findByTestId("session-item"));
+    const input = (await screen.findByTestId("composer-input")) as HTMLTextAreaElement;
+    fireEvent.input(input, { target: { value: "Please keep me" } });
+    fireEvent.click(screen.getByTestId("composer-send"));
+    expect(await screen.findByRole("alert")).toHaveTextContent("The local cache is busy; try again.");
+    expect(input.value).toBe("Please keep me");
+  });
+});

@@ -1,0 +1,96 @@
+import { createMemo, createSignal, onCleanup, onMount, Show } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
+import { type DeskApi, type MessageRecord, type SessionSummary, errorMessage } from "../lib/api";
+import { compareSessions, mergeMessage } from "./order";
+import { SessionList } from "./SessionList";
+import { Conversation } from "./Conversation";
+
+/** The main window: every session in one list, and the open conversation. */
+export function Desk(props: { api: DeskApi }) {
+  const [sessions, setSessions] = createStore<Record<number, SessionSummary>>({});
+  const [selected, setSelected] = createSignal<number | null>(null);
+  const [messages, setMessages] = createSignal<MessageRecord[]>([]);
+  const [loadError, setLoadError] = createSignal<string | null>(null);
+  const [loaded, setLoaded] = createSignal(false);
+  const [now, setNow] = createSignal(Date.now());
+
+  const ordered = createMemo(() => Object.values(sessions).sort(compareSessions));
+  const current = createMemo(() => {
+    const id = selected();
+    return id === null ? undefined : sessions[id];
+  });
+
+  onMount(() => {
+    const stops = [
+      props.api.on("session_changed", ({ session }) => setSessions(session.id, reconcile(session))),
+      props.api.on("message_changed", ({ message }) => {
+        if (message.session_id === selected()) setMessages((list) => mergeMessage(list, message));
+      }),
+    ];
+    const tick = setInterval(() => setNow(Date.now()), 30_000);
+    onCleanup(() => {
+      stops.forEach((stop) => stop());
+      clearInterval(tick);
+    });
+    props.api
+      .sessionList()
+      .then((list) => {
+        setSessions(reconcile(Object.fromEntries(list.map((s) => [s.id, s]))));
+        setLoaded(true);
+      })
+      .catch((error) => setLoadError(errorMessage(error)));
+  });
+
+  async function open(sessionId: number) {
+    setSelected(sessionId);
+    setMessages([]);
+    try {
+      const history = await props.api.sessionMessages(sessionId);
+      // Events may have arrived while loading: merge rather than overwrite.
+      if (selected() === sessionId) setMessages((live) => live.reduce(mergeMessage, history));
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    }
+  }
+
+  return (
+    <div class="desk">
+      <aside class="sidebar" aria-label="Sessions">
+        <header class="sidebar-header">
+          <h1>Inbox</h1>
+          <span class="count" data-testid="awaiting-count" title="Awaiting a reply">
+            {ordered().filter((s) => s.awaiting_since).length} awaiting
+          </span>
+        </header>
+        <Show when={loadError()}>
+          <p class="error" role="alert">{loadError()}</p>
+        </Show>
+        <SessionList
+          sessions={ordered()}
+          selected={selected()}
+          loaded={loaded()}
+          now={now()}
+          onOpen={open}
+        />
+      </aside>
+      <main class="main">
+        <Show
+          when={current()}
+          fallback={
+            <div class="placeholder">
+              <p>Select a session to read and reply.</p>
+            </div>
+          }
+        >
+          {(session) => (
+            <Conversation
+              session={session()}
+              messages={messages()}
+              onReply={(text) => props.api.sessionReply(session().id, text)}
+            />
+          )}
+        </Show>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+// The desk's view of the Rust core: typed commands and events. Components receive a `DeskApi`
+// so that they can be tested without Tauri; `tauriApi` is the real one.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+
+export type Platform = "messenger" | "sms" | "whatsapp";
+export type DeliveryState = "pending" | "sent" | "delivered" | "read" | "failed";
+
+export interface SessionSummary {
+  id: number;
+  channel_id: number;
+  platform: Platform;
+  channel_name: string;
+  contact_name: string;
+  contact_platform_id: string;
+  state: string;
+  preview: string | null;
+  /** RFC 3339 */
+  last_activity_at: string;
+  awaiting_since: string | null;
+}
+
+export interface MessageRecord {
+  id: number;
+  session_id: number;
+  direction: "inbound" | "outbound";
+  author: "customer" | "agent" | "system";
+  body: string;
+  delivery: DeliveryState;
+  failure: string | null;
+  tag: string | null;
+  created_at: string;
+}
+
+/** The one error shape every command rejects with. */
+export interface AppError {
+  code: "invalid_input" | "not_found" | "unavailable" | "internal";
+  message: string;
+}
+
+export interface EngineEvents {
+  session_changed: { session: SessionSummary };
+  message_changed: { message: MessageRecord };
+}
+
+export interface DeskApi {
+  sessionList(): Promise<SessionSummary[]>;
+  sessionMessages(sessionId: number): Promise<MessageRecord[]>;
+  sessionReply(sessionId: number, text: string): Promise<MessageRecord>;
+  /** Subscribes to one engine event; returns the unsubscribe function. */
+  on<K extends keyof EngineEvents>(name: K, handler: (payload: EngineEvents[K]) => void): () => void;
+}
+
+export const tauriApi: DeskApi = {
+  sessionList: () => invoke("session_list"),
+  sessionMessages: (sessionId) => invoke("session_messages", { sessionId }),
+  sessionReply: (sessionId, text) => invoke("session_reply", { sessionId, text }),
+  on(name, handler) {
+    const unlisten = listen<EngineEvents[typeof name]>(name, (event) => handler(event.payload));
+    return () => void unlisten.then((stop) => stop());
+  },
+};
+
+export function isAppError(value: unknown): value is AppError {
+  return typeof value === "object" && value !== null && "code" in value && "message" in value;
+}
+
+export function errorMessage(error: unknown): string {
+  return isAppError(error) ? error.message : String(error);
+}
+
+/** What each platform accepts in one text message (PLATFORMS.md). */
+export const replyLimit: Record<Platform, number> = {
+  messenger: 2000,
+  sms: 1600,
+  whatsapp: 4096,
+};
+
+export const platformLabel: Record<Platform, string> = {
+  messenger: "Messenger",
+  sms: "SMS",
+  whatsapp: "WhatsApp",
+};
