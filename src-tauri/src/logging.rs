@@ -11,7 +11,8 @@ pub struct LogGuard(#[allow(dead_code)] WorkerGuard);
 
 pub fn init(folder: &Path) -> Result<LogGuard, Box<dyn std::error::Error>> {
     std::fs::create_dir_all(folder)?;
-    let (file, guard) = tracing_appender::non_blocking(tracing_appender::rolling::never(folder, "switchboard.log"));
+    let (file, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::never(folder, "switchboard.log"));
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::registry()
         .with(filter)

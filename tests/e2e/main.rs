@@ -1,1 +1,3 @@
-fn main(){}
+//! End-to-end: the built app, a real webview under Xvfb, the sandbox over loopback.
+
+mod desk;

@@ -1,1 +1,170 @@
+//! Drives the built Switchboard app through tauri-driver (WebDriver) inside the private
+//! desktop session that scripts/desktop-session.sh provides. Every wait has a deadline.
 
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+use tokio::time::{Instant, sleep, timeout};
+
+/// How long any single wait for the UI may take before the test fails.
+pub const UI_DEADLINE: Duration = Duration::from_secs(20);
+
+/// Panics unless inside the private desktop session: the app needs a display, a keychain
+/// and a notification server, and must not use the developer's own.
+pub fn require_desktop() {
+    assert_eq!(
+        std::env::var("SWITCHBOARD_DESKTOP").as_deref(),
+        Ok("1"),
+        "end-to-end tests need the private desktop session: run them through `make test`"
+    );
+}
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// The built app; `make test` builds it before running these tests.
+fn app_binary() -> PathBuf {
+    let path = std::env::var_os("SWITCHBOARD_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug").join("switchboard"));
+    assert!(
+        path.exists(),
+        "the app is not built at {}: run `cargo build --bin switchboard` (make test does)",
+        path.display()
+    );
+    path.canonicalize().expect("the app's path resolves")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+/// The app under WebDriver, in demo mode against the given sandbox, with its own data folder.
+#[derive(Debug)]
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    _data: tempfile::TempDir,
+    name: String,
+}
+
+impl App {
+    pub async fn launch(test_name: &str, sandbox_url: &str) -> App {
+        let data = tempfile::tempdir().expect("a data folder");
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("SWITCHBOARD_SANDBOX_URL", sandbox_url)
+            .env("SWITCHBOARD_DATA_DIR", data.path())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("tauri-driver is installed (cargo install tauri-driver --version '^2')");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            sleep(Duration::from_millis(50)).await;
+        }
+        let capabilities = serde_json::json!({
+            "tauri:options": { "application": app_binary() }
+        });
+        let client = timeout(
+            Duration::from_secs(60),
+            ClientBuilder::native()
+                .capabilities(capabilities.as_object().expect("an object").clone())
+                .connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await
+        .expect("the WebDriver session opens within 60 s")
+        .expect("the WebDriver session opens");
+        App {
+            client,
+            driver,
+            _data: data,
+            name: test_name.to_owned(),
+        }
+    }
+
+    /// Waits for an element matching `css` whose text contains `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> Element {
+        let deadline = Instant::now() + UI_DEADLINE;
+        loop {
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    if inner_text(&element).await.is_ok_and(|t| t.contains(text)) {
+                        return element;
+                    }
+                }
+            }
+            if Instant::now() >= deadline {
+                self.screenshot("timeout").await;
+                let seen = self.texts(css).await;
+                panic!("no {css} containing {text:?} within {UI_DEADLINE:?}; saw {seen:?}");
+            }
+            sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The text of every element matching `css`, or the error that prevented reading them.
+    pub async fn texts(&self, css: &str) -> Result<Vec<String>, String> {
+        let elements = self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut texts = Vec::new();
+        for element in elements {
+            texts.push(inner_text(&element).await.map_err(|e| e.to_string())?);
+        }
+        Ok(texts)
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        timeout(UI_DEADLINE, self.client.wait().for_element(Locator::Css(css)))
+            .await
+            .unwrap_or_else(|_| panic!("no {css} within {UI_DEADLINE:?}"))
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+    }
+
+    /// Saves a screenshot as target/e2e-screenshots/<test>-<step>.png.
+    pub async fn screenshot(&self, step: &str) {
+        let folder = target_dir().join("e2e-screenshots");
+        std::fs::create_dir_all(&folder).expect("the screenshot folder");
+        match self.client.screenshot().await {
+            Ok(png) => std::fs::write(folder.join(format!("{}-{step}.png", self.name)), png)
+                .expect("the screenshot is written"),
+            Err(error) => eprintln!("screenshot {step} failed: {error}"),
+        }
+    }
+
+    /// Ends the WebDriver session (closing the app) and stops tauri-driver.
+    pub async fn close(mut self) {
+        let _ = timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+/// The element's `innerText`. WebKitWebDriver's "visible text" atom drops `overflow: hidden`
+/// ellipsis boxes that are plainly on screen; innerText still leaves out `display: none`.
+async fn inner_text(element: &Element) -> Result<String, fantoccini::error::CmdError> {
+    Ok(element.prop("innerText").await?.unwrap_or_default())
+}

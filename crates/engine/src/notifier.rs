@@ -56,7 +56,9 @@ impl Notifier {
 
 /// Notification servers may render `<b>`, `<a href>`… in bodies: customer text is escaped.
 fn escape_markup(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -73,6 +75,9 @@ mod tests {
 
     #[test]
     fn markup_in_customer_text_is_escaped() {
-        assert_eq!(escape_markup("<b>hi</b> & bye"), "&lt;b&gt;hi&lt;/b&gt; &amp; bye");
+        assert_eq!(
+            escape_markup("<b>hi</b> & bye"),
+            "&lt;b&gt;hi&lt;/b&gt; &amp; bye"
+        );
     }
 }

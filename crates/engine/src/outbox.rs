@@ -60,14 +60,23 @@ async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError>
         .keychain
         .get(&key)
         .await?
-        .ok_or(crate::KeychainError::Failed(format!("no token for channel {}", item.channel_id)))?;
+        .ok_or(crate::KeychainError::Failed(format!(
+            "no token for channel {}",
+            item.channel_id
+        )))?;
     let messaging_type = match &item.tag {
         Some(tag) => MessagingType::Tagged(tag.clone()),
         None => MessagingType::Response,
     };
     let sent = engine
         .graph
-        .send_text(&item.channel_external_id, &token, &item.recipient, &item.body, &messaging_type)
+        .send_text(
+            &item.channel_external_id,
+            &token,
+            &item.recipient,
+            &item.body,
+            &messaging_type,
+        )
         .await?;
     Ok(sent.message_id)
 }

@@ -88,7 +88,10 @@ async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> 
         .record_messages(channel.id, channel.platform, &batch)
         .await?;
     if let Some(newest) = newest.filter(|n| Some(*n) != watermark) {
-        engine.store.set_sync_cursor(channel.id, &newest.to_string()).await?;
+        engine
+            .store
+            .set_sync_cursor(channel.id, &newest.to_string())
+            .await?;
     }
     for message in recorded.new_messages.iter().cloned() {
         engine.publish(Event::MessageChanged { message });
@@ -96,8 +99,16 @@ async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> 
     for session_id in recorded.sessions {
         engine.publish_session(session_id).await;
     }
-    for message in recorded.new_messages.iter().filter(|m| m.direction == Direction::Inbound) {
-        let contact = engine.store.session_summary(message.session_id).await?.contact_name;
+    for message in recorded
+        .new_messages
+        .iter()
+        .filter(|m| m.direction == Direction::Inbound)
+    {
+        let contact = engine
+            .store
+            .session_summary(message.session_id)
+            .await?
+            .contact_name;
         let notice = Notice::new_message(&contact, channel.platform.label(), &message.body);
         if let Err(error) = engine.notifier.show(notice).await {
             tracing::warn!(%error, "cannot raise a notification");
@@ -138,8 +149,16 @@ fn incoming(page_id: &str, conversation: &Conversation) -> Vec<IncomingMessage> 
                 contact_platform_id: contact_id,
                 contact_name,
                 thread_id: Some(conversation.id.clone()),
-                direction: if from_page { Direction::Outbound } else { Direction::Inbound },
-                author: if from_page { Author::Agent } else { Author::Customer },
+                direction: if from_page {
+                    Direction::Outbound
+                } else {
+                    Direction::Inbound
+                },
+                author: if from_page {
+                    Author::Agent
+                } else {
+                    Author::Customer
+                },
                 body: message.message.clone(),
                 created_at: message.created_time,
             })

@@ -118,9 +118,16 @@ mod tests {
             ((999, None, 502), Transient),
         ];
         for ((code, subcode, status), expected) in cases {
-            assert_eq!(ErrorKind::from_graph(code, subcode, status), expected, "code {code}/{subcode:?}");
+            assert_eq!(
+                ErrorKind::from_graph(code, subcode, status),
+                expected,
+                "code {code}/{subcode:?}"
+            );
         }
-        assert!(!OutsideWindow.is_retryable(), "a closed window never opens by retrying");
+        assert!(
+            !OutsideWindow.is_retryable(),
+            "a closed window never opens by retrying"
+        );
         assert!(Throttled.is_retryable());
     }
 }

@@ -14,8 +14,7 @@ const PLATFORM: &str = "Messenger";
 /// The Graph API version the app is built against.
 pub const GRAPH_VERSION: &str = "v23.0";
 /// The fields one poll needs; nested `messages` returns each thread's newest 25.
-const CONVERSATION_FIELDS: &str =
-    "id,updated_time,participants,messages{id,created_time,from,to,message}";
+const CONVERSATION_FIELDS: &str = "id,updated_time,participants,messages{id,created_time,from,to,message}";
 
 /// The Graph API at a base URL: `https://graph.facebook.com` or the sandbox's.
 #[derive(Debug, Clone)]
@@ -224,7 +223,10 @@ mod tests {
         )
         .expect("parses");
         let conversation = &page.data[0];
-        assert_eq!(conversation.updated_time, "2022-07-12T19:11:07Z".parse::<Timestamp>().unwrap());
+        assert_eq!(
+            conversation.updated_time,
+            "2022-07-12T19:11:07Z".parse::<Timestamp>().unwrap()
+        );
         assert_eq!(conversation.messages.as_ref().unwrap().data[0].message, "Hello");
         assert!(page.paging.unwrap().next.is_some());
     }

@@ -35,8 +35,7 @@ pub struct ScriptedMessage {
 impl Script {
     /// The demo that `make run` opens: a bike shop's page and customers writing in.
     pub fn demo() -> Self {
-        serde_json::from_str(include_str!("../scripts/demo.json"))
-            .expect("the bundled demo script is valid")
+        serde_json::from_str(include_str!("../scripts/demo.json")).expect("the bundled demo script is valid")
     }
 
     pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {

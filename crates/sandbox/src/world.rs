@@ -57,7 +57,11 @@ impl Conversation {
     }
 
     pub fn last_customer_message(&self) -> Option<Timestamp> {
-        self.messages.iter().rev().find(|m| !m.from_page).map(|m| m.created)
+        self.messages
+            .iter()
+            .rev()
+            .find(|m| !m.from_page)
+            .map(|m| m.created)
     }
 }
 

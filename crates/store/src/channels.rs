@@ -1,7 +1,6 @@
 use crate::{Store, StoreError};
 use switchboard_core::{ChannelState, Platform};
 
-
 #[derive(Debug, Clone)]
 pub struct NewChannel<'a> {
     pub platform: Platform,

@@ -1,7 +1,7 @@
-use sqlx::AssertSqlSafe;
 use crate::{Store, StoreError, from_millis, to_millis};
 use jiff::Timestamp;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::SqliteConnection;
 use std::collections::BTreeSet;
 use switchboard_core::{Author, DeliveryState, Direction, Platform};
@@ -218,10 +218,7 @@ async fn awaits_in_outbox(
 
 /// Recomputes a session's list position from its messages: its last activity, and since when
 /// (if at all) the customer has been waiting for a reply.
-pub(crate) async fn refresh_session(
-    tx: &mut SqliteConnection,
-    session_id: i64,
-) -> Result<(), StoreError> {
+pub(crate) async fn refresh_session(tx: &mut SqliteConnection, session_id: i64) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE sessions SET
             last_activity_at = COALESCE(

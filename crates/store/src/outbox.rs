@@ -1,9 +1,9 @@
 //! The outbox: replies are written `pending` before any network call, so nothing typed is lost.
 
 use crate::messages::{MESSAGE_COLUMNS, MessageRow, refresh_session};
-use sqlx::AssertSqlSafe;
 use crate::{MessageRecord, Store, StoreError, to_millis};
 use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
 use switchboard_core::{Platform, ReplyText};
 
 /// A pending reply with what is needed to send it.
@@ -95,7 +95,8 @@ impl Store {
         message_id: i64,
         platform_message_id: &str,
     ) -> Result<MessageRecord, StoreError> {
-        self.settle(message_id, "sent", Some(platform_message_id), None).await
+        self.settle(message_id, "sent", Some(platform_message_id), None)
+            .await
     }
 
     /// The platform refused the reply for good; `reason` is worded for the agent.

@@ -1,7 +1,7 @@
-use sqlx::AssertSqlSafe;
 use crate::{Store, StoreError, from_millis};
 use jiff::Timestamp;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use switchboard_core::Platform;
 
 /// One entry of the session list.
@@ -81,10 +81,11 @@ impl Store {
     }
 
     pub async fn session_summary(&self, session_id: i64) -> Result<SessionSummary, StoreError> {
-        let row: Option<SummaryRow> = sqlx::query_as(AssertSqlSafe(format!("{SUMMARY_SELECT} WHERE s.id = ?")))
-            .bind(session_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<SummaryRow> =
+            sqlx::query_as(AssertSqlSafe(format!("{SUMMARY_SELECT} WHERE s.id = ?")))
+                .bind(session_id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.ok_or(StoreError::NotFound { what: "session" })?.try_into()
     }
 }

@@ -17,16 +17,22 @@ const TEXT_LIMIT: usize = 2_000;
 const STANDARD_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 const HUMAN_AGENT_WINDOW: SignedDuration = SignedDuration::from_hours(7 * 24);
 
-type Params = (Path<(String, String)>, Query<HashMap<String, String>>, HeaderMap, Bytes);
+type Params = (
+    Path<(String, String)>,
+    Query<HashMap<String, String>>,
+    HeaderMap,
+    Bytes,
+);
 
 fn authorize<'s>(state: &'s State, request: &GraphRequest, page_id: &str) -> Result<&'s Page, GraphError> {
-    let page = state.page_by_token(&request.token).ok_or_else(GraphError::invalid_token)?;
+    let page = state
+        .page_by_token(&request.token)
+        .ok_or_else(GraphError::invalid_token)?;
     if page.id != page_id {
-        return Err(GraphError::new(
-            200,
-            "(#200) The page access token does not belong to this page",
-        )
-        .status(axum::http::StatusCode::FORBIDDEN));
+        return Err(
+            GraphError::new(200, "(#200) The page access token does not belong to this page")
+                .status(axum::http::StatusCode::FORBIDDEN),
+        );
     }
     Ok(page)
 }
@@ -38,12 +44,13 @@ pub(crate) async fn conversations(
     let request = GraphRequest::parse(&version, query, &headers, &body)?;
     let state = world.lock();
     let page = authorize(&state, &request, &page_id)?;
-    if let Some(platform) = request.str("platform") {
-        if platform != "messenger" && platform != "instagram" {
-            return Err(GraphError::invalid_parameter(
-                "(#100) platform must be one of the following values: messenger, instagram",
-            ));
-        }
+    if let Some(platform) = request.str("platform")
+        && platform != "messenger"
+        && platform != "instagram"
+    {
+        return Err(GraphError::invalid_parameter(
+            "(#100) platform must be one of the following values: messenger, instagram",
+        ));
     }
     let fields = Fields::parse(request.str("fields").unwrap_or("id,updated_time"));
     let limit = request.limit(25, 100)?;
@@ -76,7 +83,10 @@ pub(crate) async fn conversations(
             next.insert("after".into(), encode_cursor(end).into());
             next.insert("limit".into(), limit.into());
             let query: String = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(next.iter().map(|(k, v)| (k, v.as_str().map_or(v.to_string(), str::to_owned))))
+                .extend_pairs(
+                    next.iter()
+                        .map(|(k, v)| (k, v.as_str().map_or(v.to_string(), str::to_owned))),
+                )
                 .finish();
             paging["next"] = format!("{}/{version}/{page_id}/conversations?{query}", world.base_url).into();
         }
@@ -147,7 +157,10 @@ fn graph_time(at: Timestamp) -> String {
 }
 
 fn encode_cursor(offset: usize) -> String {
-    format!("offset:{offset}").bytes().map(|b| format!("{b:02X}")).collect()
+    format!("offset:{offset}")
+        .bytes()
+        .map(|b| format!("{b:02X}"))
+        .collect()
 }
 
 fn decode_cursor(cursor: &str) -> Result<usize, GraphError> {
@@ -191,7 +204,9 @@ pub(crate) async fn send(
     let messaging_type = request.str("messaging_type").unwrap_or("RESPONSE").to_owned();
     let tag = request.str("tag").map(str::to_owned);
     if !["RESPONSE", "UPDATE", "MESSAGE_TAG"].contains(&messaging_type.as_str()) {
-        return Err(GraphError::invalid_parameter("(#100) Param messaging_type is invalid"));
+        return Err(GraphError::invalid_parameter(
+            "(#100) Param messaging_type is invalid",
+        ));
     }
     let Some(conversation) = state
         .conversations
@@ -212,12 +227,15 @@ pub(crate) async fn send(
     }
 
     let message_id = state.next_message_id();
-    state.conversation_mut(&page.id, &recipient).messages.push(Message {
-        id: message_id.clone(),
-        created: now,
-        from_page: true,
-        text: text.clone(),
-    });
+    state
+        .conversation_mut(&page.id, &recipient)
+        .messages
+        .push(Message {
+            id: message_id.clone(),
+            created: now,
+            from_page: true,
+            text: text.clone(),
+        });
     state.sent.push(SentMessage {
         page_id: page.id.clone(),
         recipient_id: recipient.clone(),
@@ -227,7 +245,9 @@ pub(crate) async fn send(
         tag,
         sent_at: now,
     });
-    Ok(Json(json!({ "recipient_id": recipient, "message_id": message_id })))
+    Ok(Json(
+        json!({ "recipient_id": recipient, "message_id": message_id }),
+    ))
 }
 
 #[cfg(test)]

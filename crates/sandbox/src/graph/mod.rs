@@ -14,8 +14,14 @@ use std::sync::Arc;
 
 pub(crate) fn routes() -> Router<Arc<World>> {
     Router::new()
-        .route("/{version}/{page_id}/conversations", get(messenger::conversations))
-        .route("/{version}/{page_id}/conversations/", get(messenger::conversations))
+        .route(
+            "/{version}/{page_id}/conversations",
+            get(messenger::conversations),
+        )
+        .route(
+            "/{version}/{page_id}/conversations/",
+            get(messenger::conversations),
+        )
         .route("/{version}/{page_id}/messages", post(messenger::send))
         .route("/{version}/{page_id}/messages/", post(messenger::send))
 }

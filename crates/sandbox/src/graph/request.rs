@@ -24,8 +24,7 @@ impl GraphRequest {
         if !is_version(version) {
             return Err(GraphError::unknown_path(version));
         }
-        let mut params: Map<String, Value> =
-            query.into_iter().map(|(k, v)| (k, text_value(v))).collect();
+        let mut params: Map<String, Value> = query.into_iter().map(|(k, v)| (k, text_value(v))).collect();
         let content_type = headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -34,7 +33,9 @@ impl GraphRequest {
             let Value::Object(json) = serde_json::from_slice(body)
                 .map_err(|_| GraphError::invalid_parameter("Invalid JSON in request body"))?
             else {
-                return Err(GraphError::invalid_parameter("The request body must be an object"));
+                return Err(GraphError::invalid_parameter(
+                    "The request body must be an object",
+                ));
             };
             params.extend(json);
         } else if !body.is_empty() {
@@ -47,7 +48,12 @@ impl GraphRequest {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);
         let token = bearer
-            .or_else(|| params.get("access_token").and_then(Value::as_str).map(str::to_owned))
+            .or_else(|| {
+                params
+                    .get("access_token")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
             .ok_or_else(GraphError::missing_token)?;
         Ok(Self { params, token })
     }
@@ -68,7 +74,9 @@ impl GraphRequest {
                 .parse::<usize>()
                 .map(|n| n.clamp(1, max))
                 .map_err(|_| GraphError::invalid_parameter("(#100) Param limit must be a number")),
-            Some(_) => Err(GraphError::invalid_parameter("(#100) Param limit must be a number")),
+            Some(_) => Err(GraphError::invalid_parameter(
+                "(#100) Param limit must be a number",
+            )),
         }
     }
 }
@@ -83,10 +91,10 @@ fn is_version(segment: &str) -> bool {
 
 /// Form and query values holding JSON objects or arrays (`recipient={"id":"…"}`) are objects.
 fn text_value(text: String) -> Value {
-    if text.starts_with('{') || text.starts_with('[') {
-        if let Ok(value) = serde_json::from_str(&text) {
-            return value;
-        }
+    if (text.starts_with('{') || text.starts_with('['))
+        && let Ok(value) = serde_json::from_str(&text)
+    {
+        return value;
     }
     Value::String(text)
 }

@@ -17,7 +17,9 @@ pub struct Fixture {
 
 pub async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("cache.sqlite3")).await.expect("opens");
+    let store = Store::open(&dir.path().join("cache.sqlite3"))
+        .await
+        .expect("opens");
     let channel = store
         .connect_channel(NewChannel {
             platform: Platform::Messenger,
@@ -26,7 +28,11 @@ pub async fn fixture() -> Fixture {
         })
         .await
         .expect("channel");
-    Fixture { store, channel, _dir: dir }
+    Fixture {
+        store,
+        channel,
+        _dir: dir,
+    }
 }
 
 pub fn at(seconds: i64) -> Timestamp {

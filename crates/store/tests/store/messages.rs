@@ -6,12 +6,30 @@ use switchboard_store::Store;
 async fn recording_the_same_messages_twice_stores_them_once() {
     let f = fixture().await;
     let batch = [inbound("m1", "p1", "Hello", 0), inbound("m2", "p1", "Anyone?", 5)];
-    let first = f.store.record_messages(f.channel.id, Platform::Messenger, &batch).await.unwrap();
-    assert_eq!(first.new_messages.len(), 2, "both messages are new the first time");
+    let first = f
+        .store
+        .record_messages(f.channel.id, Platform::Messenger, &batch)
+        .await
+        .unwrap();
+    assert_eq!(
+        first.new_messages.len(),
+        2,
+        "both messages are new the first time"
+    );
 
-    let again = f.store.record_messages(f.channel.id, Platform::Messenger, &batch).await.unwrap();
-    assert!(again.new_messages.is_empty(), "a re-polled page must not add messages");
-    assert!(again.sessions.is_empty(), "nothing changed, so no session is reported");
+    let again = f
+        .store
+        .record_messages(f.channel.id, Platform::Messenger, &batch)
+        .await
+        .unwrap();
+    assert!(
+        again.new_messages.is_empty(),
+        "a re-polled page must not add messages"
+    );
+    assert!(
+        again.sessions.is_empty(),
+        "nothing changed, so no session is reported"
+    );
 
     let session = first.sessions[0];
     let stored = f.store.session_messages(session).await.unwrap();
@@ -24,13 +42,23 @@ async fn recording_the_same_messages_twice_stores_them_once() {
 #[tokio::test]
 async fn messages_sent_from_elsewhere_are_outbound() {
     let f = fixture().await;
-    let batch = [inbound("m1", "p1", "Hi", 0), outbound("m2", "p1", "Hello from the page inbox", 9)];
-    let recorded = f.store.record_messages(f.channel.id, Platform::Messenger, &batch).await.unwrap();
+    let batch = [
+        inbound("m1", "p1", "Hi", 0),
+        outbound("m2", "p1", "Hello from the page inbox", 9),
+    ];
+    let recorded = f
+        .store
+        .record_messages(f.channel.id, Platform::Messenger, &batch)
+        .await
+        .unwrap();
     let stored = f.store.session_messages(recorded.sessions[0]).await.unwrap();
     assert_eq!(stored[1].direction, Direction::Outbound);
     let summary = f.store.session_summary(recorded.sessions[0]).await.unwrap();
     assert_eq!(summary.awaiting_since, None, "the page answered, so nobody waits");
-    assert_eq!(summary.contact_name, "Customer p1", "the name comes from the inbound message");
+    assert_eq!(
+        summary.contact_name, "Customer p1",
+        "the name comes from the inbound message"
+    );
 }
 
 #[tokio::test]

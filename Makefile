@@ -1,0 +1,33 @@
+# The two commands: `make run` and `make test`. Both set up a fresh Debian/Ubuntu machine first.
+SHELL := /bin/bash
+export CARGO_BUILD_JOBS ?= 2
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: run test setup ui app lint ui-test rust-test bench
+
+run: app
+	scripts/run-demo.sh
+
+test: setup ui lint ui-test app rust-test
+
+setup:
+	scripts/setup.sh
+
+# Tauri embeds ui/dist into the app at compile time, so the UI is built before any cargo step.
+ui: setup
+	cd ui && npm run build
+
+app: ui
+	cargo build --bin switchboard
+
+lint: ui
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+ui-test: setup
+	cd ui && npm test
+
+# Every Rust test, end-to-end included, inside one private desktop session (Xvfb, D-Bus,
+# gnome-keyring, dunst + dbus-monitor, tauri-driver started by the tests).
+rust-test: app
+	scripts/desktop-session.sh cargo test --workspace
