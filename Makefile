@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export CARGO_BUILD_JOBS ?= 2
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test setup ui app lint ui-test rust-test bench
+.PHONY: run test setup ui app lint ui-test rust-test bench sqlx-prepare
 
 run: app
 	scripts/run-demo.sh
@@ -31,3 +31,13 @@ ui-test: setup
 # gnome-keyring, dunst + dbus-monitor, tauri-driver started by the tests).
 rust-test: app
 	scripts/desktop-session.sh cargo test --workspace
+
+# After changing a query or a migration: rebuild a schema database and refresh .sqlx/ (needs
+# sqlx-cli: cargo install sqlx-cli --no-default-features --features sqlite).
+SCHEMA_DB := $(CURDIR)/target/sqlx-schema.sqlite3
+sqlx-prepare:
+	rm -f $(SCHEMA_DB)*
+	mkdir -p target
+	DATABASE_URL=sqlite://$(SCHEMA_DB) sqlx database create
+	DATABASE_URL=sqlite://$(SCHEMA_DB) sqlx migrate run --source crates/store/migrations
+	DATABASE_URL=sqlite://$(SCHEMA_DB) SQLX_OFFLINE=false cargo sqlx prepare --workspace

@@ -31,11 +31,7 @@ impl Config {
             std::env::var(name)
                 .ok()
                 .filter(|value| !value.is_empty())
-                .map(|value| {
-                    value
-                        .parse()
-                        .map_err(|e| format!("{name}={value:?} is not a URL: {e}"))
-                })
+                .map(|value| value.parse().map_err(|e| format!("{name}={value:?} is not a URL: {e}")))
                 .transpose()
         };
         let platforms = match (url("SWITCHBOARD_SANDBOX_URL")?, demo) {

@@ -25,7 +25,7 @@ pub struct CommandError {
 impl From<EngineError> for CommandError {
     fn from(error: EngineError) -> Self {
         let code = match &error {
-            EngineError::Reply(_) => ErrorCode::InvalidInput,
+            EngineError::Reply(_) | EngineError::Window(_) => ErrorCode::InvalidInput,
             EngineError::Store(StoreError::NotFound { .. }) => ErrorCode::NotFound,
             EngineError::Keychain(_) | EngineError::Platform(_) | EngineError::Store(_) => {
                 ErrorCode::Unavailable
@@ -35,9 +35,6 @@ impl From<EngineError> for CommandError {
         if matches!(code, ErrorCode::Unavailable | ErrorCode::Internal) {
             tracing::error!(%error, "command failed");
         }
-        Self {
-            code,
-            message: error.to_string(),
-        }
+        Self { code, message: error.to_string() }
     }
 }

@@ -40,11 +40,7 @@ pub async fn start(app: &AppHandle, config: &Config) -> Result<Arc<Engine>, Box<
         (data_dir.join("cache.sqlite3"), "switchboard")
     };
     let engine = Engine::open(
-        EngineConfig {
-            cache_path,
-            graph_base,
-            poll_interval: POLL_INTERVAL,
-        },
+        EngineConfig { cache_path, graph_base, poll_interval: POLL_INTERVAL, agent: agent_name() },
         Keychain::new(service),
         Notifier::new("Switchboard"),
         Arc::new(SystemClock),
@@ -52,11 +48,17 @@ pub async fn start(app: &AppHandle, config: &Config) -> Result<Arc<Engine>, Box<
     .await?;
     if let Some(sandbox) = sandbox {
         let page = switchboard_platforms::demo::demo_page(&sandbox).await?;
-        engine
-            .connect_messenger_page(&page.page_id, &page.page_name, page.access_token)
-            .await?;
+        engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await?;
         tracing::info!(page = %page.page_name, "demo page connected");
     }
     engine.start().await?;
     Ok(engine)
+}
+
+/// The desktop's user stands for the agent until agents sign in (a later issue).
+fn agent_name() -> String {
+    ["USER", "USERNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .unwrap_or_else(|| "agent".to_owned())
 }

@@ -28,9 +28,7 @@ fn workspace_root() -> PathBuf {
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
 }
 
 /// The built app; `make test` builds it before running these tests.
@@ -67,12 +65,7 @@ impl App {
         let data = tempfile::tempdir().expect("a data folder");
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("SWITCHBOARD_SANDBOX_URL", sandbox_url)
             .env("SWITCHBOARD_DATA_DIR", data.path())
             .stdout(Stdio::null())
@@ -96,12 +89,7 @@ impl App {
         .await
         .expect("the WebDriver session opens within 60 s")
         .expect("the WebDriver session opens");
-        App {
-            client,
-            driver,
-            _data: data,
-            name: test_name.to_owned(),
-        }
+        App { client, driver, _data: data, name: test_name.to_owned() }
     }
 
     /// Waits for an element matching `css` whose text contains `text`.
@@ -126,11 +114,7 @@ impl App {
 
     /// The text of every element matching `css`, or the error that prevented reading them.
     pub async fn texts(&self, css: &str) -> Result<Vec<String>, String> {
-        let elements = self
-            .client
-            .find_all(Locator::Css(css))
-            .await
-            .map_err(|e| e.to_string())?;
+        let elements = self.client.find_all(Locator::Css(css)).await.map_err(|e| e.to_string())?;
         let mut texts = Vec::new();
         for element in elements {
             texts.push(inner_text(&element).await.map_err(|e| e.to_string())?);

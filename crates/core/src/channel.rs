@@ -58,13 +58,9 @@ impl ChannelState {
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        [
-            ChannelState::Connected,
-            ChannelState::Expired,
-            ChannelState::Disconnected,
-        ]
-        .into_iter()
-        .find(|state| state.as_str() == name)
+        [ChannelState::Connected, ChannelState::Expired, ChannelState::Disconnected]
+            .into_iter()
+            .find(|state| state.as_str() == name)
     }
 }
 
@@ -82,11 +78,7 @@ mod tests {
 
     #[test]
     fn channel_states_round_trip_through_storage_form() {
-        for state in [
-            ChannelState::Connected,
-            ChannelState::Expired,
-            ChannelState::Disconnected,
-        ] {
+        for state in [ChannelState::Connected, ChannelState::Expired, ChannelState::Disconnected] {
             assert_eq!(ChannelState::parse(state.as_str()), Some(state));
         }
     }

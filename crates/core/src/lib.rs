@@ -2,12 +2,24 @@
 //!
 //! Pure: no I/O, and no clock — every rule that depends on time takes `now` as an argument.
 
+pub mod attachment;
 pub mod channel;
+pub mod interaction;
 pub mod message;
+pub mod note;
+pub mod phone;
 pub mod reply;
+pub mod retention;
 pub mod secret;
+pub mod sms;
+pub mod window;
 
+pub use attachment::{Attachment, AttachmentError, AttachmentKind};
 pub use channel::{ChannelState, Platform};
+pub use interaction::{EndReason, Interaction, InteractionState};
 pub use message::{Author, DeliveryState, Direction};
+pub use note::{NoteError, NoteText};
+pub use phone::{PhoneError, PhoneNumber};
 pub use reply::{ReplyError, ReplyText};
 pub use secret::Secret;
+pub use window::{MessagingWindow, WindowError, WindowState, Writer, messaging_window};

@@ -13,11 +13,7 @@ pub enum ReplyError {
     #[error("The reply is empty.")]
     Empty,
     #[error("{platform} accepts at most {limit} characters; this reply has {length}.")]
-    TooLong {
-        platform: &'static str,
-        limit: usize,
-        length: usize,
-    },
+    TooLong { platform: &'static str, limit: usize, length: usize },
 }
 
 impl ReplyText {
@@ -29,11 +25,7 @@ impl ReplyText {
         let limit = Self::limit(platform);
         let length = text.chars().count();
         if length > limit {
-            return Err(ReplyError::TooLong {
-                platform: platform.label(),
-                limit,
-                length,
-            });
+            return Err(ReplyError::TooLong { platform: platform.label(), limit, length });
         }
         Ok(Self(text.to_owned()))
     }
@@ -62,10 +54,7 @@ mod tests {
 
     #[test]
     fn blank_replies_are_refused() {
-        assert_eq!(
-            ReplyText::parse(Platform::Messenger, "  \n"),
-            Err(ReplyError::Empty)
-        );
+        assert_eq!(ReplyText::parse(Platform::Messenger, "  \n"), Err(ReplyError::Empty));
     }
 
     #[test]
@@ -75,20 +64,13 @@ mod tests {
         let over = "é".repeat(2_001);
         assert_eq!(
             ReplyText::parse(Platform::Messenger, &over),
-            Err(ReplyError::TooLong {
-                platform: "Messenger",
-                limit: 2_000,
-                length: 2_001
-            })
+            Err(ReplyError::TooLong { platform: "Messenger", limit: 2_000, length: 2_001 })
         );
     }
 
     #[test]
     fn too_long_error_tells_the_agent_the_numbers() {
         let error = ReplyText::parse(Platform::Sms, &"a".repeat(1_601)).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "SMS accepts at most 1600 characters; this reply has 1601."
-        );
+        assert_eq!(error.to_string(), "SMS accepts at most 1600 characters; this reply has 1601.");
     }
 }

@@ -1,5 +1,5 @@
 use crate::keychain::KeychainError;
-use switchboard_core::ReplyError;
+use switchboard_core::{ReplyError, WindowError};
 use switchboard_platforms::PlatformError;
 use switchboard_store::StoreError;
 
@@ -15,4 +15,6 @@ pub enum EngineError {
     Platform(#[from] PlatformError),
     #[error(transparent)]
     Reply(#[from] ReplyError),
+    #[error(transparent)]
+    Window(#[from] WindowError),
 }

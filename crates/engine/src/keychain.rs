@@ -56,14 +56,11 @@ impl Keychain {
     }
 
     pub fn new(service: impl Into<String>) -> Self {
-        Self {
-            service: service.into(),
-        }
+        Self { service: service.into() }
     }
 
     pub async fn set(&self, key: &str, secret: Secret) -> Result<(), KeychainError> {
-        self.blocking(key, move |entry| entry.set_password(secret.expose_secret()))
-            .await
+        self.blocking(key, move |entry| entry.set_password(secret.expose_secret())).await
     }
 
     /// The secret under `key`, or `None` when there is no such entry.

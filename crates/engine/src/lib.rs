@@ -18,9 +18,12 @@ pub use notifier::{Notice, Notifier};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_core::{ReplyText, Secret};
+use switchboard_core::{ReplyText, Secret, Writer, messaging_window};
 use switchboard_platforms::GraphApi;
-use switchboard_store::{ChannelRecord, MessageRecord, NewChannel, SessionSummary, Store};
+use switchboard_store::{
+    CacheKey, ChannelRecord, ListCursor, MessageCursor, MessageRecord, NewChannel, SessionFilter,
+    SessionPage, Store,
+};
 use tokio::sync::{Notify, broadcast};
 use url::Url;
 
@@ -31,6 +34,8 @@ pub struct EngineConfig {
     /// `https://graph.facebook.com`, or the sandbox's address.
     pub graph_base: Url,
     pub poll_interval: Duration,
+    /// The signed-in agent, recorded on the interactions they answer.
+    pub agent: String,
 }
 
 /// The engine, shared by the shell's commands and the background tasks.
@@ -46,8 +51,10 @@ pub struct Engine {
     config: EngineConfig,
 }
 
-/// The list is paged by the UI; the skeleton shows the first page.
-const SESSION_PAGE: u32 = 200;
+/// The keychain entry of the cache's encryption key.
+const CACHE_KEY_ENTRY: &str = "cache-key";
+/// The most a window asks for at once.
+const MAX_PAGE: u32 = 500;
 
 impl Engine {
     pub async fn open(
@@ -57,12 +64,11 @@ impl Engine {
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Self>, EngineError> {
         if let Some(folder) = config.cache_path.parent() {
-            std::fs::create_dir_all(folder).map_err(|source| EngineError::DataFolder {
-                path: folder.display().to_string(),
-                source,
-            })?;
+            std::fs::create_dir_all(folder)
+                .map_err(|source| EngineError::DataFolder { path: folder.display().to_string(), source })?;
         }
-        let store = Store::open(&config.cache_path).await?;
+        let key = cache_key(&keychain).await?;
+        let store = Store::open(&config.cache_path, &key).await?;
         let (events, _) = broadcast::channel(1024);
         Ok(Arc::new(Self {
             store,
@@ -98,31 +104,45 @@ impl Engine {
         name: &str,
         token: Secret,
     ) -> Result<ChannelRecord, EngineError> {
-        let channel = NewChannel {
-            platform: switchboard_core::Platform::Messenger,
-            external_id: page_id,
-            name,
-        };
+        let channel =
+            NewChannel { platform: switchboard_core::Platform::Messenger, external_id: page_id, name };
         self.keychain.set(&keychain::channel_key(&channel), token).await?;
         Ok(self.store.connect_channel(channel).await?)
     }
 
-    pub async fn session_list(&self) -> Result<Vec<SessionSummary>, EngineError> {
-        Ok(self.store.session_list(SESSION_PAGE).await?)
+    pub async fn session_list(
+        &self,
+        filter: &SessionFilter,
+        after: Option<ListCursor>,
+        limit: u32,
+    ) -> Result<SessionPage, EngineError> {
+        Ok(self.store.session_list(filter, after, limit.clamp(1, MAX_PAGE)).await?)
     }
 
-    pub async fn session_messages(&self, session_id: i64) -> Result<Vec<MessageRecord>, EngineError> {
-        Ok(self.store.session_messages(session_id).await?)
+    pub async fn session_messages(
+        &self,
+        session_id: i64,
+        before: Option<MessageCursor>,
+        limit: u32,
+    ) -> Result<Vec<MessageRecord>, EngineError> {
+        Ok(self.store.session_messages(session_id, before, limit.clamp(1, MAX_PAGE)).await?)
     }
 
-    /// Saves the agent's reply to the outbox (before any network call) and wakes the sender.
+    /// Checks the reply against the platform's limits and messaging window, saves it to the
+    /// outbox (before any network call) and wakes the sender.
     pub async fn session_reply(&self, session_id: i64, text: &str) -> Result<MessageRecord, EngineError> {
         let session = self.store.session_summary(session_id).await?;
         let text = ReplyText::parse(session.platform, text)?;
-        let message = self
-            .store
-            .enqueue_reply(session_id, &text, None, self.clock.now())
-            .await?;
+        let now = self.clock.now();
+        let window = messaging_window(
+            session.platform,
+            session.last_inbound_at,
+            session.opted_out,
+            Writer::Agent,
+            now,
+        );
+        let tag = window.check_text(session.platform)?;
+        let message = self.store.enqueue_reply(session_id, &text, tag, Some(&self.config.agent), now).await?;
         self.publish_session(session_id).await;
         self.outbox_wake.notify_one();
         Ok(message)
@@ -141,6 +161,18 @@ impl Engine {
         match self.store.session_summary(session_id).await {
             Ok(session) => self.publish(Event::SessionChanged { session }),
             Err(error) => tracing::warn!(%error, session_id, "cannot read the changed session"),
+        }
+    }
+}
+
+/// The cache's key from the keychain, made on first run.
+async fn cache_key(keychain: &Keychain) -> Result<CacheKey, EngineError> {
+    match keychain.get(CACHE_KEY_ENTRY).await? {
+        Some(secret) => Ok(CacheKey::from_secret(secret)?),
+        None => {
+            let key = CacheKey::generate()?;
+            keychain.set(CACHE_KEY_ENTRY, key.to_secret()).await?;
+            Ok(key)
         }
     }
 }

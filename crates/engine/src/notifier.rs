@@ -17,10 +17,7 @@ impl Notice {
         if text.chars().count() > BODY_LIMIT {
             body.push('…');
         }
-        Self {
-            summary: format!("{contact} · {platform_label}"),
-            body,
-        }
+        Self { summary: format!("{contact} · {platform_label}"), body }
     }
 }
 
@@ -31,9 +28,7 @@ pub struct Notifier {
 
 impl Notifier {
     pub fn new(app_name: impl Into<String>) -> Self {
-        Self {
-            app_name: app_name.into(),
-        }
+        Self { app_name: app_name.into() }
     }
 
     /// Raises the notification. The OS calls are blocking (D-Bus on Linux): run off the runtime.
@@ -56,9 +51,7 @@ impl Notifier {
 
 /// Notification servers may render `<b>`, `<a href>`… in bodies: customer text is escaped.
 fn escape_markup(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -75,9 +68,6 @@ mod tests {
 
     #[test]
     fn markup_in_customer_text_is_escaped() {
-        assert_eq!(
-            escape_markup("<b>hi</b> & bye"),
-            "&lt;b&gt;hi&lt;/b&gt; &amp; bye"
-        );
+        assert_eq!(escape_markup("<b>hi</b> & bye"), "&lt;b&gt;hi&lt;/b&gt; &amp; bye");
     }
 }

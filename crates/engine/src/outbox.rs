@@ -38,10 +38,7 @@ async fn send_next(engine: &Engine) -> Result<bool, EngineError> {
         Err(EngineError::Platform(error))
             if !error.kind().is_retryable() && error.kind() != ErrorKind::TokenUnusable =>
         {
-            engine
-                .store
-                .mark_failed(item.message_id, &failure_reason(&error))
-                .await?
+            engine.store.mark_failed(item.message_id, &failure_reason(&error)).await?
         }
         Err(error) => return Err(error),
     };
@@ -60,23 +57,14 @@ async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError>
         .keychain
         .get(&key)
         .await?
-        .ok_or(crate::KeychainError::Failed(format!(
-            "no token for channel {}",
-            item.channel_id
-        )))?;
+        .ok_or(crate::KeychainError::Failed(format!("no token for channel {}", item.channel_id)))?;
     let messaging_type = match &item.tag {
         Some(tag) => MessagingType::Tagged(tag.clone()),
         None => MessagingType::Response,
     };
     let sent = engine
         .graph
-        .send_text(
-            &item.channel_external_id,
-            &token,
-            &item.recipient,
-            &item.body,
-            &messaging_type,
-        )
+        .send_text(&item.channel_external_id, &token, &item.recipient, &item.body, &messaging_type)
         .await?;
     Ok(sent.message_id)
 }

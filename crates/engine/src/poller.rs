@@ -48,19 +48,14 @@ pub(crate) async fn run(engine: Arc<Engine>, channel: ChannelRecord) {
 }
 
 async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> Result<(), EngineError> {
-    let watermark = engine
-        .store
-        .sync_cursor(channel.id)
-        .await?
-        .and_then(|cursor| cursor.parse::<Timestamp>().ok());
+    let watermark =
+        engine.store.sync_cursor(channel.id).await?.and_then(|cursor| cursor.parse::<Timestamp>().ok());
     let mut newest = watermark;
     let mut batch = Vec::new();
     let mut after: Option<String> = None;
     'pages: loop {
-        let page = engine
-            .graph
-            .conversations(&channel.external_id, token, after.as_deref(), PAGE_SIZE)
-            .await?;
+        let page =
+            engine.graph.conversations(&channel.external_id, token, after.as_deref(), PAGE_SIZE).await?;
         for conversation in &page.data {
             // Equal times are read again: Graph times have one-second precision, and the
             // store ignores messages it already has.
@@ -83,15 +78,9 @@ async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> 
     // is stable, so messages within one second keep the platform's order.
     batch.reverse();
     batch.sort_by_key(|message| message.created_at);
-    let recorded = engine
-        .store
-        .record_messages(channel.id, channel.platform, &batch)
-        .await?;
+    let recorded = engine.store.record_messages(channel.id, channel.platform, &batch).await?;
     if let Some(newest) = newest.filter(|n| Some(*n) != watermark) {
-        engine
-            .store
-            .set_sync_cursor(channel.id, &newest.to_string())
-            .await?;
+        engine.store.set_sync_cursor(channel.id, &newest.to_string()).await?;
     }
     for message in recorded.new_messages.iter().cloned() {
         engine.publish(Event::MessageChanged { message });
@@ -99,16 +88,8 @@ async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> 
     for session_id in recorded.sessions {
         engine.publish_session(session_id).await;
     }
-    for message in recorded
-        .new_messages
-        .iter()
-        .filter(|m| m.direction == Direction::Inbound)
-    {
-        let contact = engine
-            .store
-            .session_summary(message.session_id)
-            .await?
-            .contact_name;
+    for message in recorded.new_messages.iter().filter(|m| m.direction == Direction::Inbound) {
+        let contact = engine.store.session_summary(message.session_id).await?.contact_name;
         let notice = Notice::new_message(&contact, channel.platform.label(), &message.body);
         if let Err(error) = engine.notifier.show(notice).await {
             tracing::warn!(%error, "cannot raise a notification");
@@ -149,16 +130,8 @@ fn incoming(page_id: &str, conversation: &Conversation) -> Vec<IncomingMessage> 
                 contact_platform_id: contact_id,
                 contact_name,
                 thread_id: Some(conversation.id.clone()),
-                direction: if from_page {
-                    Direction::Outbound
-                } else {
-                    Direction::Inbound
-                },
-                author: if from_page {
-                    Author::Agent
-                } else {
-                    Author::Customer
-                },
+                direction: if from_page { Direction::Outbound } else { Direction::Inbound },
+                author: if from_page { Author::Agent } else { Author::Customer },
                 body: message.message.clone(),
                 created_at: message.created_time,
             })

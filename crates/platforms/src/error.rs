@@ -43,27 +43,14 @@ impl ErrorKind {
 pub enum PlatformError {
     /// The platform answered with an error body.
     #[error("{platform} error {code}{}: {message}", subcode.map(|s| format!("/{s}")).unwrap_or_default())]
-    Api {
-        platform: &'static str,
-        kind: ErrorKind,
-        code: i64,
-        subcode: Option<i64>,
-        message: String,
-    },
+    Api { platform: &'static str, kind: ErrorKind, code: i64, subcode: Option<i64>, message: String },
     /// No usable answer: connection refused, time-out, reset. The URL is stripped because
     /// a Graph URL can carry a token.
     #[error("cannot reach {platform}: {source}")]
-    Transport {
-        platform: &'static str,
-        source: reqwest::Error,
-    },
+    Transport { platform: &'static str, source: reqwest::Error },
     /// An answer that is not what the platform documents.
     #[error("{platform} sent an unexpected answer (HTTP {status}): {detail}")]
-    Malformed {
-        platform: &'static str,
-        status: u16,
-        detail: String,
-    },
+    Malformed { platform: &'static str, status: u16, detail: String },
 }
 
 impl PlatformError {
@@ -75,10 +62,7 @@ impl PlatformError {
     }
 
     pub(crate) fn transport(platform: &'static str, source: reqwest::Error) -> Self {
-        PlatformError::Transport {
-            platform,
-            source: source.without_url(),
-        }
+        PlatformError::Transport { platform, source: source.without_url() }
     }
 }
 
@@ -118,16 +102,9 @@ mod tests {
             ((999, None, 502), Transient),
         ];
         for ((code, subcode, status), expected) in cases {
-            assert_eq!(
-                ErrorKind::from_graph(code, subcode, status),
-                expected,
-                "code {code}/{subcode:?}"
-            );
+            assert_eq!(ErrorKind::from_graph(code, subcode, status), expected, "code {code}/{subcode:?}");
         }
-        assert!(
-            !OutsideWindow.is_retryable(),
-            "a closed window never opens by retrying"
-        );
+        assert!(!OutsideWindow.is_retryable(), "a closed window never opens by retrying");
         assert!(Throttled.is_retryable());
     }
 }

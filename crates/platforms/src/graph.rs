@@ -171,10 +171,7 @@ impl GraphApi {
 async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
     let response = sent.map_err(|e| PlatformError::transport(PLATFORM, e))?;
     let status = response.status().as_u16();
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| PlatformError::transport(PLATFORM, e))?;
+    let bytes = response.bytes().await.map_err(|e| PlatformError::transport(PLATFORM, e))?;
     if (200..300).contains(&status) {
         return serde_json::from_slice(&bytes).map_err(|e| PlatformError::Malformed {
             platform: PLATFORM,
@@ -223,10 +220,7 @@ mod tests {
         )
         .expect("parses");
         let conversation = &page.data[0];
-        assert_eq!(
-            conversation.updated_time,
-            "2022-07-12T19:11:07Z".parse::<Timestamp>().unwrap()
-        );
+        assert_eq!(conversation.updated_time, "2022-07-12T19:11:07Z".parse::<Timestamp>().unwrap());
         assert_eq!(conversation.messages.as_ref().unwrap().data[0].message, "Hello");
         assert!(page.paging.unwrap().next.is_some());
     }

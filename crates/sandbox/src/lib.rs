@@ -82,8 +82,5 @@ impl Drop for Sandbox {
 }
 
 fn router(world: Arc<World>) -> Router {
-    Router::new()
-        .merge(graph::routes())
-        .nest("/_sandbox", control::routes())
-        .with_state(world)
+    Router::new().merge(graph::routes()).nest("/_sandbox", control::routes()).with_state(world)
 }

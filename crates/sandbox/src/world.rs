@@ -57,11 +57,7 @@ impl Conversation {
     }
 
     pub fn last_customer_message(&self) -> Option<Timestamp> {
-        self.messages
-            .iter()
-            .rev()
-            .find(|m| !m.from_page)
-            .map(|m| m.created)
+        self.messages.iter().rev().find(|m| !m.from_page).map(|m| m.created)
     }
 }
 
@@ -96,11 +92,7 @@ impl State {
     }
 
     pub fn conversation_mut(&mut self, page_id: &str, psid: &str) -> &mut Conversation {
-        let index = match self
-            .conversations
-            .iter()
-            .position(|c| c.page_id == page_id && c.psid == psid)
-        {
+        let index = match self.conversations.iter().position(|c| c.page_id == page_id && c.psid == psid) {
             Some(index) => index,
             None => {
                 let id = format!("t_{}", self.next_id());
@@ -151,10 +143,7 @@ impl World {
                 last_name: persona.last_name.clone(),
             });
         }
-        Self {
-            state: Mutex::new(state),
-            base_url,
-        }
+        Self { state: Mutex::new(state), base_url }
     }
 
     pub fn lock(&self) -> MutexGuard<'_, State> {

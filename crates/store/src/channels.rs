@@ -1,4 +1,4 @@
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, parse_name};
 use switchboard_core::{ChannelState, Platform};
 
 #[derive(Debug, Clone)]
@@ -17,7 +17,6 @@ pub struct ChannelRecord {
     pub state: ChannelState,
 }
 
-#[derive(sqlx::FromRow)]
 struct ChannelRow {
     id: i64,
     platform: String,
@@ -32,14 +31,10 @@ impl TryFrom<ChannelRow> for ChannelRecord {
     fn try_from(row: ChannelRow) -> Result<Self, StoreError> {
         Ok(Self {
             id: row.id,
-            platform: Platform::parse(&row.platform).ok_or_else(|| StoreError::Corrupt {
-                what: format!("platform {:?}", row.platform),
-            })?,
+            platform: parse_name("platform", &row.platform, Platform::parse)?,
             external_id: row.external_id,
             name: row.name,
-            state: ChannelState::parse(&row.state).ok_or_else(|| StoreError::Corrupt {
-                what: format!("channel state {:?}", row.state),
-            })?,
+            state: parse_name("channel state", &row.state, ChannelState::parse)?,
         })
     }
 }
@@ -47,43 +42,55 @@ impl TryFrom<ChannelRow> for ChannelRecord {
 impl Store {
     /// Records a connected channel, or reconnects a known one (its history stays).
     pub async fn connect_channel(&self, channel: NewChannel<'_>) -> Result<ChannelRecord, StoreError> {
-        let row: ChannelRow = sqlx::query_as(
-            "INSERT INTO channels (platform, external_id, name, state) VALUES (?, ?, ?, 'connected')
-             ON CONFLICT (platform, external_id) DO UPDATE SET name = excluded.name, state = 'connected'
-             RETURNING id, platform, external_id, name, state",
+        let platform = channel.platform.as_str();
+        let row = sqlx::query_as!(
+            ChannelRow,
+            r#"INSERT INTO channels (platform, external_id, name, state) VALUES (?, ?, ?, 'connected')
+               ON CONFLICT (platform, external_id) DO UPDATE SET name = excluded.name, state = 'connected'
+               RETURNING id AS "id!", platform, external_id, name, state"#,
+            platform,
+            channel.external_id,
+            channel.name,
         )
-        .bind(channel.platform.as_str())
-        .bind(channel.external_id)
-        .bind(channel.name)
         .fetch_one(&self.pool)
         .await?;
         row.try_into()
     }
 
+    pub async fn set_channel_state(&self, channel_id: i64, state: ChannelState) -> Result<(), StoreError> {
+        let state = state.as_str();
+        let done = sqlx::query!("UPDATE channels SET state = ? WHERE id = ?", state, channel_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { what: "channel" });
+        }
+        Ok(())
+    }
+
     pub async fn channels(&self) -> Result<Vec<ChannelRecord>, StoreError> {
-        let rows: Vec<ChannelRow> =
-            sqlx::query_as("SELECT id, platform, external_id, name, state FROM channels ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query_as!(
+            ChannelRow,
+            "SELECT id, platform, external_id, name, state FROM channels ORDER BY id"
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
     pub async fn sync_cursor(&self, channel_id: i64) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT cursor FROM sync_cursors WHERE channel_id = ?")
-                .bind(channel_id)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar!("SELECT cursor FROM sync_cursors WHERE channel_id = ?", channel_id)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     pub async fn set_sync_cursor(&self, channel_id: i64, cursor: &str) -> Result<(), StoreError> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO sync_cursors (channel_id, cursor) VALUES (?, ?)
              ON CONFLICT (channel_id) DO UPDATE SET cursor = excluded.cursor",
+            channel_id,
+            cursor,
         )
-        .bind(channel_id)
-        .bind(cursor)
         .execute(&self.pool)
         .await?;
         Ok(())

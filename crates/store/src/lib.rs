@@ -1,21 +1,34 @@
-//! The only SQL in Switchboard: the local cache of channels, contacts, sessions and messages.
+//! The only SQL in Switchboard: the local cache of channels, contacts, sessions, interactions,
+//! messages, notes and categories.
 //!
-//! SQLite in WAL mode, migrations applied on open. Times cross this boundary as
-//! `jiff::Timestamp` and are kept as milliseconds since the epoch.
+//! SQLite, encrypted with SQLCipher, in WAL mode, migrated on open; queries are checked at
+//! compile time (`.sqlx/` holds the offline data). Times cross this boundary as
+//! `jiff::Timestamp` and are kept as milliseconds since the epoch. Nothing here leaks SQLite
+//! meaning to callers, so that a PostgreSQL store can offer the same API.
 
 mod channels;
+mod details;
 mod error;
+mod key;
 mod messages;
 mod outbox;
+mod retention;
+mod search;
 mod sessions;
 
 pub use channels::{ChannelRecord, NewChannel};
+pub use details::{Category, Note};
 pub use error::StoreError;
-pub use messages::{IncomingMessage, MessageRecord, RecordedBatch};
+pub use key::CacheKey;
+pub use messages::{IncomingMessage, MessageCursor, MessageRecord, RecordedBatch};
 pub use outbox::OutboxItem;
-pub use sessions::SessionSummary;
+pub use retention::{PurgeReport, RetentionPolicy};
+pub use search::{MATCH_END, MATCH_START, SearchHit, SearchQuery};
+pub use sessions::{ListCursor, SessionFilter, SessionPage, SessionState, SessionSummary};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::Path;
 use std::time::Duration;
 
@@ -26,12 +39,17 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the cache file and brings its schema up to date.
-    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+    /// Opens (creating if needed) the encrypted cache file and brings its schema up to date.
+    pub async fn open(path: &Path, key: &CacheKey) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
+            // SQLCipher: the key must be the first statement on every connection; sqlx
+            // issues it before any other pragma.
+            .pragma("key", key.pragma_value())
             .journal_mode(SqliteJournalMode::Wal)
+            // WAL + NORMAL is durable against application crashes, and much faster.
+            .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             // Pollers, the outbox and the UI write concurrently; wait rather than fail.
             .busy_timeout(Duration::from_secs(5));
@@ -39,10 +57,12 @@ impl Store {
             .max_connections(4)
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Open {
-                path: path.display().to_string(),
-                source,
-            })?;
+            .map_err(|source| StoreError::opening(path, source))?;
+        // A wrong key only shows on the first read.
+        sqlx::query_scalar!("SELECT count(*) AS \"n!: i64\" FROM sqlite_schema")
+            .fetch_one(&pool)
+            .await
+            .map_err(|source| StoreError::opening(path, source))?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
     }
@@ -57,7 +77,11 @@ fn to_millis(at: jiff::Timestamp) -> i64 {
 }
 
 fn from_millis(millis: i64) -> Result<jiff::Timestamp, StoreError> {
-    jiff::Timestamp::from_millisecond(millis).map_err(|_| StoreError::Corrupt {
-        what: format!("timestamp {millis} out of range"),
-    })
+    jiff::Timestamp::from_millisecond(millis)
+        .map_err(|_| StoreError::Corrupt { what: format!("timestamp {millis} out of range") })
+}
+
+/// Parses a stored name (platform, state…) into its type, or reports the cache as corrupt.
+fn parse_name<T>(what: &str, value: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(value).ok_or_else(|| StoreError::Corrupt { what: format!("{what} {value:?}") })
 }

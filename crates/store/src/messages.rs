@@ -1,7 +1,6 @@
-use crate::{Store, StoreError, from_millis, to_millis};
+use crate::{Store, StoreError, from_millis, parse_name, to_millis};
 use jiff::Timestamp;
-use serde::Serialize;
-use sqlx::AssertSqlSafe;
+use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use std::collections::BTreeSet;
 use switchboard_core::{Author, DeliveryState, Direction, Platform};
@@ -34,6 +33,13 @@ pub struct MessageRecord {
     pub created_at: Timestamp,
 }
 
+/// Where a page of a conversation's history ends: older messages come before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageCursor {
+    pub created_at: Timestamp,
+    pub id: i64,
+}
+
 /// What recording a batch changed.
 #[derive(Debug, Default)]
 pub struct RecordedBatch {
@@ -43,37 +49,28 @@ pub struct RecordedBatch {
     pub sessions: Vec<i64>,
 }
 
-#[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
-    id: i64,
-    session_id: i64,
-    direction: String,
-    author: String,
-    body: String,
-    delivery: String,
-    failure: Option<String>,
-    tag: Option<String>,
-    created_at: i64,
+    pub id: i64,
+    pub session_id: i64,
+    pub direction: String,
+    pub author: String,
+    pub body: String,
+    pub delivery: String,
+    pub failure: Option<String>,
+    pub tag: Option<String>,
+    pub created_at: i64,
 }
-
-pub(crate) const MESSAGE_COLUMNS: &str =
-    "id, session_id, direction, author, body, delivery, failure, tag, created_at";
 
 impl TryFrom<MessageRow> for MessageRecord {
     type Error = StoreError;
 
     fn try_from(row: MessageRow) -> Result<Self, StoreError> {
-        let corrupt = |what: &str, value: &str| StoreError::Corrupt {
-            what: format!("{what} {value:?}"),
-        };
         Ok(Self {
             id: row.id,
             session_id: row.session_id,
-            direction: Direction::parse(&row.direction)
-                .ok_or_else(|| corrupt("direction", &row.direction))?,
-            author: Author::parse(&row.author).ok_or_else(|| corrupt("author", &row.author))?,
-            delivery: DeliveryState::parse(&row.delivery)
-                .ok_or_else(|| corrupt("delivery state", &row.delivery))?,
+            direction: parse_name("direction", &row.direction, Direction::parse)?,
+            author: parse_name("author", &row.author, Author::parse)?,
+            delivery: parse_name("delivery state", &row.delivery, DeliveryState::parse)?,
             body: row.body,
             failure: row.failure,
             tag: row.tag,
@@ -84,7 +81,8 @@ impl TryFrom<MessageRow> for MessageRecord {
 
 impl Store {
     /// Records what a poller read, in one transaction. A message already known (same channel
-    /// and platform message id) is left as it is, so polling the same page twice is harmless.
+    /// and platform message id) is left as it is, so reading the same page twice is harmless.
+    /// A customer message reactivates a stored session and opens an interaction if none is open.
     pub async fn record_messages(
         &self,
         channel_id: i64,
@@ -94,43 +92,40 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let mut recorded = RecordedBatch::default();
         let mut touched = BTreeSet::new();
+        // One contact and session upsert per customer, not per message.
+        let mut order: Vec<&str> = Vec::new();
         for message in batch {
-            let contact_id = upsert_contact(&mut tx, platform, message).await?;
-            let session_id = upsert_session(&mut tx, channel_id, contact_id, message).await?;
-            if message.direction == Direction::Outbound
-                && awaits_in_outbox(&mut tx, session_id, &message.body).await?
-            {
-                // Our own reply, read back before the outbox recorded its platform id:
-                // the outbox will record it, so it is not a second message.
-                continue;
+            if !order.contains(&message.contact_platform_id.as_str()) {
+                order.push(&message.contact_platform_id);
             }
-            let inserted: Option<MessageRow> = sqlx::query_as(AssertSqlSafe(format!(
-                "INSERT INTO messages (session_id, channel_id, platform_message_id, direction, author,
-                                       body, delivery, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (channel_id, platform_message_id) DO NOTHING
-                 RETURNING {MESSAGE_COLUMNS}"
-            )))
-            .bind(session_id)
-            .bind(channel_id)
-            .bind(&message.platform_message_id)
-            .bind(message.direction.as_str())
-            .bind(message.author.as_str())
-            .bind(&message.body)
-            .bind(received_state(message.direction).as_str())
-            .bind(to_millis(message.created_at))
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = inserted {
-                if message.direction == Direction::Inbound {
-                    // A customer writing reactivates a stored session.
-                    sqlx::query("UPDATE sessions SET state = 'active' WHERE id = ?")
-                        .bind(session_id)
-                        .execute(&mut *tx)
-                        .await?;
+        }
+        for contact in order {
+            let messages: Vec<&IncomingMessage> =
+                batch.iter().filter(|m| m.contact_platform_id == contact).collect();
+            let name = messages.iter().rev().find_map(|m| m.contact_name.as_deref());
+            let thread = messages.iter().rev().find_map(|m| m.thread_id.as_deref());
+            let first_at = to_millis(messages[0].created_at);
+            let contact_id = upsert_contact(&mut tx, platform, contact, name).await?;
+            let session_id = upsert_session(&mut tx, channel_id, contact_id, thread, first_at).await?;
+            let mut inbound = None;
+            for message in messages {
+                if message.direction == Direction::Outbound
+                    && awaits_in_outbox(&mut tx, session_id, &message.body).await?
+                {
+                    // Our own reply, read back before the outbox recorded its platform id:
+                    // the outbox will record it, so it is not a second message.
+                    continue;
                 }
-                recorded.new_messages.push(row.try_into()?);
-                touched.insert(session_id);
+                if let Some(row) = insert_message(&mut tx, session_id, channel_id, message).await? {
+                    if message.direction == Direction::Inbound {
+                        inbound.get_or_insert(row.created_at);
+                    }
+                    recorded.new_messages.push(row.try_into()?);
+                    touched.insert(session_id);
+                }
+            }
+            if let Some(first_inbound) = inbound {
+                activate(&mut tx, session_id, first_inbound).await?;
             }
         }
         for session_id in &touched {
@@ -141,40 +136,50 @@ impl Store {
         Ok(recorded)
     }
 
-    /// A session's messages, oldest first.
-    pub async fn session_messages(&self, session_id: i64) -> Result<Vec<MessageRecord>, StoreError> {
-        let rows: Vec<MessageRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ? ORDER BY created_at, id"
-        )))
-        .bind(session_id)
+    /// A page of a session's history, oldest first: the `limit` messages before `before`
+    /// (or the newest ones).
+    pub async fn session_messages(
+        &self,
+        session_id: i64,
+        before: Option<MessageCursor>,
+        limit: u32,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let (at, id) = before.map_or((i64::MAX, i64::MAX), |c| (to_millis(c.created_at), c.id));
+        let mut rows = sqlx::query_as!(
+            MessageRow,
+            "SELECT id, session_id, direction, author, body, delivery, failure, tag, created_at
+             FROM messages
+             WHERE session_id = ? AND (created_at, id) < (?, ?)
+             ORDER BY created_at DESC, id DESC
+             LIMIT ?",
+            session_id,
+            at,
+            id,
+            limit,
+        )
         .fetch_all(&self.pool)
         .await?;
+        rows.reverse();
         rows.into_iter().map(TryInto::try_into).collect()
-    }
-}
-
-/// Messages read from a platform have already been accepted by it.
-fn received_state(direction: Direction) -> DeliveryState {
-    match direction {
-        Direction::Inbound => DeliveryState::Delivered,
-        Direction::Outbound => DeliveryState::Sent,
     }
 }
 
 async fn upsert_contact(
     tx: &mut SqliteConnection,
     platform: Platform,
-    message: &IncomingMessage,
+    platform_id: &str,
+    name: Option<&str>,
 ) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO contacts (platform, platform_id, display_name) VALUES (?, ?, ?)
-         ON CONFLICT (platform, platform_id)
-         DO UPDATE SET display_name = COALESCE(excluded.display_name, display_name)
-         RETURNING id",
+    let platform = platform.as_str();
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO contacts (platform, platform_id, platform_name) VALUES (?, ?, ?)
+           ON CONFLICT (platform, platform_id)
+           DO UPDATE SET platform_name = COALESCE(excluded.platform_name, platform_name)
+           RETURNING id AS "id!""#,
+        platform,
+        platform_id,
+        name,
     )
-    .bind(platform.as_str())
-    .bind(&message.contact_platform_id)
-    .bind(&message.contact_name)
     .fetch_one(&mut *tx)
     .await?)
 }
@@ -183,19 +188,54 @@ async fn upsert_session(
     tx: &mut SqliteConnection,
     channel_id: i64,
     contact_id: i64,
-    message: &IncomingMessage,
+    thread_id: Option<&str>,
+    first_at: i64,
 ) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO sessions (channel_id, contact_id, thread_id, last_activity_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (channel_id, contact_id)
-         DO UPDATE SET thread_id = COALESCE(excluded.thread_id, thread_id)
-         RETURNING id",
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO sessions (channel_id, contact_id, thread_id, last_activity_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (channel_id, contact_id) DO UPDATE SET thread_id = COALESCE(excluded.thread_id, thread_id)
+           RETURNING id AS "id!""#,
+        channel_id,
+        contact_id,
+        thread_id,
+        first_at,
     )
-    .bind(channel_id)
-    .bind(contact_id)
-    .bind(&message.thread_id)
-    .bind(to_millis(message.created_at))
     .fetch_one(&mut *tx)
+    .await?)
+}
+
+async fn insert_message(
+    tx: &mut SqliteConnection,
+    session_id: i64,
+    channel_id: i64,
+    message: &IncomingMessage,
+) -> Result<Option<MessageRow>, StoreError> {
+    let direction = message.direction.as_str();
+    let author = message.author.as_str();
+    // Messages read from a platform have already been accepted by it.
+    let delivery = match message.direction {
+        Direction::Inbound => DeliveryState::Delivered,
+        Direction::Outbound => DeliveryState::Sent,
+    }
+    .as_str();
+    let created_at = to_millis(message.created_at);
+    Ok(sqlx::query_as!(
+        MessageRow,
+        r#"INSERT INTO messages (session_id, channel_id, platform_message_id, direction, author, body,
+                                 delivery, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (channel_id, platform_message_id) DO NOTHING
+           RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
+        session_id,
+        channel_id,
+        message.platform_message_id,
+        direction,
+        author,
+        message.body,
+        delivery,
+        created_at,
+    )
+    .fetch_optional(&mut *tx)
     .await?)
 }
 
@@ -204,35 +244,59 @@ async fn awaits_in_outbox(
     session_id: i64,
     body: &str,
 ) -> Result<bool, StoreError> {
-    let pending: Option<i64> = sqlx::query_scalar(
+    let pending = sqlx::query_scalar!(
         "SELECT id FROM messages
          WHERE session_id = ? AND delivery = 'pending' AND platform_message_id IS NULL AND body = ?
          LIMIT 1",
+        session_id,
+        body,
     )
-    .bind(session_id)
-    .bind(body)
     .fetch_optional(&mut *tx)
     .await?;
     Ok(pending.is_some())
 }
 
-/// Recomputes a session's list position from its messages: its last activity, and since when
-/// (if at all) the customer has been waiting for a reply.
+/// A customer wrote: the session is active again, and an interaction is open (a new one if
+/// the last one ended).
+async fn activate(tx: &mut SqliteConnection, session_id: i64, at: i64) -> Result<(), StoreError> {
+    sqlx::query!("UPDATE sessions SET state = 'active' WHERE id = ?", session_id).execute(&mut *tx).await?;
+    sqlx::query!(
+        "INSERT INTO interactions (session_id, state, queued_at)
+         SELECT ?, 'queued', ?
+         WHERE NOT EXISTS (SELECT 1 FROM interactions WHERE session_id = ? AND state <> 'ended')",
+        session_id,
+        at,
+        session_id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes what a session's list entry shows from its messages and interactions: the last
+/// message, the last activity, the contact's last message (for the messaging window), and
+/// since when the customer has waited for a reply: the first unanswered customer message of
+/// the open interaction (none when no interaction is open).
 pub(crate) async fn refresh_session(tx: &mut SqliteConnection, session_id: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE sessions SET
+            last_message_id = (SELECT id FROM messages WHERE session_id = sessions.id
+                               ORDER BY created_at DESC, id DESC LIMIT 1),
             last_activity_at = COALESCE(
-                (SELECT MAX(created_at) FROM messages WHERE session_id = sessions.id),
-                last_activity_at),
+                (SELECT MAX(created_at) FROM messages WHERE session_id = sessions.id), last_activity_at),
+            last_inbound_at = (SELECT MAX(created_at) FROM messages
+                               WHERE session_id = sessions.id AND direction = 'inbound'),
             awaiting_since = (
                 SELECT MIN(m.created_at) FROM messages m
+                JOIN interactions i ON i.session_id = m.session_id AND i.state <> 'ended'
                 WHERE m.session_id = sessions.id AND m.direction = 'inbound'
+                  AND m.created_at >= i.queued_at
                   AND m.created_at > COALESCE(
                       (SELECT MAX(o.created_at) FROM messages o
                        WHERE o.session_id = sessions.id AND o.direction = 'outbound'), -1))
          WHERE id = ?",
+        session_id,
     )
-    .bind(session_id)
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -1,9 +1,8 @@
 //! The outbox: replies are written `pending` before any network call, so nothing typed is lost.
 
-use crate::messages::{MESSAGE_COLUMNS, MessageRow, refresh_session};
-use crate::{MessageRecord, Store, StoreError, to_millis};
+use crate::messages::{MessageRow, refresh_session};
+use crate::{MessageRecord, Store, StoreError, parse_name, to_millis};
 use jiff::Timestamp;
-use sqlx::AssertSqlSafe;
 use switchboard_core::{Platform, ReplyText};
 
 /// A pending reply with what is needed to send it.
@@ -19,40 +18,44 @@ pub struct OutboxItem {
     pub tag: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct OutboxRow {
-    message_id: i64,
-    session_id: i64,
-    channel_id: i64,
-    platform: String,
-    channel_external_id: String,
-    recipient: String,
-    body: String,
-    tag: Option<String>,
-}
-
 impl Store {
-    /// Writes an agent's reply as `pending`. Returns it as the UI should show it.
+    /// Writes an agent's reply as `pending`; the open interaction becomes the agent's, and its
+    /// first response is recorded.
     pub async fn enqueue_reply(
         &self,
         session_id: i64,
         text: &ReplyText,
         tag: Option<&str>,
+        agent: Option<&str>,
         now: Timestamp,
     ) -> Result<MessageRecord, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<MessageRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "INSERT INTO messages (session_id, channel_id, direction, author, body, delivery, tag, created_at)
-             SELECT id, channel_id, 'outbound', 'agent', ?, 'pending', ?, ? FROM sessions WHERE id = ?
-             RETURNING {MESSAGE_COLUMNS}"
-        )))
-        .bind(text.as_str())
-        .bind(tag)
-        .bind(to_millis(now))
-        .bind(session_id)
+        let (body, at) = (text.as_str(), to_millis(now));
+        let row = sqlx::query_as!(
+            MessageRow,
+            r#"INSERT INTO messages (session_id, channel_id, direction, author, body, delivery, tag, created_at)
+               SELECT id, channel_id, 'outbound', 'agent', ?, 'pending', ?, ? FROM sessions WHERE id = ?
+               RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
+            body,
+            tag,
+            at,
+            session_id,
+        )
         .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound { what: "session" })?;
+        sqlx::query!(
+            "UPDATE interactions SET state = CASE state WHEN 'queued' THEN 'assigned' ELSE state END,
+                                     agent = COALESCE(agent, ?3),
+                                     assigned_at = COALESCE(assigned_at, ?1),
+                                     first_response_at = COALESCE(first_response_at, ?1)
+             WHERE session_id = ?2 AND state <> 'ended'",
+            at,
+            session_id,
+            agent,
+        )
+        .execute(&mut *tx)
         .await?;
-        let row = row.ok_or(StoreError::NotFound { what: "session" })?;
         refresh_session(&mut tx, session_id).await?;
         tx.commit().await?;
         row.try_into()
@@ -60,28 +63,25 @@ impl Store {
 
     /// The oldest pending reply on a connected channel, if any.
     pub async fn next_pending(&self) -> Result<Option<OutboxItem>, StoreError> {
-        let row: Option<OutboxRow> = sqlx::query_as(
-            "SELECT m.id AS message_id, m.session_id, m.channel_id, c.platform,
-                    c.external_id AS channel_external_id, k.platform_id AS recipient, m.body, m.tag
+        let row = sqlx::query!(
+            "SELECT m.id, m.session_id, m.channel_id, c.platform, c.external_id, k.platform_id, m.body, m.tag
              FROM messages m
              JOIN channels c ON c.id = m.channel_id
              JOIN sessions s ON s.id = m.session_id
              JOIN contacts k ON k.id = s.contact_id
              WHERE m.delivery = 'pending' AND c.state = 'connected'
-             ORDER BY m.id LIMIT 1",
+             ORDER BY m.id LIMIT 1"
         )
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| {
             Ok(OutboxItem {
-                platform: Platform::parse(&row.platform).ok_or_else(|| StoreError::Corrupt {
-                    what: format!("platform {:?}", row.platform),
-                })?,
-                message_id: row.message_id,
+                platform: parse_name("platform", &row.platform, Platform::parse)?,
+                message_id: row.id,
                 session_id: row.session_id,
                 channel_id: row.channel_id,
-                channel_external_id: row.channel_external_id,
-                recipient: row.recipient,
+                channel_external_id: row.external_id,
+                recipient: row.platform_id,
                 body: row.body,
                 tag: row.tag,
             })
@@ -95,8 +95,7 @@ impl Store {
         message_id: i64,
         platform_message_id: &str,
     ) -> Result<MessageRecord, StoreError> {
-        self.settle(message_id, "sent", Some(platform_message_id), None)
-            .await
+        self.settle(message_id, "sent", Some(platform_message_id), None).await
     }
 
     /// The platform refused the reply for good; `reason` is worded for the agent.
@@ -111,15 +110,17 @@ impl Store {
         platform_message_id: Option<&str>,
         failure: Option<&str>,
     ) -> Result<MessageRecord, StoreError> {
-        let row: Option<MessageRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "UPDATE messages SET delivery = ?, platform_message_id = COALESCE(?, platform_message_id),
-                                 failure = ?
-             WHERE id = ? RETURNING {MESSAGE_COLUMNS}"
-        )))
-        .bind(delivery)
-        .bind(platform_message_id)
-        .bind(failure)
-        .bind(message_id)
+        let row = sqlx::query_as!(
+            MessageRow,
+            r#"UPDATE messages SET delivery = ?, platform_message_id = COALESCE(?, platform_message_id),
+                                   failure = ?
+               WHERE id = ?
+               RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
+            delivery,
+            platform_message_id,
+            failure,
+            message_id,
+        )
         .fetch_optional(&self.pool)
         .await?;
         row.ok_or(StoreError::NotFound { what: "message" })?.try_into()

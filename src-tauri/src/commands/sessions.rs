@@ -1,20 +1,27 @@
 use crate::error::CommandError;
 use std::sync::Arc;
 use switchboard_engine::Engine;
-use switchboard_store::{MessageRecord, SessionSummary};
+use switchboard_store::{ListCursor, MessageCursor, MessageRecord, SessionFilter, SessionPage};
 use tauri::State;
 
 #[tauri::command]
-pub async fn session_list(engine: State<'_, Arc<Engine>>) -> Result<Vec<SessionSummary>, CommandError> {
-    Ok(engine.session_list().await?)
+pub async fn session_list(
+    engine: State<'_, Arc<Engine>>,
+    filter: SessionFilter,
+    after: Option<ListCursor>,
+    limit: u32,
+) -> Result<SessionPage, CommandError> {
+    Ok(engine.session_list(&filter, after, limit).await?)
 }
 
 #[tauri::command]
 pub async fn session_messages(
     engine: State<'_, Arc<Engine>>,
     session_id: i64,
+    before: Option<MessageCursor>,
+    limit: u32,
 ) -> Result<Vec<MessageRecord>, CommandError> {
-    Ok(engine.session_messages(session_id).await?)
+    Ok(engine.session_messages(session_id, before, limit).await?)
 }
 
 #[tauri::command]

@@ -13,10 +13,15 @@ function summary(overrides: Partial<SessionSummary> = {}): SessionSummary {
     channel_name: "Velo Bikes",
     contact_name: "Ana Lima",
     contact_platform_id: "7001",
+    first_name: null,
+    last_name: null,
     state: "active",
+    internal_reference: null,
     preview: hostile,
     last_activity_at: "2026-01-01T10:00:00Z",
+    last_inbound_at: "2026-01-01T10:00:00Z",
     awaiting_since: "2026-01-01T10:00:00Z",
+    opted_out: false,
     ...overrides,
   };
 }
@@ -40,7 +45,7 @@ function message(overrides: Partial<MessageRecord> = {}): MessageRecord {
 function fakeApi(sessions: SessionSummary[], messages: MessageRecord[]) {
   const handlers: { [K in keyof EngineEvents]?: (payload: EngineEvents[K]) => void } = {};
   const api: DeskApi = {
-    sessionList: vi.fn(async () => sessions),
+    sessionList: vi.fn(async () => ({ sessions, next: null })),
     sessionMessages: vi.fn(async () => messages),
     sessionReply: vi.fn(async (sessionId: number, text: string) =>
       message({ id: 99, session_id: sessionId, direction: "outbound", author: "agent", body: text, delivery: "pending" }),

@@ -5,6 +5,11 @@ import { compareSessions, mergeMessage } from "./order";
 import { SessionList } from "./SessionList";
 import { Conversation } from "./Conversation";
 
+// The desk shows the first page of the list and the newest part of a conversation; scrolling
+// for more arrives with the full desk (issue #7).
+const FIRST_PAGE = 200;
+const HISTORY_PAGE = 100;
+
 /** The main window: every session in one list, and the open conversation. */
 export function Desk(props: { api: DeskApi }) {
   const [sessions, setSessions] = createStore<Record<number, SessionSummary>>({});
@@ -33,8 +38,8 @@ export function Desk(props: { api: DeskApi }) {
       clearInterval(tick);
     });
     props.api
-      .sessionList()
-      .then((list) => {
+      .sessionList({}, null, FIRST_PAGE)
+      .then(({ sessions: list }) => {
         setSessions(reconcile(Object.fromEntries(list.map((s) => [s.id, s]))));
         setLoaded(true);
       })
@@ -45,7 +50,7 @@ export function Desk(props: { api: DeskApi }) {
     setSelected(sessionId);
     setMessages([]);
     try {
-      const history = await props.api.sessionMessages(sessionId);
+      const history = await props.api.sessionMessages(sessionId, null, HISTORY_PAGE);
       // Events may have arrived while loading: merge rather than overwrite.
       if (selected() === sessionId) setMessages((live) => live.reduce(mergeMessage, history));
     } catch (error) {

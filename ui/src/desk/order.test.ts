@@ -10,10 +10,15 @@ function session(id: number, lastActivity: string, awaitingSince: string | null 
     channel_name: "Velo Bikes",
     contact_name: `Customer ${id}`,
     contact_platform_id: `${id}`,
+    first_name: null,
+    last_name: null,
     state: "active",
+    internal_reference: null,
     preview: null,
     last_activity_at: lastActivity,
+    last_inbound_at: null,
     awaiting_since: awaitingSince,
+    opted_out: false,
   };
 }
 

@@ -13,11 +13,34 @@ export interface SessionSummary {
   channel_name: string;
   contact_name: string;
   contact_platform_id: string;
-  state: string;
+  first_name: string | null;
+  last_name: string | null;
+  state: "active" | "stored";
+  internal_reference: string | null;
   preview: string | null;
   /** RFC 3339 */
   last_activity_at: string;
+  last_inbound_at: string | null;
   awaiting_since: string | null;
+  opted_out: boolean;
+}
+
+export interface SessionFilter {
+  state?: "active" | "stored";
+  channel_id?: number;
+}
+
+/** Opaque: handed back to get the next page. */
+export type ListCursor = { group: number; key: number; id: number };
+
+export interface SessionPage {
+  sessions: SessionSummary[];
+  next: ListCursor | null;
+}
+
+export interface MessageCursor {
+  created_at: string;
+  id: number;
 }
 
 export interface MessageRecord {
@@ -44,16 +67,16 @@ export interface EngineEvents {
 }
 
 export interface DeskApi {
-  sessionList(): Promise<SessionSummary[]>;
-  sessionMessages(sessionId: number): Promise<MessageRecord[]>;
+  sessionList(filter: SessionFilter, after: ListCursor | null, limit: number): Promise<SessionPage>;
+  sessionMessages(sessionId: number, before: MessageCursor | null, limit: number): Promise<MessageRecord[]>;
   sessionReply(sessionId: number, text: string): Promise<MessageRecord>;
   /** Subscribes to one engine event; returns the unsubscribe function. */
   on<K extends keyof EngineEvents>(name: K, handler: (payload: EngineEvents[K]) => void): () => void;
 }
 
 export const tauriApi: DeskApi = {
-  sessionList: () => invoke("session_list"),
-  sessionMessages: (sessionId) => invoke("session_messages", { sessionId }),
+  sessionList: (filter, after, limit) => invoke("session_list", { filter, after, limit }),
+  sessionMessages: (sessionId, before, limit) => invoke("session_messages", { sessionId, before, limit }),
   sessionReply: (sessionId, text) => invoke("session_reply", { sessionId, text }),
   on(name, handler) {
     const unlisten = listen<EngineEvents[typeof name]>(name, (event) => handler(event.payload));

@@ -25,6 +25,7 @@ async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
             cache_path: dir.path().join("cache.sqlite3"),
             graph_base: base.clone(),
             poll_interval: Duration::from_millis(200),
+            agent: "maria".into(),
         },
         Keychain::new(test_service("sync")),
         Notifier::new("Switchboard"),
@@ -33,10 +34,7 @@ async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
     .await
     .unwrap();
     let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
-    engine
-        .connect_messenger_page(&page.page_id, &page.page_name, page.access_token)
-        .await
-        .unwrap();
+    engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await.unwrap();
     let mut events = engine.subscribe();
     engine.start().await.unwrap();
 
@@ -49,12 +47,9 @@ async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
     })
     .await
     .expect("the customer's session is announced within 10 s");
-    assert_eq!(
-        session.contact_name, "Ana Lima",
-        "the name comes from the conversation"
-    );
+    assert_eq!(session.contact_name, "Ana Lima", "the name comes from the conversation");
     assert!(session.awaiting_since.is_some(), "the customer awaits a reply");
-    let messages = engine.session_messages(session.id).await.unwrap();
+    let messages = engine.session_messages(session.id, None, 100).await.unwrap();
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0].body, "Where is my order?");
 
@@ -66,11 +61,7 @@ async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
     assert!(notification_log().contains("Ana Lima · Messenger"));
 
     let reply = engine.session_reply(session.id, "It ships today!").await.unwrap();
-    assert_eq!(
-        reply.delivery,
-        DeliveryState::Pending,
-        "stored before any network call"
-    );
+    assert_eq!(reply.delivery, DeliveryState::Pending, "stored before any network call");
     eventually("the sandbox receives the reply", Duration::from_secs(10), || {
         let sent = sandbox.sent();
         async move { !sent.is_empty() }
@@ -79,10 +70,8 @@ async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
     eventually("the reply is marked sent", Duration::from_secs(5), || {
         let engine = engine.clone();
         async move {
-            let messages = engine.session_messages(session.id).await.unwrap();
-            messages
-                .iter()
-                .any(|m| m.id == reply.id && m.delivery == DeliveryState::Sent)
+            let messages = engine.session_messages(session.id, None, 100).await.unwrap();
+            messages.iter().any(|m| m.id == reply.id && m.delivery == DeliveryState::Sent)
         }
     })
     .await;
@@ -90,19 +79,10 @@ async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     let sent = sandbox.sent();
     assert_eq!(sent.len(), 1, "sent exactly once");
-    assert_eq!(
-        (sent[0].recipient_id.as_str(), sent[0].text.as_str()),
-        ("9001", "It ships today!")
-    );
+    assert_eq!((sent[0].recipient_id.as_str(), sent[0].text.as_str()), ("9001", "It ships today!"));
     assert_eq!(sent[0].messaging_type, "RESPONSE");
-    let messages = engine.session_messages(session.id).await.unwrap();
+    let messages = engine.session_messages(session.id, None, 100).await.unwrap();
     assert_eq!(messages.len(), 2, "the echo of our reply is not stored twice");
-    let error = engine
-        .session_reply(session.id, &"x".repeat(2_001))
-        .await
-        .unwrap_err();
-    assert!(
-        error.to_string().contains("at most 2000"),
-        "over-long replies are refused: {error}"
-    );
+    let error = engine.session_reply(session.id, &"x".repeat(2_001)).await.unwrap_err();
+    assert!(error.to_string().contains("at most 2000"), "over-long replies are refused: {error}");
 }

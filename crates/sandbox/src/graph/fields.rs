@@ -35,10 +35,7 @@ impl Fields {
                 let inner = text[open + 1..].strip_suffix('}').unwrap_or(&text[open + 1..]);
                 Some((name.to_owned(), Fields::parse(inner)))
             }
-            None => Some((
-                text.split('.').next().unwrap_or_default().to_owned(),
-                Fields::default(),
-            )),
+            None => Some((text.split('.').next().unwrap_or_default().to_owned(), Fields::default())),
         }
     }
 
@@ -48,13 +45,10 @@ impl Fields {
 
     /// The sub-fields asked for `name`, or `default` when it was asked without braces.
     pub fn nested(&self, name: &str, default: &str) -> Option<Fields> {
-        self.0.iter().find(|(field, _)| field == name).map(|(_, sub)| {
-            if sub.0.is_empty() {
-                Fields::parse(default)
-            } else {
-                sub.clone()
-            }
-        })
+        self.0
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, sub)| if sub.0.is_empty() { Fields::parse(default) } else { sub.clone() })
     }
 }
 

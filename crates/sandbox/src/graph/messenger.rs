@@ -17,22 +17,13 @@ const TEXT_LIMIT: usize = 2_000;
 const STANDARD_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 const HUMAN_AGENT_WINDOW: SignedDuration = SignedDuration::from_hours(7 * 24);
 
-type Params = (
-    Path<(String, String)>,
-    Query<HashMap<String, String>>,
-    HeaderMap,
-    Bytes,
-);
+type Params = (Path<(String, String)>, Query<HashMap<String, String>>, HeaderMap, Bytes);
 
 fn authorize<'s>(state: &'s State, request: &GraphRequest, page_id: &str) -> Result<&'s Page, GraphError> {
-    let page = state
-        .page_by_token(&request.token)
-        .ok_or_else(GraphError::invalid_token)?;
+    let page = state.page_by_token(&request.token).ok_or_else(GraphError::invalid_token)?;
     if page.id != page_id {
-        return Err(
-            GraphError::new(200, "(#200) The page access token does not belong to this page")
-                .status(axum::http::StatusCode::FORBIDDEN),
-        );
+        return Err(GraphError::new(200, "(#200) The page access token does not belong to this page")
+            .status(axum::http::StatusCode::FORBIDDEN));
     }
     Ok(page)
 }
@@ -83,10 +74,7 @@ pub(crate) async fn conversations(
             next.insert("after".into(), encode_cursor(end).into());
             next.insert("limit".into(), limit.into());
             let query: String = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(
-                    next.iter()
-                        .map(|(k, v)| (k, v.as_str().map_or(v.to_string(), str::to_owned))),
-                )
+                .extend_pairs(next.iter().map(|(k, v)| (k, v.as_str().map_or(v.to_string(), str::to_owned))))
                 .finish();
             paging["next"] = format!("{}/{version}/{page_id}/conversations?{query}", world.base_url).into();
         }
@@ -108,13 +96,8 @@ fn conversation_json(state: &State, page: &Page, c: &Conversation, fields: &Fiel
     }
     if let Some(wanted) = fields.nested("messages", "id,created_time") {
         // The nested edge returns the newest 25 messages first.
-        let data: Vec<Value> = c
-            .messages
-            .iter()
-            .rev()
-            .take(25)
-            .map(|m| message_json(state, page, c, m, &wanted))
-            .collect();
+        let data: Vec<Value> =
+            c.messages.iter().rev().take(25).map(|m| message_json(state, page, c, m, &wanted)).collect();
         out["messages"] = json!({ "data": data });
     }
     out
@@ -157,10 +140,7 @@ fn graph_time(at: Timestamp) -> String {
 }
 
 fn encode_cursor(offset: usize) -> String {
-    format!("offset:{offset}")
-        .bytes()
-        .map(|b| format!("{b:02X}"))
-        .collect()
+    format!("offset:{offset}").bytes().map(|b| format!("{b:02X}")).collect()
 }
 
 fn decode_cursor(cursor: &str) -> Result<usize, GraphError> {
@@ -204,14 +184,9 @@ pub(crate) async fn send(
     let messaging_type = request.str("messaging_type").unwrap_or("RESPONSE").to_owned();
     let tag = request.str("tag").map(str::to_owned);
     if !["RESPONSE", "UPDATE", "MESSAGE_TAG"].contains(&messaging_type.as_str()) {
-        return Err(GraphError::invalid_parameter(
-            "(#100) Param messaging_type is invalid",
-        ));
+        return Err(GraphError::invalid_parameter("(#100) Param messaging_type is invalid"));
     }
-    let Some(conversation) = state
-        .conversations
-        .iter()
-        .find(|c| c.page_id == page.id && c.psid == recipient)
+    let Some(conversation) = state.conversations.iter().find(|c| c.page_id == page.id && c.psid == recipient)
     else {
         return Err(GraphError::invalid_parameter("(#100) No matching user found").subcode(2018001));
     };
@@ -227,15 +202,12 @@ pub(crate) async fn send(
     }
 
     let message_id = state.next_message_id();
-    state
-        .conversation_mut(&page.id, &recipient)
-        .messages
-        .push(Message {
-            id: message_id.clone(),
-            created: now,
-            from_page: true,
-            text: text.clone(),
-        });
+    state.conversation_mut(&page.id, &recipient).messages.push(Message {
+        id: message_id.clone(),
+        created: now,
+        from_page: true,
+        text: text.clone(),
+    });
     state.sent.push(SentMessage {
         page_id: page.id.clone(),
         recipient_id: recipient.clone(),
@@ -245,9 +217,7 @@ pub(crate) async fn send(
         tag,
         sent_at: now,
     });
-    Ok(Json(
-        json!({ "recipient_id": recipient, "message_id": message_id }),
-    ))
+    Ok(Json(json!({ "recipient_id": recipient, "message_id": message_id })))
 }
 
 #[cfg(test)]

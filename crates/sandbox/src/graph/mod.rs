@@ -14,14 +14,8 @@ use std::sync::Arc;
 
 pub(crate) fn routes() -> Router<Arc<World>> {
     Router::new()
-        .route(
-            "/{version}/{page_id}/conversations",
-            get(messenger::conversations),
-        )
-        .route(
-            "/{version}/{page_id}/conversations/",
-            get(messenger::conversations),
-        )
+        .route("/{version}/{page_id}/conversations", get(messenger::conversations))
+        .route("/{version}/{page_id}/conversations/", get(messenger::conversations))
         .route("/{version}/{page_id}/messages", post(messenger::send))
         .route("/{version}/{page_id}/messages/", post(messenger::send))
 }

@@ -25,17 +25,12 @@ impl GraphRequest {
             return Err(GraphError::unknown_path(version));
         }
         let mut params: Map<String, Value> = query.into_iter().map(|(k, v)| (k, text_value(v))).collect();
-        let content_type = headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
         if content_type.starts_with("application/json") && !body.is_empty() {
             let Value::Object(json) = serde_json::from_slice(body)
                 .map_err(|_| GraphError::invalid_parameter("Invalid JSON in request body"))?
             else {
-                return Err(GraphError::invalid_parameter(
-                    "The request body must be an object",
-                ));
+                return Err(GraphError::invalid_parameter("The request body must be an object"));
             };
             params.extend(json);
         } else if !body.is_empty() {
@@ -48,12 +43,7 @@ impl GraphRequest {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);
         let token = bearer
-            .or_else(|| {
-                params
-                    .get("access_token")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
+            .or_else(|| params.get("access_token").and_then(Value::as_str).map(str::to_owned))
             .ok_or_else(GraphError::missing_token)?;
         Ok(Self { params, token })
     }
@@ -74,9 +64,7 @@ impl GraphRequest {
                 .parse::<usize>()
                 .map(|n| n.clamp(1, max))
                 .map_err(|_| GraphError::invalid_parameter("(#100) Param limit must be a number")),
-            Some(_) => Err(GraphError::invalid_parameter(
-                "(#100) Param limit must be a number",
-            )),
+            Some(_) => Err(GraphError::invalid_parameter("(#100) Param limit must be a number")),
         }
     }
 }

@@ -1,25 +1,28 @@
-//! Store tests on real SQLite files, one module per module of `src/`.
+//! Store tests on real (encrypted) SQLite files, one module per module of `src/`.
 
+mod details;
+mod encryption;
 mod messages;
 mod outbox;
+mod retention;
+mod search;
 mod sessions;
 
 use jiff::Timestamp;
 use switchboard_core::{Author, Direction, Platform};
-use switchboard_store::{ChannelRecord, IncomingMessage, NewChannel, Store};
+use switchboard_store::{CacheKey, ChannelRecord, IncomingMessage, NewChannel, SessionFilter, Store};
 
 #[derive(Debug)]
 pub struct Fixture {
     pub store: Store,
     pub channel: ChannelRecord,
-    _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
 }
 
 pub async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("cache.sqlite3"))
-        .await
-        .expect("opens");
+    let key = CacheKey::generate().expect("a random key");
+    let store = Store::open(&dir.path().join("cache.sqlite3"), &key).await.expect("opens");
     let channel = store
         .connect_channel(NewChannel {
             platform: Platform::Messenger,
@@ -28,10 +31,22 @@ pub async fn fixture() -> Fixture {
         })
         .await
         .expect("channel");
-    Fixture {
-        store,
-        channel,
-        _dir: dir,
+    Fixture { store, channel, dir }
+}
+
+impl Fixture {
+    pub async fn record(&self, batch: &[IncomingMessage]) -> switchboard_store::RecordedBatch {
+        self.store
+            .record_messages(self.channel.id, Platform::Messenger, batch)
+            .await
+            .expect("the batch is recorded")
+    }
+
+    /// The whole list's contact ids, in list order.
+    pub async fn list_order(&self) -> Vec<String> {
+        let page =
+            self.store.session_list(&SessionFilter::default(), None, 1_000).await.expect("the list reads");
+        page.sessions.into_iter().map(|s| s.contact_platform_id).collect()
     }
 }
 

@@ -1,89 +1,63 @@
-use crate::{fixture, inbound, outbound};
-use switchboard_core::{DeliveryState, Direction, Platform};
-use switchboard_store::Store;
+use crate::{at, fixture, inbound, outbound};
+use switchboard_core::{DeliveryState, Direction};
+use switchboard_store::{MessageCursor, SessionState};
 
 #[tokio::test]
 async fn recording_the_same_messages_twice_stores_them_once() {
     let f = fixture().await;
     let batch = [inbound("m1", "p1", "Hello", 0), inbound("m2", "p1", "Anyone?", 5)];
-    let first = f
-        .store
-        .record_messages(f.channel.id, Platform::Messenger, &batch)
-        .await
-        .unwrap();
-    assert_eq!(
-        first.new_messages.len(),
-        2,
-        "both messages are new the first time"
-    );
+    let first = f.record(&batch).await;
+    assert_eq!(first.new_messages.len(), 2, "both messages are new the first time");
+    let again = f.record(&batch).await;
+    assert!(again.new_messages.is_empty(), "a re-polled page must not add messages");
+    assert!(again.sessions.is_empty(), "nothing changed, so no session is reported");
 
-    let again = f
-        .store
-        .record_messages(f.channel.id, Platform::Messenger, &batch)
-        .await
-        .unwrap();
-    assert!(
-        again.new_messages.is_empty(),
-        "a re-polled page must not add messages"
-    );
-    assert!(
-        again.sessions.is_empty(),
-        "nothing changed, so no session is reported"
-    );
-
-    let session = first.sessions[0];
-    let stored = f.store.session_messages(session).await.unwrap();
+    let stored = f.store.session_messages(first.sessions[0], None, 50).await.unwrap();
     let bodies: Vec<_> = stored.iter().map(|m| m.body.as_str()).collect();
     assert_eq!(bodies, ["Hello", "Anyone?"], "stored once each, oldest first");
-    assert!(stored.iter().all(|m| m.direction == Direction::Inbound));
-    assert!(stored.iter().all(|m| m.delivery == DeliveryState::Delivered));
+    assert!(
+        stored.iter().all(|m| m.direction == Direction::Inbound && m.delivery == DeliveryState::Delivered)
+    );
 }
 
 #[tokio::test]
-async fn messages_sent_from_elsewhere_are_outbound() {
+async fn messages_sent_from_elsewhere_are_outbound_and_end_the_wait() {
     let f = fixture().await;
-    let batch = [
-        inbound("m1", "p1", "Hi", 0),
-        outbound("m2", "p1", "Hello from the page inbox", 9),
-    ];
-    let recorded = f
-        .store
-        .record_messages(f.channel.id, Platform::Messenger, &batch)
-        .await
-        .unwrap();
-    let stored = f.store.session_messages(recorded.sessions[0]).await.unwrap();
+    let recorded =
+        f.record(&[inbound("m1", "p1", "Hi", 0), outbound("m2", "p1", "Hello from the page inbox", 9)]).await;
+    let stored = f.store.session_messages(recorded.sessions[0], None, 50).await.unwrap();
     assert_eq!(stored[1].direction, Direction::Outbound);
     let summary = f.store.session_summary(recorded.sessions[0]).await.unwrap();
     assert_eq!(summary.awaiting_since, None, "the page answered, so nobody waits");
-    assert_eq!(
-        summary.contact_name, "Customer p1",
-        "the name comes from the inbound message"
-    );
+    assert_eq!(summary.last_inbound_at, Some(at(0)), "the window counts from the customer's message");
+    assert_eq!(summary.contact_name, "Customer p1", "the name comes from the platform");
 }
 
 #[tokio::test]
-async fn the_cache_survives_reopening_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cache.sqlite3");
-    let store = Store::open(&path).await.unwrap();
-    let channel = store
-        .connect_channel(switchboard_store::NewChannel {
-            platform: Platform::Messenger,
-            external_id: "1001",
-            name: "Demo Bikes",
-        })
-        .await
-        .unwrap();
-    store
-        .record_messages(channel.id, Platform::Messenger, &[inbound("m1", "p1", "kept", 0)])
-        .await
-        .unwrap();
-    store.close().await;
+async fn older_history_comes_page_by_page() {
+    let f = fixture().await;
+    let batch: Vec<_> =
+        (0..120).map(|i| inbound(&format!("m{i}"), "p1", &format!("message {i}"), i)).collect();
+    let session = f.record(&batch).await.sessions[0];
+    let newest = f.store.session_messages(session, None, 50).await.unwrap();
+    assert_eq!(newest.first().unwrap().body, "message 70");
+    assert_eq!(newest.last().unwrap().body, "message 119");
+    let cursor = MessageCursor { created_at: newest[0].created_at, id: newest[0].id };
+    let older = f.store.session_messages(session, Some(cursor), 50).await.unwrap();
+    assert_eq!((older[0].body.as_str(), older[49].body.as_str()), ("message 20", "message 69"));
+}
 
-    let reopened = Store::open(&path).await.unwrap();
-    let list = reopened.session_list(10).await.unwrap();
-    assert_eq!(list.len(), 1, "the session written before closing is still there");
-    assert_eq!(list[0].preview.as_deref(), Some("kept"));
-    let wal = std::fs::exists(dir.path().join("cache.sqlite3-wal")).unwrap();
-    assert!(wal, "the cache runs in WAL mode");
+#[tokio::test]
+async fn a_customer_writing_reactivates_a_stored_session_with_a_new_interaction() {
+    let f = fixture().await;
+    let session = f.record(&[inbound("m1", "p1", "Hi", 0)]).await.sessions[0];
+    f.store.set_session_state(session, SessionState::Stored, at(10)).await.unwrap();
+    let stored = f.store.session_summary(session).await.unwrap();
+    assert_eq!(stored.state, SessionState::Stored);
+    assert_eq!(stored.awaiting_since, None, "storing ends the interaction, so nobody waits");
+
+    f.record(&[inbound("m2", "p1", "Me again", 100)]).await;
+    let again = f.store.session_summary(session).await.unwrap();
+    assert_eq!(again.state, SessionState::Active, "a new message reactivates the session");
+    assert_eq!(again.awaiting_since, Some(at(100)), "a new interaction awaits a reply");
 }

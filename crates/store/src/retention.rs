@@ -1,0 +1,162 @@
+//! The purge: removes messages past the retention policy with their attachment files, and the
+//! sessions left without messages. Pending replies (the outbox) are never purged.
+
+use crate::{Store, StoreError, to_millis};
+use jiff::Timestamp;
+use serde::Serialize;
+pub use switchboard_core::retention::RetentionPolicy;
+
+/// Deleting in chunks keeps each write transaction short, so the UI and pollers are not
+/// blocked for the whole purge.
+const CHUNK: i64 = 5_000;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PurgeReport {
+    pub messages_deleted: u64,
+    pub sessions_deleted: u64,
+    pub files_deleted: u64,
+}
+
+impl Store {
+    pub async fn retention_policy(&self) -> Result<RetentionPolicy, StoreError> {
+        let stored = sqlx::query_scalar!("SELECT value FROM settings WHERE name = 'retention'")
+            .fetch_optional(&self.pool)
+            .await?;
+        match stored {
+            None => Ok(RetentionPolicy::default()),
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt { what: format!("retention setting: {e}") }),
+        }
+    }
+
+    pub async fn set_retention_policy(&self, policy: RetentionPolicy) -> Result<(), StoreError> {
+        let json = serde_json::to_string(&policy).map_err(|e| StoreError::Corrupt { what: e.to_string() })?;
+        sqlx::query!(
+            "INSERT INTO settings (name, value) VALUES ('retention', ?)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            json,
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Applies `policy` as of `now`.
+    pub async fn purge(&self, policy: RetentionPolicy, now: Timestamp) -> Result<PurgeReport, StoreError> {
+        let cutoff = to_millis(policy.cutoff(now));
+        let keep = i64::from(policy.max_messages_per_session);
+        let mut report = PurgeReport::default();
+        let mut files = Vec::new();
+
+        // Too old.
+        loop {
+            let mut tx = self.pool.begin().await?;
+            let chunk = sqlx::query_scalar!(
+                r#"SELECT id AS "id!" FROM messages WHERE created_at < ? AND delivery <> 'pending' LIMIT ?"#,
+                cutoff,
+                CHUNK,
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            if chunk.is_empty() {
+                break;
+            }
+            let ids = json_array(&chunk);
+            files.extend(
+                sqlx::query_scalar!(
+                    "DELETE FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))
+                     RETURNING local_path",
+                    ids,
+                )
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .flatten(),
+            );
+            let done = sqlx::query!("DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))", ids)
+                .execute(&mut *tx)
+                .await?;
+            report.messages_deleted += done.rows_affected();
+            tx.commit().await?;
+        }
+
+        // Beyond the newest `keep` of each session.
+        let mut tx = self.pool.begin().await?;
+        let surplus = sqlx::query_scalar!(
+            r#"SELECT id AS "id!" FROM (
+                   SELECT id, delivery,
+                          row_number() OVER (PARTITION BY session_id ORDER BY created_at DESC, id DESC) AS n
+                   FROM messages)
+               WHERE n > ? AND delivery <> 'pending'"#,
+            keep,
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for chunk in surplus.chunks(CHUNK as usize) {
+            let ids = json_array(chunk);
+            files.extend(
+                sqlx::query_scalar!(
+                    "DELETE FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))
+                     RETURNING local_path",
+                    ids,
+                )
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .flatten(),
+            );
+            let done = sqlx::query!("DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))", ids)
+                .execute(&mut *tx)
+                .await?;
+            report.messages_deleted += done.rows_affected();
+        }
+        let gone = sqlx::query!(
+            "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM messages WHERE session_id = sessions.id)"
+        )
+        .execute(&mut *tx)
+        .await?;
+        report.sessions_deleted = gone.rows_affected();
+        tx.commit().await?;
+
+        // Files go after the rows: a crash in between leaves files, never rows without files.
+        for path in files {
+            match std::fs::remove_file(&path) {
+                Ok(()) => report.files_deleted += 1,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => tracing::warn!(%error, path, "cannot delete a purged attachment"),
+            }
+        }
+        Ok(report)
+    }
+
+    /// Records an attachment's metadata (and a local copy, if any) on a message.
+    pub async fn add_attachment(
+        &self,
+        message_id: i64,
+        attachment: &switchboard_core::Attachment,
+        url: Option<&str>,
+        local_path: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let kind = serde_json::to_value(attachment.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let size = attachment.size_bytes as i64;
+        Ok(sqlx::query_scalar!(
+            r#"INSERT INTO attachments (message_id, kind, file_name, size_bytes, url, local_path)
+               VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            message_id,
+            kind,
+            attachment.file_name,
+            size,
+            url,
+            local_path,
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+}
+
+fn json_array(ids: &[i64]) -> String {
+    format!("[{}]", ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(","))
+}
