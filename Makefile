@@ -32,6 +32,10 @@ ui-test: setup
 rust-test: app
 	scripts/desktop-session.sh cargo test --workspace
 
+# Figures for docs/PERFORMANCE.md: release builds, real encrypted files; not part of make test.
+bench: setup
+	cargo bench -p switchboard-store --bench cache
+
 # After changing a query or a migration: rebuild a schema database and refresh .sqlx/ (needs
 # sqlx-cli: cargo install sqlx-cli --no-default-features --features sqlite).
 SCHEMA_DB := $(CURDIR)/target/sqlx-schema.sqlite3

@@ -43,6 +43,11 @@ impl ReplyText {
         &self.0
     }
 
+    /// How many SMS segments this text is billed and sent as.
+    pub fn sms_segments(&self) -> crate::sms::Segments {
+        crate::sms::segments(&self.0)
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }
@@ -66,6 +71,12 @@ mod tests {
             ReplyText::parse(Platform::Messenger, &over),
             Err(ReplyError::TooLong { platform: "Messenger", limit: 2_000, length: 2_001 })
         );
+    }
+
+    #[test]
+    fn sms_replies_know_their_segments() {
+        let reply = ReplyText::parse(Platform::Sms, &"a".repeat(200)).unwrap();
+        assert_eq!(reply.sms_segments().count, 2);
     }
 
     #[test]

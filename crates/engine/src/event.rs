@@ -1,7 +1,7 @@
 //! The one typed event enum from the engine to the windows.
 
 use serde::Serialize;
-use switchboard_store::{MessageRecord, SessionSummary};
+use switchboard_store::{MessageRecord, PurgeReport, SessionSummary};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -10,6 +10,8 @@ pub enum Event {
     SessionChanged { session: SessionSummary },
     /// A message was added or its delivery state changed.
     MessageChanged { message: MessageRecord },
+    /// The retention purge removed old messages (and perhaps sessions): windows reload.
+    Purged { report: PurgeReport },
 }
 
 impl Event {
@@ -18,6 +20,7 @@ impl Event {
         match self {
             Event::SessionChanged { .. } => "session_changed",
             Event::MessageChanged { .. } => "message_changed",
+            Event::Purged { .. } => "purged",
         }
     }
 }

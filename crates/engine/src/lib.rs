@@ -8,6 +8,7 @@ pub mod keychain;
 pub mod notifier;
 mod outbox;
 mod poller;
+mod retention;
 
 pub use clock::{Clock, SystemClock};
 pub use error::EngineError;
@@ -90,6 +91,7 @@ impl Engine {
             }
         }
         tokio::spawn(outbox::run(self.clone()));
+        tokio::spawn(retention::run(self.clone()));
         Ok(())
     }
 

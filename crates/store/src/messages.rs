@@ -80,60 +80,94 @@ impl TryFrom<MessageRow> for MessageRecord {
 }
 
 impl Store {
-    /// Records what a poller read, in one transaction. A message already known (same channel
-    /// and platform message id) is left as it is, so reading the same page twice is harmless.
-    /// A customer message reactivates a stored session and opens an interaction if none is open.
+    /// Records what a poller read, in one transaction and a handful of set-based statements
+    /// (the batch travels as one JSON array), so that ingesting is bound by SQLite's own work,
+    /// not by a round trip per message. A message already known (same channel and platform
+    /// message id) is left as it is, so reading the same page twice is harmless. A customer
+    /// message reactivates a stored session and opens an interaction if none is open.
     pub async fn record_messages(
         &self,
         channel_id: i64,
         platform: Platform,
         batch: &[IncomingMessage],
     ) -> Result<RecordedBatch, StoreError> {
+        if batch.is_empty() {
+            return Ok(RecordedBatch::default());
+        }
+        let rows = batch_json(batch);
+        let platform = platform.as_str();
         let mut tx = self.pool.begin().await?;
-        let mut recorded = RecordedBatch::default();
-        let mut touched = BTreeSet::new();
-        // One contact and session upsert per customer, not per message.
-        let mut order: Vec<&str> = Vec::new();
-        for message in batch {
-            if !order.contains(&message.contact_platform_id.as_str()) {
-                order.push(&message.contact_platform_id);
+        // One row per customer: the newest name and thread the batch gives.
+        sqlx::query!(
+            "INSERT INTO contacts (platform, platform_id, platform_name)
+             SELECT ?1, value ->> 'c', max(value ->> 'n') FROM json_each(?2) WHERE true GROUP BY value ->> 'c'
+             ON CONFLICT (platform, platform_id)
+             DO UPDATE SET platform_name = COALESCE(excluded.platform_name, platform_name)",
+            platform,
+            rows,
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "INSERT INTO sessions (channel_id, contact_id, thread_id, last_activity_at)
+             SELECT ?1, k.id, j.thread, j.first_at
+             FROM (SELECT value ->> 'c' AS c, max(value ->> 't') AS thread, min(value ->> 'at') AS first_at
+                   FROM json_each(?3) GROUP BY value ->> 'c') j
+             JOIN contacts k ON k.platform = ?2 AND k.platform_id = j.c
+             WHERE true
+             ON CONFLICT (channel_id, contact_id) DO UPDATE SET thread_id = COALESCE(excluded.thread_id, thread_id)",
+            channel_id,
+            platform,
+            rows,
+        )
+        .execute(&mut *tx)
+        .await?;
+        // New messages in the batch's order. An outbound message whose twin is still pending
+        // in the outbox is our own reply read back before the outbox recorded its platform
+        // id: the outbox will record it, so it is not a second message.
+        let inserted = sqlx::query_as!(
+            MessageRow,
+            r#"INSERT INTO messages (session_id, channel_id, platform_message_id, direction, author, body,
+                                     delivery, created_at)
+               SELECT s.id, ?1, j.mid, j.direction, j.author, j.body, j.delivery, j.at
+               FROM (SELECT key AS ord, value ->> 'c' AS c, value ->> 'mid' AS mid, value ->> 'd' AS direction,
+                            value ->> 'a' AS author, value ->> 'b' AS body, value ->> 's' AS delivery,
+                            value ->> 'at' AS at
+                     FROM json_each(?3)) j
+               JOIN contacts k ON k.platform = ?2 AND k.platform_id = j.c
+               JOIN sessions s ON s.channel_id = ?1 AND s.contact_id = k.id
+               WHERE NOT (j.direction = 'outbound' AND EXISTS (
+                   SELECT 1 FROM messages p
+                   WHERE p.session_id = s.id AND p.delivery = 'pending' AND p.platform_message_id IS NULL
+                     AND p.body = j.body))
+               ORDER BY j.ord
+               ON CONFLICT (channel_id, platform_message_id) DO NOTHING
+               RETURNING id AS "id!", session_id AS "session_id!", direction AS "direction!", author AS "author!",
+                         body AS "body!", delivery AS "delivery!", failure, tag, created_at AS "created_at!""#,
+            channel_id,
+            platform,
+            rows,
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut new_messages: Vec<MessageRecord> =
+            inserted.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
+        // RETURNING's order is unspecified; ids follow the batch's order.
+        new_messages.sort_by_key(|m| m.id);
+        let sessions: BTreeSet<i64> = new_messages.iter().map(|m| m.session_id).collect();
+        let mut first_inbound: Vec<(i64, i64)> = Vec::new();
+        for message in new_messages.iter().filter(|m| m.direction == Direction::Inbound) {
+            if !first_inbound.iter().any(|(session, _)| *session == message.session_id) {
+                first_inbound.push((message.session_id, to_millis(message.created_at)));
             }
         }
-        for contact in order {
-            let messages: Vec<&IncomingMessage> =
-                batch.iter().filter(|m| m.contact_platform_id == contact).collect();
-            let name = messages.iter().rev().find_map(|m| m.contact_name.as_deref());
-            let thread = messages.iter().rev().find_map(|m| m.thread_id.as_deref());
-            let first_at = to_millis(messages[0].created_at);
-            let contact_id = upsert_contact(&mut tx, platform, contact, name).await?;
-            let session_id = upsert_session(&mut tx, channel_id, contact_id, thread, first_at).await?;
-            let mut inbound = None;
-            for message in messages {
-                if message.direction == Direction::Outbound
-                    && awaits_in_outbox(&mut tx, session_id, &message.body).await?
-                {
-                    // Our own reply, read back before the outbox recorded its platform id:
-                    // the outbox will record it, so it is not a second message.
-                    continue;
-                }
-                if let Some(row) = insert_message(&mut tx, session_id, channel_id, message).await? {
-                    if message.direction == Direction::Inbound {
-                        inbound.get_or_insert(row.created_at);
-                    }
-                    recorded.new_messages.push(row.try_into()?);
-                    touched.insert(session_id);
-                }
-            }
-            if let Some(first_inbound) = inbound {
-                activate(&mut tx, session_id, first_inbound).await?;
-            }
+        if !first_inbound.is_empty() {
+            activate(&mut tx, &first_inbound).await?;
         }
-        for session_id in &touched {
-            refresh_session(&mut tx, *session_id).await?;
-        }
+        let touched: Vec<i64> = sessions.into_iter().collect();
+        refresh_sessions(&mut tx, &touched).await?;
         tx.commit().await?;
-        recorded.sessions = touched.into_iter().collect();
-        Ok(recorded)
+        Ok(RecordedBatch { new_messages, sessions: touched })
     }
 
     /// A page of a session's history, oldest first: the `limit` messages before `before`
@@ -164,109 +198,42 @@ impl Store {
     }
 }
 
-async fn upsert_contact(
-    tx: &mut SqliteConnection,
-    platform: Platform,
-    platform_id: &str,
-    name: Option<&str>,
-) -> Result<i64, StoreError> {
-    let platform = platform.as_str();
-    Ok(sqlx::query_scalar!(
-        r#"INSERT INTO contacts (platform, platform_id, platform_name) VALUES (?, ?, ?)
-           ON CONFLICT (platform, platform_id)
-           DO UPDATE SET platform_name = COALESCE(excluded.platform_name, platform_name)
-           RETURNING id AS "id!""#,
-        platform,
-        platform_id,
-        name,
-    )
-    .fetch_one(&mut *tx)
-    .await?)
+/// The batch as the JSON array the statements above read with `json_each`.
+fn batch_json(batch: &[IncomingMessage]) -> String {
+    let rows: Vec<serde_json::Value> = batch
+        .iter()
+        .map(|m| {
+            // Messages read from a platform have already been accepted by it.
+            let delivery = match m.direction {
+                Direction::Inbound => DeliveryState::Delivered,
+                Direction::Outbound => DeliveryState::Sent,
+            };
+            serde_json::json!({
+                "c": m.contact_platform_id, "n": m.contact_name, "t": m.thread_id,
+                "mid": m.platform_message_id, "d": m.direction.as_str(), "a": m.author.as_str(),
+                "b": m.body, "s": delivery.as_str(), "at": to_millis(m.created_at),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(rows).to_string()
 }
 
-async fn upsert_session(
-    tx: &mut SqliteConnection,
-    channel_id: i64,
-    contact_id: i64,
-    thread_id: Option<&str>,
-    first_at: i64,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar!(
-        r#"INSERT INTO sessions (channel_id, contact_id, thread_id, last_activity_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (channel_id, contact_id) DO UPDATE SET thread_id = COALESCE(excluded.thread_id, thread_id)
-           RETURNING id AS "id!""#,
-        channel_id,
-        contact_id,
-        thread_id,
-        first_at,
+/// Customers wrote: their sessions are active again, and each has an open interaction (a new
+/// one, queued at its first new message, if the last one ended).
+async fn activate(tx: &mut SqliteConnection, first_inbound: &[(i64, i64)]) -> Result<(), StoreError> {
+    let json =
+        serde_json::to_string(first_inbound).map_err(|e| StoreError::Corrupt { what: e.to_string() })?;
+    sqlx::query!(
+        "UPDATE sessions SET state = 'active' WHERE id IN (SELECT value ->> 0 FROM json_each(?))",
+        json,
     )
-    .fetch_one(&mut *tx)
-    .await?)
-}
-
-async fn insert_message(
-    tx: &mut SqliteConnection,
-    session_id: i64,
-    channel_id: i64,
-    message: &IncomingMessage,
-) -> Result<Option<MessageRow>, StoreError> {
-    let direction = message.direction.as_str();
-    let author = message.author.as_str();
-    // Messages read from a platform have already been accepted by it.
-    let delivery = match message.direction {
-        Direction::Inbound => DeliveryState::Delivered,
-        Direction::Outbound => DeliveryState::Sent,
-    }
-    .as_str();
-    let created_at = to_millis(message.created_at);
-    Ok(sqlx::query_as!(
-        MessageRow,
-        r#"INSERT INTO messages (session_id, channel_id, platform_message_id, direction, author, body,
-                                 delivery, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (channel_id, platform_message_id) DO NOTHING
-           RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
-        session_id,
-        channel_id,
-        message.platform_message_id,
-        direction,
-        author,
-        message.body,
-        delivery,
-        created_at,
-    )
-    .fetch_optional(&mut *tx)
-    .await?)
-}
-
-async fn awaits_in_outbox(
-    tx: &mut SqliteConnection,
-    session_id: i64,
-    body: &str,
-) -> Result<bool, StoreError> {
-    let pending = sqlx::query_scalar!(
-        "SELECT id FROM messages
-         WHERE session_id = ? AND delivery = 'pending' AND platform_message_id IS NULL AND body = ?
-         LIMIT 1",
-        session_id,
-        body,
-    )
-    .fetch_optional(&mut *tx)
+    .execute(&mut *tx)
     .await?;
-    Ok(pending.is_some())
-}
-
-/// A customer wrote: the session is active again, and an interaction is open (a new one if
-/// the last one ended).
-async fn activate(tx: &mut SqliteConnection, session_id: i64, at: i64) -> Result<(), StoreError> {
-    sqlx::query!("UPDATE sessions SET state = 'active' WHERE id = ?", session_id).execute(&mut *tx).await?;
     sqlx::query!(
         "INSERT INTO interactions (session_id, state, queued_at)
-         SELECT ?, 'queued', ?
-         WHERE NOT EXISTS (SELECT 1 FROM interactions WHERE session_id = ? AND state <> 'ended')",
-        session_id,
-        at,
-        session_id,
+         SELECT value ->> 0, 'queued', value ->> 1 FROM json_each(?1) j
+         WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = j.value ->> 0 AND i.state <> 'ended')",
+        json,
     )
     .execute(&mut *tx)
     .await?;
@@ -278,6 +245,17 @@ async fn activate(tx: &mut SqliteConnection, session_id: i64, at: i64) -> Result
 /// since when the customer has waited for a reply: the first unanswered customer message of
 /// the open interaction (none when no interaction is open).
 pub(crate) async fn refresh_session(tx: &mut SqliteConnection, session_id: i64) -> Result<(), StoreError> {
+    refresh_sessions(tx, &[session_id]).await
+}
+
+pub(crate) async fn refresh_sessions(
+    tx: &mut SqliteConnection,
+    session_ids: &[i64],
+) -> Result<(), StoreError> {
+    if session_ids.is_empty() {
+        return Ok(());
+    }
+    let ids = serde_json::to_string(session_ids).map_err(|e| StoreError::Corrupt { what: e.to_string() })?;
     sqlx::query!(
         "UPDATE sessions SET
             last_message_id = (SELECT id FROM messages WHERE session_id = sessions.id
@@ -294,8 +272,8 @@ pub(crate) async fn refresh_session(tx: &mut SqliteConnection, session_id: i64) 
                   AND m.created_at > COALESCE(
                       (SELECT MAX(o.created_at) FROM messages o
                        WHERE o.session_id = sessions.id AND o.direction = 'outbound'), -1))
-         WHERE id = ?",
-        session_id,
+         WHERE id IN (SELECT value FROM json_each(?))",
+        ids,
     )
     .execute(&mut *tx)
     .await?;

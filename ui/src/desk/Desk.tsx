@@ -32,19 +32,24 @@ export function Desk(props: { api: DeskApi }) {
         if (message.session_id === selected()) setMessages((list) => mergeMessage(list, message));
       }),
     ];
+    stops.push(props.api.on("purged", () => void loadList()));
     const tick = setInterval(() => setNow(Date.now()), 30_000);
     onCleanup(() => {
       stops.forEach((stop) => stop());
       clearInterval(tick);
     });
-    props.api
-      .sessionList({}, null, FIRST_PAGE)
-      .then(({ sessions: list }) => {
-        setSessions(reconcile(Object.fromEntries(list.map((s) => [s.id, s]))));
-        setLoaded(true);
-      })
-      .catch((error) => setLoadError(errorMessage(error)));
+    void loadList();
   });
+
+  async function loadList() {
+    try {
+      const { sessions: list } = await props.api.sessionList({}, null, FIRST_PAGE);
+      setSessions(reconcile(Object.fromEntries(list.map((s) => [s.id, s]))));
+      setLoaded(true);
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    }
+  }
 
   async function open(sessionId: number) {
     setSelected(sessionId);

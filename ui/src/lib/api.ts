@@ -64,6 +64,7 @@ export interface AppError {
 export interface EngineEvents {
   session_changed: { session: SessionSummary };
   message_changed: { message: MessageRecord };
+  purged: { report: { messages_deleted: number; sessions_deleted: number; files_deleted: number } };
 }
 
 export interface DeskApi {

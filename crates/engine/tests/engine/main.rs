@@ -2,6 +2,7 @@
 //! D-Bus session (scripts/desktop-session.sh, which `make test` uses), real SQLite files,
 //! and the sandbox over loopback.
 
+mod cache;
 mod keychain;
 mod notifier;
 mod sync;

@@ -1,0 +1,28 @@
+//! The retention job: applies the retention policy at start and then every few hours.
+
+use crate::{Engine, Event};
+use std::sync::Arc;
+use std::time::Duration;
+
+const EVERY: Duration = Duration::from_secs(6 * 3600);
+
+pub(crate) async fn run(engine: Arc<Engine>) {
+    let mut interval = tokio::time::interval(EVERY);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        if let Err(error) = purge_once(&engine).await {
+            tracing::warn!(%error, "the retention purge failed; it runs again later");
+        }
+    }
+}
+
+pub(crate) async fn purge_once(engine: &Engine) -> Result<(), crate::EngineError> {
+    let policy = engine.store.retention_policy().await?;
+    let report = engine.store.purge(policy, engine.clock.now()).await?;
+    if report.messages_deleted > 0 {
+        tracing::info!(?report, "retention purge");
+        engine.publish(Event::Purged { report });
+    }
+    Ok(())
+}
