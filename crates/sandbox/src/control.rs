@@ -15,17 +15,37 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/health", get(|| async { "ok" }))
         .route("/demo", get(demo))
         .route("/sent", get(sent))
-        .route("/customers/{psid}/messages", post(customer_writes))
+        .route("/customers/{id}/messages", post(customer_writes))
+        .route("/clock", get(clock).post(advance_clock))
 }
 
-/// The demo page and its token, so that demo mode can connect it without the login dialog.
+#[derive(Deserialize)]
+struct Advance {
+    seconds: i64,
+}
+
+async fn clock(State(world): State<Arc<World>>) -> Json<Value> {
+    Json(json!({ "now": world.now() }))
+}
+
+/// Moves the sandbox's clock forward: messaging windows and statuses follow it.
+async fn advance_clock(State(world): State<Arc<World>>, Json(advance): Json<Advance>) -> Json<Value> {
+    let now = world.advance_clock(jiff::SignedDuration::from_secs(advance.seconds));
+    Json(json!({ "now": now }))
+}
+
+/// The demo page and its token, and the Twilio account's credentials and numbers, so that
+/// demo mode can connect them without the login dialog.
 async fn demo(State(world): State<Arc<World>>) -> Result<Json<Value>, StatusCode> {
     let state = world.lock();
     let page = state.pages.first().ok_or(StatusCode::NOT_FOUND)?;
+    let numbers: Vec<Value> =
+        state.numbers.iter().map(|n| json!({ "number": n.number, "whatsapp": n.whatsapp })).collect();
     Ok(Json(json!({
         "page_id": page.id,
         "page_name": page.name,
         "access_token": page.access_token,
+        "twilio": { "account_sid": state.account_sid, "auth_token": state.auth_token, "numbers": numbers },
     })))
 }
 
@@ -40,11 +60,11 @@ struct CustomerText {
 
 async fn customer_writes(
     State(world): State<Arc<World>>,
-    Path(psid): Path<String>,
+    Path(id): Path<String>,
     Json(body): Json<CustomerText>,
 ) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
     world
-        .customer_writes(&psid, &body.text)
+        .customer_writes(&id, &body.text)
         .map(|mid| Json(json!({ "message_id": mid })))
         .map_err(|error| (StatusCode::NOT_FOUND, Json(json!({ "error": error }))))
 }

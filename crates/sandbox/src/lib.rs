@@ -5,10 +5,11 @@
 mod control;
 mod graph;
 mod script;
+mod twilio;
 mod world;
 
 pub use script::{Persona, Script, ScriptedMessage};
-pub use world::{PageSpec, SentMessage};
+pub use world::{NumberSpec, PageSpec, SentMessage, TemplateSpec};
 
 use axum::Router;
 use std::net::SocketAddr;
@@ -65,6 +66,17 @@ impl Sandbox {
         self.world.customer_writes(psid, text)
     }
 
+    /// Moves the sandbox's clock forward; windows, statuses and expiries follow it.
+    pub fn advance_clock(&self, by: jiff::SignedDuration) -> jiff::Timestamp {
+        self.world.advance_clock(by)
+    }
+
+    /// The Twilio account's SID and auth token.
+    pub fn twilio_credentials(&self) -> (String, String) {
+        let state = self.world.lock();
+        (state.account_sid.clone(), state.auth_token.clone())
+    }
+
     /// Waits until the server stops (for the binary).
     pub async fn wait(mut self) {
         if let Some(server) = self.tasks.first_mut() {
@@ -82,5 +94,9 @@ impl Drop for Sandbox {
 }
 
 fn router(world: Arc<World>) -> Router {
-    Router::new().merge(graph::routes()).nest("/_sandbox", control::routes()).with_state(world)
+    Router::new()
+        .merge(graph::routes())
+        .merge(twilio::routes())
+        .nest("/_sandbox", control::routes())
+        .with_state(world)
 }

@@ -1,6 +1,6 @@
 //! Scripted customers: personas who write to a page on a timetable.
 
-use crate::world::{PageSpec, World};
+use crate::world::{NumberSpec, PageSpec, TemplateSpec, World};
 use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,16 +9,31 @@ use tokio::task::JoinHandle;
 /// The pages and personas a sandbox starts with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Script {
+    #[serde(default)]
     pub pages: Vec<PageSpec>,
+    /// The Twilio account's numbers (SMS, and WhatsApp where enabled).
+    #[serde(default)]
+    pub numbers: Vec<NumberSpec>,
+    #[serde(default)]
+    pub templates: Vec<TemplateSpec>,
     #[serde(default)]
     pub personas: Vec<Persona>,
 }
 
+/// A scripted customer: on Messenger (`psid` writing to `page`), or by SMS or WhatsApp (`phone`
+/// writing to our `number`; `whatsapp: true` for WhatsApp).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Persona {
-    pub psid: String,
-    /// The id of the page this persona writes to.
-    pub page: String,
+    #[serde(default)]
+    pub psid: Option<String>,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub number: Option<String>,
+    #[serde(default)]
+    pub whatsapp: bool,
     pub first_name: String,
     pub last_name: String,
     #[serde(default)]
@@ -30,6 +45,23 @@ pub struct ScriptedMessage {
     /// Seconds after the previous message (or the start) before this one is written.
     pub after_seconds: f64,
     pub text: String,
+}
+
+impl Persona {
+    /// The customer's address: a PSID, `+E164`, or `whatsapp:+E164`.
+    pub fn address(&self) -> String {
+        match (&self.psid, &self.phone) {
+            (Some(psid), _) => psid.clone(),
+            (None, Some(phone)) if self.whatsapp => format!("whatsapp:{phone}"),
+            (None, Some(phone)) => phone.clone(),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// The page id or Twilio number the customer writes to.
+    pub fn channel(&self) -> &str {
+        self.page.as_deref().or(self.number.as_deref()).unwrap_or_default()
+    }
 }
 
 impl Script {
@@ -54,7 +86,7 @@ pub(crate) fn run(script: &Script, world: Arc<World>) -> Vec<JoinHandle<()>> {
             tokio::spawn(async move {
                 for message in &persona.messages {
                     tokio::time::sleep(Duration::from_secs_f64(message.after_seconds.max(0.0))).await;
-                    if let Err(error) = world.customer_writes(&persona.psid, &message.text) {
+                    if let Err(error) = world.customer_writes(&persona.address(), &message.text) {
                         tracing::warn!(%error, "scripted customer could not write");
                     }
                 }

@@ -1,16 +1,34 @@
 //! The sandbox's state: pages, customers, their conversations and what the pages sent.
 
 use crate::script::Script;
+use jiff::SignedDuration;
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct PageSpec {
     pub id: String,
     pub name: String,
+}
+
+/// A Twilio phone number of the sandbox's account; `whatsapp` makes it a WhatsApp sender too.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct NumberSpec {
+    pub number: String,
+    pub name: String,
+    #[serde(default)]
+    pub whatsapp: bool,
+}
+
+/// An approved WhatsApp template (Twilio Content API), with `{{1}}`-style variables.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct TemplateSpec {
+    pub sid: String,
+    pub body: String,
 }
 
 #[derive(Debug, Clone)]
@@ -73,12 +91,43 @@ pub struct SentMessage {
     pub sent_at: Timestamp,
 }
 
+#[derive(Debug, Clone)]
+pub(crate) struct TwilioNumber {
+    pub sid: String,
+    pub number: String,
+    pub name: String,
+    pub whatsapp: bool,
+    pub created: Timestamp,
+}
+
+/// A Message resource as Twilio keeps it; its status is derived from the clock when read.
+#[derive(Debug, Clone)]
+pub(crate) struct TwilioMessage {
+    pub sid: String,
+    /// `+E164` or `whatsapp:+E164`.
+    pub from: String,
+    pub to: String,
+    pub body: String,
+    pub inbound: bool,
+    pub created: Timestamp,
+    pub num_media: usize,
+    /// Set when delivery will fail (e.g. 63016 outside WhatsApp's window).
+    pub fails_with: Option<(u32, &'static str)>,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub pages: Vec<Page>,
     pub customers: Vec<Customer>,
     pub conversations: Vec<Conversation>,
     pub sent: Vec<SentMessage>,
+    pub account_sid: String,
+    pub auth_token: String,
+    pub numbers: Vec<TwilioNumber>,
+    pub templates: Vec<TemplateSpec>,
+    pub sms: Vec<TwilioMessage>,
+    /// (customer address, our number) pairs where the customer sent STOP and not START since.
+    pub opted_out: Vec<(String, String)>,
     next_id: u64,
 }
 
@@ -117,12 +166,19 @@ impl State {
     pub fn next_message_id(&mut self) -> String {
         format!("m_{:016x}{:08}", random_u64(), self.next_id())
     }
+
+    /// A Twilio SID: two letters and 32 hex digits, unique in this sandbox.
+    pub fn next_sid(&mut self, prefix: &str) -> String {
+        format!("{prefix}{:016x}{:016x}", random_u64(), self.next_id())
+    }
 }
 
 #[derive(Debug)]
 pub(crate) struct World {
     state: Mutex<State>,
     pub base_url: String,
+    /// How far the sandbox's clock runs ahead of the real one, in milliseconds.
+    clock_offset_ms: AtomicI64,
 }
 
 impl World {
@@ -137,13 +193,28 @@ impl World {
         }
         for persona in &script.personas {
             state.customers.push(Customer {
-                psid: persona.psid.clone(),
-                page_id: persona.page.clone(),
+                psid: persona.address(),
+                page_id: persona.channel().to_owned(),
                 first_name: persona.first_name.clone(),
                 last_name: persona.last_name.clone(),
             });
         }
-        Self { state: Mutex::new(state), base_url }
+        state.account_sid = format!("AC{:016x}{:016x}", random_u64(), random_u64());
+        state.auth_token = format!("{:016x}{:016x}", random_u64(), random_u64());
+        #[allow(clippy::disallowed_methods)] // the numbers' creation date, once
+        let created = Timestamp::now();
+        for number in &script.numbers {
+            let sid = state.next_sid("PN");
+            state.numbers.push(TwilioNumber {
+                sid,
+                number: number.number.clone(),
+                name: number.name.clone(),
+                whatsapp: number.whatsapp,
+                created,
+            });
+        }
+        state.templates = script.templates.clone();
+        Self { state: Mutex::new(state), base_url, clock_offset_ms: AtomicI64::new(0) }
     }
 
     pub fn lock(&self) -> MutexGuard<'_, State> {
@@ -151,25 +222,34 @@ impl World {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The sandbox's clock. Clock control (moving time) comes with the full sandbox.
+    /// The sandbox's clock: real time plus however far it was moved. Messaging windows and
+    /// message statuses follow it.
     #[allow(clippy::disallowed_methods)]
     pub fn now(&self) -> Timestamp {
-        Timestamp::now()
+        Timestamp::now() + SignedDuration::from_millis(self.clock_offset_ms.load(Ordering::SeqCst))
+    }
+
+    /// Moves the clock forward (never back: platforms' times only grow).
+    pub fn advance_clock(&self, by: SignedDuration) -> Timestamp {
+        let millis = by.as_millis().max(0) as i64;
+        self.clock_offset_ms.fetch_add(millis, Ordering::SeqCst);
+        self.now()
     }
 
     pub fn sent(&self) -> Vec<SentMessage> {
         self.lock().sent.clone()
     }
 
-    pub fn customer_writes(&self, psid: &str, text: &str) -> Result<String, String> {
+    /// A customer writes: on Messenger to the page, or by SMS/WhatsApp to a Twilio number.
+    pub fn customer_writes(&self, id: &str, text: &str) -> Result<String, String> {
         let now = self.now();
         let mut state = self.lock();
-        let page_id = state
-            .customer(psid)
-            .map(|c| c.page_id.clone())
-            .ok_or_else(|| format!("no customer with PSID {psid}"))?;
+        let customer = state.customer(id).cloned().ok_or_else(|| format!("no customer {id}"))?;
+        if let Some(number) = state.numbers.iter().find(|n| n.number == customer.page_id).cloned() {
+            return Ok(crate::twilio::receive(&mut state, &customer, &number, text, now));
+        }
         let id = state.next_message_id();
-        state.conversation_mut(&page_id, psid).messages.push(Message {
+        state.conversation_mut(&customer.page_id, &customer.psid).messages.push(Message {
             id: id.clone(),
             created: now,
             from_page: false,
