@@ -4,6 +4,8 @@
 pub mod demo;
 pub mod error;
 pub mod graph;
+pub mod twilio;
 
 pub use error::{ErrorKind, PlatformError};
 pub use graph::{GraphApi, MessagingType};
+pub use twilio::TwilioApi;

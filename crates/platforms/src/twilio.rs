@@ -1,0 +1,285 @@
+//! The Twilio client for SMS and WhatsApp (2010-04-01 REST API): send, list, fetch, and the
+//! account's numbers. Errors are classified by Twilio's numeric codes.
+
+use crate::error::{ErrorKind, PlatformError};
+use jiff::Timestamp;
+use reqwest::{Client, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use switchboard_core::Secret;
+use switchboard_core::secret::ExposeSecret;
+use url::Url;
+
+const PLATFORM: &str = "Twilio";
+
+/// Twilio at a base URL: `https://api.twilio.com` or the sandbox's.
+#[derive(Debug, Clone)]
+pub struct TwilioApi {
+    http: Client,
+    base: Url,
+    account_sid: String,
+    auth_token: Secret,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MessageDirection {
+    Inbound,
+    OutboundApi,
+    OutboundCall,
+    OutboundReply,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+    Delivered,
+    Undelivered,
+    Receiving,
+    Received,
+    Accepted,
+    Scheduled,
+    Read,
+    PartiallyDelivered,
+    Canceled,
+}
+
+/// The Message resource (the fields Switchboard uses).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Message {
+    pub sid: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub body: Option<String>,
+    pub status: MessageStatus,
+    pub direction: MessageDirection,
+    pub num_media: Option<String>,
+    pub num_segments: Option<String>,
+    pub error_code: Option<i64>,
+    pub error_message: Option<String>,
+    #[serde(default, deserialize_with = "rfc2822")]
+    pub date_created: Option<Timestamp>,
+    #[serde(default, deserialize_with = "rfc2822")]
+    pub date_sent: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    pub next_page_uri: Option<String>,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Capabilities {
+    #[serde(default)]
+    pub sms: bool,
+    #[serde(default)]
+    pub mms: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IncomingNumber {
+    pub sid: Option<String>,
+    pub phone_number: Option<String>,
+    pub friendly_name: Option<String>,
+    pub capabilities: Option<Capabilities>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IncomingNumberPage {
+    pub incoming_phone_numbers: Vec<IncomingNumber>,
+    pub next_page_uri: Option<String>,
+}
+
+/// `{"code","message","more_info","status"}`
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    code: i64,
+    #[serde(default)]
+    message: String,
+}
+
+impl ErrorKind {
+    /// Classifies a Twilio error (PLATFORMS.md, "Twilio").
+    pub fn from_twilio(code: i64, http_status: u16) -> Self {
+        match code {
+            20003 => ErrorKind::TokenUnusable,
+            20429 => ErrorKind::Throttled,
+            21610 => ErrorKind::RecipientUnavailable,
+            63016 => ErrorKind::OutsideWindow,
+            _ if http_status == 429 => ErrorKind::Throttled,
+            _ if http_status >= 500 => ErrorKind::Transient,
+            _ => ErrorKind::BadRequest,
+        }
+    }
+}
+
+impl TwilioApi {
+    pub fn new(base: Url, account_sid: String, auth_token: Secret) -> Self {
+        let http = Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("the TLS backend initializes");
+        Self { http, base, account_sid, auth_token }
+    }
+
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        url.set_path(&format!("/2010-04-01/Accounts/{}/{path}", self.account_sid));
+        url
+    }
+
+    /// Sends a text from one of the account's numbers (`+E164` or `whatsapp:+E164`).
+    pub async fn send(&self, from: &str, to: &str, body: &str) -> Result<Message, PlatformError> {
+        let form = [("From", from), ("To", to), ("Body", body)];
+        let request = self.http.post(self.url("Messages.json")).form(&form);
+        self.read(request).await
+    }
+
+    /// Sends an approved WhatsApp template with its variables (JSON object text).
+    pub async fn send_template(
+        &self,
+        from: &str,
+        to: &str,
+        content_sid: &str,
+        variables: &str,
+    ) -> Result<Message, PlatformError> {
+        let form = [("From", from), ("To", to), ("ContentSid", content_sid), ("ContentVariables", variables)];
+        self.read(self.http.post(self.url("Messages.json")).form(&form)).await
+    }
+
+    /// The first page of messages matching `filters` (`To`, `From`, `DateSent>`…).
+    pub async fn messages(
+        &self,
+        filters: &[(&str, &str)],
+        page_size: u32,
+    ) -> Result<MessagePage, PlatformError> {
+        let size = page_size.to_string();
+        let mut query: Vec<(&str, &str)> = filters.to_vec();
+        query.push(("PageSize", &size));
+        self.read(self.http.get(self.url("Messages.json")).query(&query)).await
+    }
+
+    /// The page a `next_page_uri` names.
+    pub async fn next_page(&self, next_page_uri: &str) -> Result<MessagePage, PlatformError> {
+        let url = self.base.join(next_page_uri).map_err(|e| PlatformError::Malformed {
+            platform: PLATFORM,
+            status: 200,
+            detail: format!("next_page_uri: {e}"),
+        })?;
+        self.read(self.http.get(url)).await
+    }
+
+    pub async fn message(&self, sid: &str) -> Result<Message, PlatformError> {
+        self.read(self.http.get(self.url(&format!("Messages/{sid}.json")))).await
+    }
+
+    /// The account's phone numbers; a wrong SID or token fails with 20003.
+    pub async fn numbers(&self) -> Result<IncomingNumberPage, PlatformError> {
+        self.read(self.http.get(self.url("IncomingPhoneNumbers.json"))).await
+    }
+
+    async fn read<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, PlatformError> {
+        let sent = request.basic_auth(&self.account_sid, Some(self.auth_token.expose_secret())).send().await;
+        read(sent).await
+    }
+}
+
+async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
+    let response = sent.map_err(|e| PlatformError::transport(PLATFORM, e))?;
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.map_err(|e| PlatformError::transport(PLATFORM, e))?;
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(&bytes).map_err(|e| PlatformError::Malformed {
+            platform: PLATFORM,
+            status,
+            detail: e.to_string(),
+        });
+    }
+    match serde_json::from_slice::<ErrorBody>(&bytes) {
+        Ok(error) => Err(PlatformError::Api {
+            platform: PLATFORM,
+            kind: ErrorKind::from_twilio(error.code, status),
+            code: error.code,
+            subcode: None,
+            message: error.message,
+        }),
+        Err(_) => Err(PlatformError::Malformed {
+            platform: PLATFORM,
+            status,
+            detail: "the error body is not a Twilio error".into(),
+        }),
+    }
+}
+
+/// Twilio's dates: `Thu, 24 Aug 2023 05:01:45 +0000`, or null.
+fn rfc2822<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Timestamp>, D::Error> {
+    Option::<String>::deserialize(deserializer)?
+        .map(|text| {
+            jiff::fmt::strtime::parse("%a, %d %b %Y %H:%M:%S %z", &text)
+                .and_then(|parsed| parsed.to_timestamp())
+                .map_err(serde::de::Error::custom)
+        })
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// Twilio's published specification (see the sandbox's fixtures/README.md).
+    const SPEC: &str = include_str!("../../sandbox/tests/sandbox/fixtures/twilio_api_v2010.json");
+
+    fn examples(spec: &Value, path: &str, method: &str, status: &str) -> Vec<(String, Value)> {
+        let examples =
+            &spec["paths"][path][method]["responses"][status]["content"]["application/json"]["examples"];
+        let all = examples.as_object().unwrap_or_else(|| panic!("no examples for {method} {path}"));
+        all.iter().map(|(name, example)| (name.clone(), example["value"].clone())).collect()
+    }
+
+    #[test]
+    fn every_named_example_of_the_spec_parses_into_the_client_s_types() {
+        let spec: Value = serde_json::from_str(SPEC).unwrap();
+        let messages = "/2010-04-01/Accounts/{AccountSid}/Messages.json";
+        let message = "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json";
+        let numbers = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json";
+        let mut parsed = 0;
+        for (name, example) in examples(&spec, messages, "post", "201") {
+            let m: Message = serde_json::from_value(example).unwrap_or_else(|e| panic!("create/{name}: {e}"));
+            assert!(m.date_created.is_some(), "create/{name}: the RFC 2822 date parses");
+            parsed += 1;
+        }
+        for (name, example) in examples(&spec, messages, "get", "200") {
+            serde_json::from_value::<MessagePage>(example).unwrap_or_else(|e| panic!("list/{name}: {e}"));
+            parsed += 1;
+        }
+        for (name, example) in examples(&spec, message, "get", "200") {
+            serde_json::from_value::<Message>(example).unwrap_or_else(|e| panic!("fetch/{name}: {e}"));
+            parsed += 1;
+        }
+        for (name, example) in examples(&spec, numbers, "get", "200") {
+            serde_json::from_value::<IncomingNumberPage>(example)
+                .unwrap_or_else(|e| panic!("numbers/{name}: {e}"));
+            parsed += 1;
+        }
+        assert!(parsed >= 10, "the spec's examples were found ({parsed})");
+    }
+
+    #[test]
+    fn twilio_errors_are_classified_by_code() {
+        assert_eq!(ErrorKind::from_twilio(20003, 401), ErrorKind::TokenUnusable);
+        assert_eq!(ErrorKind::from_twilio(20429, 429), ErrorKind::Throttled);
+        assert_eq!(ErrorKind::from_twilio(21610, 400), ErrorKind::RecipientUnavailable);
+        assert_eq!(ErrorKind::from_twilio(63016, 400), ErrorKind::OutsideWindow);
+        assert_eq!(ErrorKind::from_twilio(21211, 400), ErrorKind::BadRequest);
+        assert_eq!(ErrorKind::from_twilio(20500, 500), ErrorKind::Transient);
+    }
+}

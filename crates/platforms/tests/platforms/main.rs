@@ -1,0 +1,3 @@
+//! The platform clients against the sandbox over loopback, exactly as against the real hosts.
+
+mod twilio;
