@@ -12,7 +12,7 @@ packages=(
   # A display, a session bus, a keychain and a notification server for tests and headless runs
   xvfb xauth dbus-x11 dbus-daemon gnome-keyring libsecret-tools dunst
   # WebDriver for the real webview, and tools to look at it
-  webkit2gtk-driver xdotool imagemagick file curl
+  webkit2gtk-driver xdotool imagemagick file curl jq
   # Customers write emoji
   fonts-noto-color-emoji
 )

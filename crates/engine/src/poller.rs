@@ -13,6 +13,9 @@ use switchboard_platforms::graph::Conversation;
 use switchboard_store::{ChannelRecord, IncomingMessage, NewChannel};
 
 const PAGE_SIZE: u32 = 25;
+/// Messenger's Conversations API allows 2 calls a second per page: a poll that reads several
+/// pages spaces them out.
+const PAGE_SPACING: std::time::Duration = std::time::Duration::from_millis(500);
 
 pub(crate) async fn run(engine: Arc<Engine>, channel: ChannelRecord) {
     let key = keychain::channel_key(&NewChannel {
@@ -73,6 +76,7 @@ async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> 
         if after.is_none() {
             break;
         }
+        tokio::time::sleep(PAGE_SPACING).await;
     }
     // Graph lists newest first; record oldest first so that sessions read in order. The sort
     // is stable, so messages within one second keep the platform's order.

@@ -17,6 +17,46 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/sent", get(sent))
         .route("/customers/{id}/messages", post(customer_writes))
         .route("/clock", get(clock).post(advance_clock))
+        .route("/faults", post(add_fault).delete(clear_faults).get(faults))
+        .route("/pages/{id}/revoke", post(revoke))
+}
+
+async fn add_fault(
+    State(world): State<Arc<World>>,
+    Json(rule): Json<crate::faults::FaultRule>,
+) -> StatusCode {
+    world.lock().faults.push(rule);
+    StatusCode::NO_CONTENT
+}
+
+async fn clear_faults(State(world): State<Arc<World>>) -> StatusCode {
+    world.lock().faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn faults(State(world): State<Arc<World>>) -> Json<Vec<crate::faults::FaultRule>> {
+    Json(world.lock().faults.clone())
+}
+
+#[derive(Deserialize)]
+struct Revoke {
+    /// 463 expired, 460 password changed, 492 no role on the page, 458 app removed.
+    subcode: u32,
+}
+
+/// Makes a page's token unusable: the Graph API answers 190 with the subcode from now on.
+async fn revoke(
+    State(world): State<Arc<World>>,
+    Path(id): Path<String>,
+    Json(revoke): Json<Revoke>,
+) -> StatusCode {
+    match world.lock().pages.iter_mut().find(|page| page.id == id) {
+        Some(page) => {
+            page.revoked = Some(revoke.subcode);
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::NOT_FOUND,
+    }
 }
 
 #[derive(Deserialize)]

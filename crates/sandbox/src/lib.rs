@@ -3,11 +3,13 @@
 //! `/_sandbox/`. It answers as the real hosts do, so the production clients talk to it unchanged.
 
 mod control;
+mod faults;
 mod graph;
 mod script;
 mod twilio;
 mod world;
 
+pub use faults::{Endpoint, Fault, FaultRule};
 pub use script::{Persona, Script, ScriptedMessage};
 pub use world::{NumberSpec, PageSpec, SentMessage, TemplateSpec};
 
@@ -71,6 +73,19 @@ impl Sandbox {
         self.world.advance_clock(by)
     }
 
+    /// Adds a fault rule (see `/_sandbox/faults`).
+    pub fn inject(&self, rule: FaultRule) {
+        self.world.lock().faults.push(rule);
+    }
+
+    /// Revokes or expires a page's token: the Graph API then answers 190 with `subcode`
+    /// (463 expired, 460 password changed, 492 no role on the page).
+    pub fn revoke_token(&self, page_id: &str, subcode: u32) {
+        if let Some(page) = self.world.lock().pages.iter_mut().find(|p| p.id == page_id) {
+            page.revoked = Some(subcode);
+        }
+    }
+
     /// The Twilio account's SID and auth token.
     pub fn twilio_credentials(&self) -> (String, String) {
         let state = self.world.lock();
@@ -94,9 +109,9 @@ impl Drop for Sandbox {
 }
 
 fn router(world: Arc<World>) -> Router {
-    Router::new()
+    let platforms = Router::new()
         .merge(graph::routes())
         .merge(twilio::routes())
-        .nest("/_sandbox", control::routes())
-        .with_state(world)
+        .layer(axum::middleware::from_fn_with_state(world.clone(), faults::inject));
+    platforms.nest("/_sandbox", control::routes()).with_state(world)
 }

@@ -36,6 +36,8 @@ pub(crate) struct Page {
     pub id: String,
     pub name: String,
     pub access_token: String,
+    /// Set when the token was revoked or expired: the Graph error subcode it now answers with.
+    pub revoked: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +119,11 @@ pub(crate) struct TwilioMessage {
 
 #[derive(Debug, Default)]
 pub(crate) struct State {
+    pub faults: Vec<crate::faults::FaultRule>,
+    /// A deterministic source for probabilistic faults, so runs can be repeated.
+    pub fault_dice: u64,
+    /// Conversations API calls per page in the last second, for its rate limit.
+    pub recent_reads: Vec<(String, std::time::Instant)>,
     pub pages: Vec<Page>,
     pub customers: Vec<Customer>,
     pub conversations: Vec<Conversation>,
@@ -189,6 +196,7 @@ impl World {
                 id: page.id.clone(),
                 name: page.name.clone(),
                 access_token: format!("EAAsandbox{:016x}{:016x}", random_u64(), random_u64()),
+                revoked: None,
             });
         }
         for persona in &script.personas {
@@ -227,6 +235,36 @@ impl World {
     #[allow(clippy::disallowed_methods)]
     pub fn now(&self) -> Timestamp {
         Timestamp::now() + SignedDuration::from_millis(self.clock_offset_ms.load(Ordering::SeqCst))
+    }
+
+    /// The fault to inject into this request, if a rule says so (and uses it up).
+    pub fn take_fault(&self, endpoint: crate::faults::Endpoint) -> Option<crate::faults::Fault> {
+        use crate::faults::Endpoint;
+        let mut state = self.lock();
+        let index = state
+            .faults
+            .iter()
+            .position(|rule| rule.endpoint == endpoint || rule.endpoint == Endpoint::Any)?;
+        let rule = state.faults[index].clone();
+        match (rule.count, rule.probability) {
+            (Some(left), _) => {
+                if left <= 1 {
+                    state.faults.remove(index);
+                } else {
+                    state.faults[index].count = Some(left - 1);
+                }
+                Some(rule.fault)
+            }
+            (None, Some(probability)) => {
+                state.fault_dice = state
+                    .fault_dice
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let roll = (state.fault_dice >> 11) as f64 / (1u64 << 53) as f64;
+                (roll < probability).then_some(rule.fault)
+            }
+            (None, None) => Some(rule.fault),
+        }
     }
 
     /// Moves the clock forward (never back: platforms' times only grow).

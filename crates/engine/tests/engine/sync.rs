@@ -24,7 +24,7 @@ async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
         EngineConfig {
             cache_path: dir.path().join("cache.sqlite3"),
             graph_base: base.clone(),
-            poll_interval: Duration::from_millis(200),
+            poll_interval: Duration::from_millis(500),
             agent: "maria".into(),
         },
         Keychain::new(test_service("sync")),

@@ -47,6 +47,20 @@ impl GraphError {
         Self::new(104, "An access token is required to request this resource.")
     }
 
+    /// A token Facebook no longer accepts, by subcode (PLATFORMS.md, "Graph API errors").
+    pub fn token_unusable(subcode: u32) -> Self {
+        let message = match subcode {
+            458 => "Error validating access token: The user has not authorized application.",
+            460 => {
+                "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons."
+            }
+            463 => "Error validating access token: Session has expired.",
+            492 => "Error validating access token: The user does not have a role on the page.",
+            _ => "Error validating access token: The access token is invalid.",
+        };
+        Self::new(190, message).subcode(subcode).status(StatusCode::UNAUTHORIZED)
+    }
+
     pub fn invalid_token() -> Self {
         Self::new(190, "Invalid OAuth access token - Cannot parse access token")
     }

@@ -21,6 +21,9 @@ type Params = (Path<(String, String)>, Query<HashMap<String, String>>, HeaderMap
 
 fn authorize<'s>(state: &'s State, request: &GraphRequest, page_id: &str) -> Result<&'s Page, GraphError> {
     let page = state.page_by_token(&request.token).ok_or_else(GraphError::invalid_token)?;
+    if let Some(subcode) = page.revoked {
+        return Err(GraphError::token_unusable(subcode));
+    }
     if page.id != page_id {
         return Err(GraphError::new(200, "(#200) The page access token does not belong to this page")
             .status(axum::http::StatusCode::FORBIDDEN));
@@ -28,13 +31,40 @@ fn authorize<'s>(state: &'s State, request: &GraphRequest, page_id: &str) -> Res
     Ok(page)
 }
 
+/// The Conversations API allows 2 calls per second per page.
+const READS_PER_SECOND: usize = 2;
+
+/// Counts this read against the page's rate limit; returns the share of the limit used.
+fn count_read(state: &mut State, page_id: &str) -> Result<usize, GraphError> {
+    let now = std::time::Instant::now();
+    state.recent_reads.retain(|(_, at)| now.duration_since(*at) < std::time::Duration::from_secs(1));
+    let recent = state.recent_reads.iter().filter(|(page, _)| page == page_id).count();
+    if recent >= READS_PER_SECOND {
+        return Err(GraphError::new(613, "(#613) Calls to this api have exceeded the rate limit."));
+    }
+    state.recent_reads.push((page_id.to_owned(), now));
+    Ok((recent + 1) * 100 / READS_PER_SECOND)
+}
+
+/// `X-App-Usage` and `X-Business-Use-Case-Usage`, in percent of the limits.
+fn usage_headers(page_id: &str, percent: usize) -> [(&'static str, String); 2] {
+    let app = json!({ "call_count": percent, "total_cputime": 1, "total_time": 1 });
+    let business = json!({ page_id: [{
+        "type": "messenger", "call_count": percent, "total_cputime": 1, "total_time": 1,
+        "estimated_time_to_regain_access": 0
+    }]});
+    [("x-app-usage", app.to_string()), ("x-business-use-case-usage", business.to_string())]
+}
+
 pub(crate) async fn conversations(
     AxumState(world): AxumState<Arc<World>>,
     (Path((version, page_id)), Query(query), headers, body): Params,
-) -> Result<Json<Value>, GraphError> {
+) -> Result<([(&'static str, String); 2], Json<Value>), GraphError> {
     let request = GraphRequest::parse(&version, query, &headers, &body)?;
-    let state = world.lock();
-    let page = authorize(&state, &request, &page_id)?;
+    let mut state = world.lock();
+    let page = authorize(&state, &request, &page_id)?.clone();
+    let usage = usage_headers(&page_id, count_read(&mut state, &page_id)?);
+    let page = &page;
     if let Some(platform) = request.str("platform")
         && platform != "messenger"
         && platform != "instagram"
@@ -80,7 +110,7 @@ pub(crate) async fn conversations(
         }
         response["paging"] = paging;
     }
-    Ok(Json(response))
+    Ok((usage, Json(response)))
 }
 
 fn conversation_json(state: &State, page: &Page, c: &Conversation, fields: &Fields) -> Value {

@@ -106,6 +106,8 @@ async fn conversations_page_by_cursor_newest_first_with_the_fields_asked() {
             Some(next) => url = next.to_owned(),
             None => break,
         }
+        // The Conversations API allows 2 calls a second per page: pace as a polite client does.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
     assert_eq!(seen, ["message 4", "message 3", "message 2", "message 1", "message 0"]);
 }
