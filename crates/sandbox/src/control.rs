@@ -86,6 +86,7 @@ async fn demo(State(world): State<Arc<World>>) -> Result<Json<Value>, StatusCode
         "page_name": page.name,
         "access_token": page.access_token,
         "twilio": { "account_sid": state.account_sid, "auth_token": state.auth_token, "numbers": numbers },
+        "app": { "id": state.app_id, "secret": state.app_secret },
     })))
 }
 

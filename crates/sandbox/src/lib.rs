@@ -11,7 +11,7 @@ mod world;
 
 pub use faults::{Endpoint, Fault, FaultRule};
 pub use script::{Persona, Script, ScriptedMessage};
-pub use world::{NumberSpec, PageSpec, SentMessage, TemplateSpec};
+pub use world::{NumberSpec, PageSpec, SentMessage, TemplateSpec, UserSpec};
 
 use axum::Router;
 use std::net::SocketAddr;

@@ -1,6 +1,6 @@
 //! Scripted customers: personas who write to a page on a timetable.
 
-use crate::world::{NumberSpec, PageSpec, TemplateSpec, World};
+use crate::world::{NumberSpec, PageSpec, TemplateSpec, UserSpec, World};
 use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +11,9 @@ use tokio::task::JoinHandle;
 pub struct Script {
     #[serde(default)]
     pub pages: Vec<PageSpec>,
+    /// Who can sign in on the login dialog (a demo admin when empty).
+    #[serde(default)]
+    pub users: Vec<UserSpec>,
     /// The Twilio account's numbers (SMS, and WhatsApp where enabled).
     #[serde(default)]
     pub numbers: Vec<NumberSpec>,

@@ -13,6 +13,26 @@ use std::sync::{Mutex, MutexGuard};
 pub struct PageSpec {
     pub id: String,
     pub name: String,
+    /// What the signed-in user may do on the page; MESSAGING (or MODERATE) is needed to read
+    /// and answer messages.
+    #[serde(default = "PageSpec::all_tasks")]
+    pub tasks: Vec<String>,
+}
+
+impl PageSpec {
+    fn all_tasks() -> Vec<String> {
+        ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE", "MESSAGING"]
+            .map(String::from)
+            .to_vec()
+    }
+}
+
+/// A Facebook user who can sign in on the login dialog; by default the demo admin, who
+/// manages every page.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct UserSpec {
+    pub id: String,
+    pub name: String,
 }
 
 /// A Twilio phone number of the sandbox's account; `whatsapp` makes it a WhatsApp sender too.
@@ -38,6 +58,35 @@ pub(crate) struct Page {
     pub access_token: String,
     /// Set when the token was revoked or expired: the Graph error subcode it now answers with.
     pub revoked: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub id: String,
+    pub name: String,
+    /// Permission → `granted` or `declined`, as last answered on the dialog.
+    pub permissions: Vec<(String, String)>,
+    /// The pages the user chose to give the app.
+    pub pages: Vec<String>,
+    /// Data access lapses 90 days after the user last logged in to the app.
+    pub data_access_expires_at: Timestamp,
+}
+
+/// A login code: single use, bound to the redirect URI and the PKCE challenge.
+#[derive(Debug, Clone)]
+pub(crate) struct LoginCode {
+    pub code: String,
+    pub user_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: Option<String>,
+    pub used: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct UserToken {
+    pub token: String,
+    pub user_id: String,
+    pub expires_at: Timestamp,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +168,12 @@ pub(crate) struct TwilioMessage {
 
 #[derive(Debug, Default)]
 pub(crate) struct State {
+    pub app_id: String,
+    pub app_secret: String,
+    pub users: Vec<User>,
+    pub codes: Vec<LoginCode>,
+    pub user_tokens: Vec<UserToken>,
+    pub page_tasks: Vec<(String, Vec<String>)>,
     pub faults: Vec<crate::faults::FaultRule>,
     /// A deterministic source for probabilistic faults, so runs can be repeated.
     pub fault_dice: u64,
@@ -174,6 +229,20 @@ impl State {
         format!("m_{:016x}{:08}", random_u64(), self.next_id())
     }
 
+    /// An opaque token or code.
+    pub fn next_secret(&mut self, prefix: &str) -> String {
+        format!("{prefix}{:016x}{:016x}{:04x}", random_u64(), random_u64(), self.next_id())
+    }
+
+    pub fn user_by_token(&self, token: &str) -> Option<(&UserToken, &User)> {
+        let token = self.user_tokens.iter().find(|t| t.token == token)?;
+        Some((token, self.users.iter().find(|u| u.id == token.user_id)?))
+    }
+
+    pub fn tasks(&self, page_id: &str) -> Vec<String> {
+        self.page_tasks.iter().find(|(id, _)| id == page_id).map(|(_, t)| t.clone()).unwrap_or_default()
+    }
+
     /// A Twilio SID: two letters and 32 hex digits, unique in this sandbox.
     pub fn next_sid(&mut self, prefix: &str) -> String {
         format!("{prefix}{:016x}{:016x}", random_u64(), self.next_id())
@@ -222,6 +291,24 @@ impl World {
             });
         }
         state.templates = script.templates.clone();
+        state.app_id = format!("{}", 100_000_000_000_000 + random_u64() % 900_000_000_000_000);
+        state.app_secret = format!("{:016x}{:016x}", random_u64(), random_u64());
+        state.page_tasks = script.pages.iter().map(|p| (p.id.clone(), p.tasks.clone())).collect();
+        let users = if script.users.is_empty() {
+            vec![UserSpec { id: "100000000000001".into(), name: "Demo Admin".into() }]
+        } else {
+            script.users.clone()
+        };
+        state.users = users
+            .into_iter()
+            .map(|u| User {
+                id: u.id,
+                name: u.name,
+                permissions: Vec::new(),
+                pages: Vec::new(),
+                data_access_expires_at: created + SignedDuration::from_hours(90 * 24),
+            })
+            .collect();
         Self { state: Mutex::new(state), base_url, clock_offset_ms: AtomicI64::new(0) }
     }
 

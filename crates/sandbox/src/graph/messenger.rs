@@ -113,7 +113,7 @@ pub(crate) async fn conversations(
     Ok((usage, Json(response)))
 }
 
-fn conversation_json(state: &State, page: &Page, c: &Conversation, fields: &Fields) -> Value {
+pub(crate) fn conversation_json(state: &State, page: &Page, c: &Conversation, fields: &Fields) -> Value {
     let mut out = json!({ "id": c.id });
     if fields.has("updated_time") {
         out["updated_time"] = graph_time(c.updated()).into();

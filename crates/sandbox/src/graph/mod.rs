@@ -2,7 +2,9 @@
 
 mod error;
 mod fields;
+mod login;
 mod messenger;
+mod nodes;
 mod request;
 
 pub(crate) use error::GraphError;
@@ -18,4 +20,12 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/{version}/{page_id}/conversations/", get(messenger::conversations))
         .route("/{version}/{page_id}/messages", post(messenger::send))
         .route("/{version}/{page_id}/messages/", post(messenger::send))
+        .route("/{version}/dialog/oauth", get(login::dialog))
+        .route("/{version}/dialog/oauth/confirm", post(login::confirm))
+        .route("/{version}/oauth/access_token", get(login::access_token))
+        .route("/debug_token", get(nodes::debug_token))
+        .route("/{version}/debug_token", get(nodes::debug_token))
+        .route("/{version}/me/accounts", get(nodes::accounts))
+        .route("/{version}/me/permissions", get(nodes::permissions).delete(nodes::remove_app))
+        .route("/{version}/{id}", get(nodes::node))
 }

@@ -70,7 +70,7 @@ impl GraphRequest {
 }
 
 /// `v23.0`, `v19.0` …: any recent version is accepted, as the Graph API does.
-fn is_version(segment: &str) -> bool {
+pub(crate) fn is_version(segment: &str) -> bool {
     segment
         .strip_prefix('v')
         .and_then(|rest| rest.strip_suffix(".0"))

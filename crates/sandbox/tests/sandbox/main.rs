@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is a failed test, with its backtrace")]
 
 mod faults;
+mod login;
 mod messenger;
 mod spec;
 mod twilio;
