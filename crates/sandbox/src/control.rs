@@ -18,6 +18,14 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/customers/{id}/messages", post(customer_writes))
         .route("/clock", get(clock).post(advance_clock))
         .route("/faults", post(add_fault).delete(clear_faults).get(faults))
+        .route("/pages", post(add_page))
+        .route("/users", post(add_user))
+        .route("/users/{id}/data-access", post(lapse_data_access))
+        .route("/numbers", post(add_number))
+        .route("/customers", post(add_customer))
+        .route("/sent/twilio", get(sent_twilio))
+        .route("/files/{id}", get(file))
+        .route("/reset", post(reset))
         .route("/pages/{id}/revoke", post(revoke))
 }
 
@@ -96,7 +104,11 @@ async fn sent(State(world): State<Arc<World>>) -> Json<Vec<SentMessage>> {
 
 #[derive(Deserialize)]
 struct CustomerText {
+    #[serde(default)]
     text: String,
+    /// An image the customer sends, by URL.
+    #[serde(default)]
+    image: Option<String>,
 }
 
 async fn customer_writes(
@@ -105,7 +117,76 @@ async fn customer_writes(
     Json(body): Json<CustomerText>,
 ) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
     world
-        .customer_writes(&id, &body.text)
+        .customer_sends(&id, &body.text, body.image.as_deref())
         .map(|mid| Json(json!({ "message_id": mid })))
         .map_err(|error| (StatusCode::NOT_FOUND, Json(json!({ "error": error }))))
+}
+
+/// Creates (or replaces) a page; answers its page token.
+async fn add_page(State(world): State<Arc<World>>, Json(page): Json<crate::world::PageSpec>) -> Json<Value> {
+    let token = world.lock().add_page(&page);
+    Json(json!({ "id": page.id, "access_token": token }))
+}
+
+async fn add_user(State(world): State<Arc<World>>, Json(user): Json<crate::world::UserSpec>) -> StatusCode {
+    world.lock().add_user(&user);
+    StatusCode::NO_CONTENT
+}
+
+async fn add_number(
+    State(world): State<Arc<World>>,
+    Json(number): Json<crate::world::NumberSpec>,
+) -> StatusCode {
+    world.lock().add_number(&number);
+    StatusCode::NO_CONTENT
+}
+
+/// A persona without a timetable: make it write with `/customers/{id}/messages`.
+async fn add_customer(
+    State(world): State<Arc<World>>,
+    Json(persona): Json<crate::script::Persona>,
+) -> StatusCode {
+    world.lock().add_customer(&persona);
+    StatusCode::NO_CONTENT
+}
+
+/// The user's data access lapses now (as 90 days after their last login): the pages they
+/// gave answer 190 until they log in again (reauthorize).
+async fn lapse_data_access(State(world): State<Arc<World>>, Path(id): Path<String>) -> StatusCode {
+    let now = world.now();
+    let mut state = world.lock();
+    let Some(user) = state.users.iter_mut().find(|u| u.id == id) else {
+        return StatusCode::NOT_FOUND;
+    };
+    user.data_access_expires_at = now;
+    let pages = user.pages.clone();
+    for page in state.pages.iter_mut().filter(|p| pages.contains(&p.id)) {
+        page.revoked = Some(463);
+    }
+    StatusCode::NO_CONTENT
+}
+
+/// Every SMS and WhatsApp message the account sent, oldest first.
+async fn sent_twilio(State(world): State<Arc<World>>) -> Json<Vec<Value>> {
+    let state = world.lock();
+    let sent = state
+        .sms
+        .iter()
+        .filter(|m| !m.inbound)
+        .map(|m| json!({ "sid": m.sid, "from": m.from, "to": m.to, "body": m.body, "num_media": m.num_media, "created": m.created }))
+        .collect();
+    Json(sent)
+}
+
+/// An uploaded attachment's stand-in content.
+async fn file(State(world): State<Arc<World>>, Path(id): Path<String>) -> Result<String, StatusCode> {
+    let state = world.lock();
+    let upload = state.uploads.iter().find(|u| u.id == id).ok_or(StatusCode::NOT_FOUND)?;
+    Ok(format!("{} ({} bytes)", upload.name, upload.size))
+}
+
+/// Everything back to the script's start: new tokens and credentials, nothing sent, no faults.
+async fn reset(State(world): State<Arc<World>>) -> StatusCode {
+    world.reset();
+    StatusCode::NO_CONTENT
 }

@@ -37,7 +37,9 @@ pub struct Persona {
     pub number: Option<String>,
     #[serde(default)]
     pub whatsapp: bool,
+    #[serde(default)]
     pub first_name: String,
+    #[serde(default)]
     pub last_name: String,
     #[serde(default)]
     pub messages: Vec<ScriptedMessage>,
@@ -45,9 +47,18 @@ pub struct Persona {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ScriptedMessage {
-    /// Seconds after the previous message (or the start) before this one is written.
+    /// Seconds after the previous message (or the start, or the reply waited for) before this
+    /// one is written.
+    #[serde(default)]
     pub after_seconds: f64,
+    /// Wait until the business has answered since the customer's last message first.
+    #[serde(default)]
+    pub after_reply: bool,
+    #[serde(default)]
     pub text: String,
+    /// An image the customer sends (a URL), with or without text.
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 impl Persona {
@@ -87,9 +98,16 @@ pub(crate) fn run(script: &Script, world: Arc<World>) -> Vec<JoinHandle<()>> {
             let persona = persona.clone();
             let world = world.clone();
             tokio::spawn(async move {
+                let address = persona.address();
                 for message in &persona.messages {
+                    if message.after_reply {
+                        while !world.answered(&address) {
+                            tokio::time::sleep(Duration::from_millis(200)).await;
+                        }
+                    }
                     tokio::time::sleep(Duration::from_secs_f64(message.after_seconds.max(0.0))).await;
-                    if let Err(error) = world.customer_writes(&persona.address(), &message.text) {
+                    let image = message.image.as_deref();
+                    if let Err(error) = world.customer_sends(&address, &message.text, image) {
                         tracing::warn!(%error, "scripted customer could not write");
                     }
                 }

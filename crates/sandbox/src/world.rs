@@ -1,6 +1,6 @@
 //! The sandbox's state: pages, customers, their conversations and what the pages sent.
 
-use crate::script::Script;
+use crate::script::{Persona, Script};
 use jiff::SignedDuration;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -109,6 +109,17 @@ pub(crate) struct Message {
     pub created: Timestamp,
     pub from_page: bool,
     pub text: String,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file in a message: an image, audio, video or other file, at a URL.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Attachment {
+    pub id: String,
+    pub kind: String,
+    pub url: String,
+    pub name: String,
+    pub size: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -175,6 +186,8 @@ pub(crate) struct State {
     pub user_tokens: Vec<UserToken>,
     pub page_tasks: Vec<(String, Vec<String>)>,
     pub faults: Vec<crate::faults::FaultRule>,
+    /// Files uploaded through `message_attachments`.
+    pub uploads: Vec<Attachment>,
     /// A deterministic source for probabilistic faults, so runs can be repeated.
     pub fault_dice: u64,
     /// Conversations API calls per page in the last second, for its rate limit.
@@ -194,6 +207,82 @@ pub(crate) struct State {
 }
 
 impl State {
+    pub fn from_script(script: &Script) -> Self {
+        let mut state = State {
+            account_sid: format!("AC{:016x}{:016x}", random_u64(), random_u64()),
+            auth_token: format!("{:016x}{:016x}", random_u64(), random_u64()),
+            app_id: format!("{}", 100_000_000_000_000 + random_u64() % 900_000_000_000_000),
+            app_secret: format!("{:016x}{:016x}", random_u64(), random_u64()),
+            templates: script.templates.clone(),
+            ..State::default()
+        };
+        for page in &script.pages {
+            state.add_page(page);
+        }
+        script.numbers.iter().for_each(|number| state.add_number(number));
+        script.personas.iter().for_each(|persona| state.add_customer(persona));
+        let users = if script.users.is_empty() {
+            vec![UserSpec { id: "100000000000001".into(), name: "Demo Admin".into() }]
+        } else {
+            script.users.clone()
+        };
+        users.iter().for_each(|user| state.add_user(user));
+        state
+    }
+
+    /// A page with a fresh page token; returns the token.
+    pub fn add_page(&mut self, page: &PageSpec) -> String {
+        let access_token = self.next_secret("EAAsandbox");
+        self.pages.retain(|p| p.id != page.id);
+        self.pages.push(Page {
+            id: page.id.clone(),
+            name: page.name.clone(),
+            access_token: access_token.clone(),
+            revoked: None,
+        });
+        self.page_tasks.retain(|(id, _)| *id != page.id);
+        self.page_tasks.push((page.id.clone(), page.tasks.clone()));
+        access_token
+    }
+
+    pub fn add_number(&mut self, number: &NumberSpec) {
+        #[allow(clippy::disallowed_methods)] // the number's creation date
+        let created = Timestamp::now();
+        let sid = self.next_sid("PN");
+        self.numbers.retain(|n| n.number != number.number);
+        self.numbers.push(TwilioNumber {
+            sid,
+            number: number.number.clone(),
+            name: number.name.clone(),
+            whatsapp: number.whatsapp,
+            created,
+        });
+    }
+
+    pub fn add_customer(&mut self, persona: &Persona) {
+        let psid = persona.address();
+        self.customers.retain(|c| c.psid != psid);
+        self.customers.push(Customer {
+            psid,
+            page_id: persona.channel().to_owned(),
+            first_name: persona.first_name.clone(),
+            last_name: persona.last_name.clone(),
+        });
+    }
+
+    pub fn add_user(&mut self, user: &UserSpec) {
+        #[allow(clippy::disallowed_methods)] // data access counts from creation until a login
+        let now = Timestamp::now();
+        self.users.retain(|u| u.id != user.id);
+        self.users.push(User {
+            id: user.id.clone(),
+            name: user.name.clone(),
+            permissions: Vec::new(),
+            pages: Vec::new(),
+            data_access_expires_at: now + SignedDuration::from_hours(90 * 24),
+        });
+    }
+
     pub fn page_by_token(&self, token: &str) -> Option<&Page> {
         self.pages.iter().find(|page| page.access_token == token)
     }
@@ -255,61 +344,22 @@ pub(crate) struct World {
     pub base_url: String,
     /// How far the sandbox's clock runs ahead of the real one, in milliseconds.
     clock_offset_ms: AtomicI64,
+    script: Script,
 }
 
 impl World {
     pub fn new(script: &Script, base_url: String) -> Self {
-        let mut state = State::default();
-        for page in &script.pages {
-            state.pages.push(Page {
-                id: page.id.clone(),
-                name: page.name.clone(),
-                access_token: format!("EAAsandbox{:016x}{:016x}", random_u64(), random_u64()),
-                revoked: None,
-            });
+        Self {
+            state: Mutex::new(State::from_script(script)),
+            base_url,
+            clock_offset_ms: AtomicI64::new(0),
+            script: script.clone(),
         }
-        for persona in &script.personas {
-            state.customers.push(Customer {
-                psid: persona.address(),
-                page_id: persona.channel().to_owned(),
-                first_name: persona.first_name.clone(),
-                last_name: persona.last_name.clone(),
-            });
-        }
-        state.account_sid = format!("AC{:016x}{:016x}", random_u64(), random_u64());
-        state.auth_token = format!("{:016x}{:016x}", random_u64(), random_u64());
-        #[allow(clippy::disallowed_methods)] // the numbers' creation date, once
-        let created = Timestamp::now();
-        for number in &script.numbers {
-            let sid = state.next_sid("PN");
-            state.numbers.push(TwilioNumber {
-                sid,
-                number: number.number.clone(),
-                name: number.name.clone(),
-                whatsapp: number.whatsapp,
-                created,
-            });
-        }
-        state.templates = script.templates.clone();
-        state.app_id = format!("{}", 100_000_000_000_000 + random_u64() % 900_000_000_000_000);
-        state.app_secret = format!("{:016x}{:016x}", random_u64(), random_u64());
-        state.page_tasks = script.pages.iter().map(|p| (p.id.clone(), p.tasks.clone())).collect();
-        let users = if script.users.is_empty() {
-            vec![UserSpec { id: "100000000000001".into(), name: "Demo Admin".into() }]
-        } else {
-            script.users.clone()
-        };
-        state.users = users
-            .into_iter()
-            .map(|u| User {
-                id: u.id,
-                name: u.name,
-                permissions: Vec::new(),
-                pages: Vec::new(),
-                data_access_expires_at: created + SignedDuration::from_hours(90 * 24),
-            })
-            .collect();
-        Self { state: Mutex::new(state), base_url, clock_offset_ms: AtomicI64::new(0) }
+    }
+
+    /// Back to the script's initial state (new tokens and credentials, nothing sent).
+    pub fn reset(&self) {
+        *self.lock() = State::from_script(&self.script);
     }
 
     pub fn lock(&self) -> MutexGuard<'_, State> {
@@ -367,20 +417,49 @@ impl World {
 
     /// A customer writes: on Messenger to the page, or by SMS/WhatsApp to a Twilio number.
     pub fn customer_writes(&self, id: &str, text: &str) -> Result<String, String> {
+        self.customer_sends(id, text, None)
+    }
+
+    /// A customer writes text, an image (by URL), or both.
+    pub fn customer_sends(&self, id: &str, text: &str, image: Option<&str>) -> Result<String, String> {
         let now = self.now();
         let mut state = self.lock();
         let customer = state.customer(id).cloned().ok_or_else(|| format!("no customer {id}"))?;
         if let Some(number) = state.numbers.iter().find(|n| n.number == customer.page_id).cloned() {
-            return Ok(crate::twilio::receive(&mut state, &customer, &number, text, now));
+            return Ok(crate::twilio::receive(&mut state, &customer, &number, text, image, now));
         }
         let id = state.next_message_id();
+        let attachments = match image {
+            Some(url) => vec![Attachment {
+                id: state.next_secret(""),
+                kind: "image".into(),
+                url: url.into(),
+                name: url.rsplit('/').next().unwrap_or("image").into(),
+                size: 0,
+            }],
+            None => Vec::new(),
+        };
         state.conversation_mut(&customer.page_id, &customer.psid).messages.push(Message {
             id: id.clone(),
             created: now,
             from_page: false,
             text: text.into(),
+            attachments,
         });
         Ok(id)
+    }
+
+    /// Whether the business answered this customer since the customer's last message.
+    pub fn answered(&self, id: &str) -> bool {
+        let state = self.lock();
+        let on_messenger = state
+            .conversations
+            .iter()
+            .filter(|c| c.psid == id)
+            .any(|c| c.messages.last().is_some_and(|m| m.from_page));
+        let by_twilio =
+            state.sms.iter().rev().find(|m| m.from == id || m.to == id).is_some_and(|m| !m.inbound);
+        on_messenger || by_twilio
     }
 }
 

@@ -3,7 +3,7 @@
 use super::GraphError;
 use super::fields::Fields;
 use super::request::GraphRequest;
-use crate::world::{Conversation, Message, Page, SentMessage, State, World};
+use crate::world::{Attachment, Conversation, Message, Page, SentMessage, State, World};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as AxumState};
@@ -152,7 +152,99 @@ fn message_json(state: &State, page: &Page, c: &Conversation, m: &Message, wante
     if wanted.has("message") {
         out["message"] = m.text.clone().into();
     }
+    if wanted.has("attachments") && !m.attachments.is_empty() {
+        let data: Vec<Value> = m
+            .attachments
+            .iter()
+            .map(|a| {
+                let mut item = json!({ "id": a.id, "name": a.name, "size": a.size });
+                if a.kind == "image" {
+                    item["mime_type"] = "image/jpeg".into();
+                    item["image_data"] =
+                        json!({ "url": a.url, "preview_url": a.url, "width": 800, "height": 600 });
+                } else {
+                    item["file_url"] = a.url.clone().into();
+                }
+                item
+            })
+            .collect();
+        out["attachments"] = json!({ "data": data });
+    }
     out
+}
+
+/// `message.attachment`: `{type: image|audio|video|file, payload: {url} | {attachment_id}}`.
+fn attachment(state: &State, spec: &Value) -> Result<Attachment, GraphError> {
+    let kind = spec["type"].as_str().unwrap_or_default();
+    if !["image", "audio", "video", "file"].contains(&kind) {
+        return Err(GraphError::invalid_parameter(
+            "(#100) Param message[attachment][type] must be one of {IMAGE, AUDIO, VIDEO, FILE, TEMPLATE}",
+        ));
+    }
+    if let Some(id) = spec["payload"]["attachment_id"].as_str() {
+        return state
+            .uploads
+            .iter()
+            .find(|a| a.id == id)
+            .cloned()
+            .ok_or_else(|| GraphError::invalid_parameter("(#100) Attachment not found").subcode(2018047));
+    }
+    let url = spec["payload"]["url"].as_str().ok_or_else(|| {
+        GraphError::invalid_parameter("(#100) param message[attachment][payload][url] must be non-empty.")
+    })?;
+    Ok(Attachment {
+        id: String::new(),
+        kind: kind.into(),
+        url: url.into(),
+        name: url.rsplit('/').next().unwrap_or_default().into(),
+        size: 0,
+    })
+}
+
+/// `POST /{page}/message_attachments`: upload a file (multipart `filedata` + `message` JSON) for
+/// later sends; at most 25 MB.
+pub(crate) async fn upload(
+    AxumState(world): AxumState<Arc<World>>,
+    Path((version, page_id)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Json<Value>, GraphError> {
+    let (mut kind, mut name, mut size) = (String::from("file"), String::from("file"), 0u64);
+    while let Some(field) =
+        multipart.next_field().await.map_err(|e| GraphError::invalid_parameter(format!("(#100) {e}")))?
+    {
+        match field.name().unwrap_or_default() {
+            "message" => {
+                let text =
+                    field.text().await.map_err(|e| GraphError::invalid_parameter(format!("(#100) {e}")))?;
+                let message: Value = serde_json::from_str(&text).unwrap_or_default();
+                kind = message["attachment"]["type"].as_str().unwrap_or("file").to_owned();
+            }
+            "filedata" => {
+                name = field.file_name().unwrap_or("file").to_owned();
+                let bytes = field.bytes().await.map_err(|_| too_large())?;
+                size = bytes.len() as u64;
+            }
+            _ => {}
+        }
+    }
+    if size > ATTACHMENT_LIMIT {
+        return Err(too_large());
+    }
+    let request = GraphRequest::parse(&version, query, &headers, b"")?;
+    let mut state = world.lock();
+    authorize(&state, &request, &page_id)?;
+    let id = state.next_secret("");
+    let url = format!("{}/_sandbox/files/{id}", world.base_url);
+    state.uploads.push(Attachment { id: id.clone(), kind, url, name, size });
+    Ok(Json(json!({ "attachment_id": id })))
+}
+
+const ATTACHMENT_LIMIT: u64 = 25 * 1024 * 1024;
+
+fn too_large() -> GraphError {
+    GraphError::invalid_parameter("(#100) Attachment size exceeds allowable limit").subcode(2018109)
 }
 
 fn person(state: &State, _page: &Page, psid: &str) -> Value {
@@ -200,12 +292,14 @@ pub(crate) async fn send(
         .and_then(Value::as_str)
         .ok_or_else(|| GraphError::invalid_parameter("(#100) param recipient must be non-empty."))?
         .to_owned();
-    let text = request
+    let message = request
         .object("message")
-        .and_then(|m| m.get("text"))
-        .and_then(Value::as_str)
-        .ok_or_else(|| GraphError::invalid_parameter("(#100) param message must be non-empty."))?
-        .to_owned();
+        .ok_or_else(|| GraphError::invalid_parameter("(#100) param message must be non-empty."))?;
+    let text = message.get("text").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let attachment = message.get("attachment").map(|a| attachment(&state, a)).transpose()?;
+    if text.is_empty() && attachment.is_none() {
+        return Err(GraphError::invalid_parameter("(#100) param message must be non-empty."));
+    }
     if text.chars().count() > TEXT_LIMIT {
         return Err(GraphError::invalid_parameter(
             "(#100) Length of param message[text] must be less than or equal to 2000",
@@ -237,6 +331,7 @@ pub(crate) async fn send(
         created: now,
         from_page: true,
         text: text.clone(),
+        attachments: attachment.into_iter().collect(),
     });
     state.sent.push(SentMessage {
         page_id: page.id.clone(),

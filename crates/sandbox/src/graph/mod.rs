@@ -20,6 +20,11 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/{version}/{page_id}/conversations/", get(messenger::conversations))
         .route("/{version}/{page_id}/messages", post(messenger::send))
         .route("/{version}/{page_id}/messages/", post(messenger::send))
+        .route(
+            "/{version}/{page_id}/message_attachments",
+            // Uploads may be up to 25 MB; anything larger is read far enough to refuse it.
+            post(messenger::upload).layer(axum::extract::DefaultBodyLimit::max(26 * 1024 * 1024)),
+        )
         .route("/{version}/dialog/oauth", get(login::dialog))
         .route("/{version}/dialog/oauth/confirm", post(login::confirm))
         .route("/{version}/oauth/access_token", get(login::access_token))

@@ -196,6 +196,7 @@ pub(crate) fn receive(
     customer: &Customer,
     number: &TwilioNumber,
     text: &str,
+    image: Option<&str>,
     now: Timestamp,
 ) -> String {
     let word = text.trim().to_ascii_uppercase();
@@ -210,7 +211,7 @@ pub(crate) fn receive(
     } else {
         number.number.clone()
     };
-    let sid = state.next_sid("SM");
+    let sid = state.next_sid(if image.is_some() { "MM" } else { "SM" });
     state.sms.push(TwilioMessage {
         sid: sid.clone(),
         from: customer.psid.clone(),
@@ -218,7 +219,7 @@ pub(crate) fn receive(
         body: text.to_owned(),
         inbound: true,
         created: now,
-        num_media: 0,
+        num_media: usize::from(image.is_some()),
         fails_with: None,
     });
     sid

@@ -10,9 +10,9 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 const REDIRECT: &str = "https://www.facebook.com/connect/login_success.html";
-const SCOPES: &str = "pages_show_list,pages_messaging,pages_manage_metadata,pages_read_engagement";
+pub(crate) const SCOPES: &str = "pages_show_list,pages_messaging,pages_manage_metadata,pages_read_engagement";
 
-struct Login {
+pub(crate) struct Login {
     base: String,
     http: reqwest::Client,
     app_id: String,
@@ -20,7 +20,7 @@ struct Login {
 }
 
 impl Login {
-    async fn new(base: String) -> Self {
+    pub(crate) async fn new(base: String) -> Self {
         let demo: Value = reqwest::get(format!("{base}/_sandbox/demo")).await.unwrap().json().await.unwrap();
         let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
         Self {
@@ -32,7 +32,7 @@ impl Login {
     }
 
     /// Opens the dialog, then answers it as the user would; returns where it redirects.
-    async fn answer(&self, challenge: Option<&str>, answer: &[(&str, &str)]) -> Url {
+    pub(crate) async fn answer(&self, challenge: Option<&str>, answer: &[(&str, &str)]) -> Url {
         let mut dialog = Url::parse(&format!("{}/v23.0/dialog/oauth", self.base)).unwrap();
         dialog
             .query_pairs_mut()
@@ -73,7 +73,7 @@ impl Login {
         Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
     }
 
-    async fn exchange(&self, code: &str, verifier: Option<&str>) -> (StatusCode, Value) {
+    pub(crate) async fn exchange(&self, code: &str, verifier: Option<&str>) -> (StatusCode, Value) {
         let mut query = vec![
             ("client_id", self.app_id.as_str()),
             ("client_secret", &self.secret),
@@ -106,7 +106,7 @@ impl Login {
     }
 }
 
-fn param(url: &Url, name: &str) -> Option<String> {
+pub(crate) fn param(url: &Url, name: &str) -> Option<String> {
     url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
@@ -243,4 +243,31 @@ async fn cancel_decline_and_forged_redirects_are_answered_as_facebook_does() {
         .await
         .unwrap();
     assert!(wrong_app.text().await.unwrap().contains("Invalid App ID"));
+}
+
+#[tokio::test]
+async fn the_token_exchange_checks_the_app_its_secret_and_the_redirect_uri() {
+    let sandbox = sandbox().await;
+    let login = Login::new(sandbox.base_url()).await;
+    let back =
+        login.answer(None, &[("action", "continue"), ("user", "100000000000001"), ("page", "1001")]).await;
+    let code = param(&back, "code").unwrap();
+    let exchange = |client_id: &str, secret: &str, redirect: &str| {
+        let query = [
+            ("client_id", client_id),
+            ("client_secret", secret),
+            ("redirect_uri", redirect),
+            ("code", code.as_str()),
+        ];
+        login.http.get(format!("{}/v23.0/oauth/access_token", login.base)).query(&query).send()
+    };
+    let wrong_app: Value = exchange("1", &login.secret, REDIRECT).await.unwrap().json().await.unwrap();
+    assert_eq!(wrong_app["error"]["code"], 101);
+    let wrong_secret: Value = exchange(&login.app_id, "nope", REDIRECT).await.unwrap().json().await.unwrap();
+    assert_eq!(wrong_secret["error"]["code"], 1);
+    let other_redirect: Value =
+        exchange(&login.app_id, &login.secret, "http://127.0.0.1:1/cb").await.unwrap().json().await.unwrap();
+    assert_eq!(other_redirect["error"]["error_subcode"], 36008);
+    let ok = exchange(&login.app_id, &login.secret, REDIRECT).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK, "the code was not used up by the failed attempts");
 }

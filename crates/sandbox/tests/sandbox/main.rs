@@ -2,6 +2,7 @@
 //! published OpenAPI specification.
 #![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is a failed test, with its backtrace")]
 
+mod control;
 mod faults;
 mod login;
 mod messenger;

@@ -195,3 +195,27 @@ async fn whatsapp_free_text_needs_the_24_hour_window_and_templates_do_not() {
     assert_eq!((outside["status"].as_str(), outside["error_code"].as_i64()), (Some("failed"), Some(63016)));
     assert_eq!(template["status"], "delivered", "templates may be sent outside the window");
 }
+
+#[tokio::test]
+async fn unknown_messages_wrong_channels_and_date_filters() {
+    let t = Twilio::new().await;
+    let missing = t
+        .get(&format!("/2010-04-01/Accounts/{}/Messages/SM00000000000000000000000000000000.json", t.sid))
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.json::<Value>().await.unwrap()["code"], 20404);
+    let (_, channel) = t.error(&[("To", "whatsapp:+14155550122"), ("From", OURS), ("Body", "hi")]).await;
+    assert_eq!(channel["code"], 63007, "WhatsApp needs a whatsapp: sender");
+
+    t.send(&[("To", "+14155550111"), ("From", OURS), ("Body", "today")]).await;
+    let clock: Value = t.get("/_sandbox/clock").await.json().await.unwrap();
+    let now: jiff::Timestamp = clock["now"].as_str().unwrap().parse().unwrap();
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let tomorrow = today.tomorrow().unwrap();
+    let on_or_after =
+        |day: jiff::civil::Date| format!("/2010-04-01/Accounts/{}/Messages.json?DateSent%3E={day}", t.sid);
+    let from_today: Value = t.get(&on_or_after(today)).await.json().await.unwrap();
+    let from_tomorrow: Value = t.get(&on_or_after(tomorrow)).await.json().await.unwrap();
+    assert_eq!(from_today["messages"].as_array().unwrap().len(), 1, "DateSent>=today includes today");
+    assert!(from_tomorrow["messages"].as_array().unwrap().is_empty(), "and not the day after");
+}
