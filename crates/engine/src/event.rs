@@ -1,7 +1,7 @@
 //! The one typed event enum from the engine to the windows.
 
 use serde::Serialize;
-use switchboard_store::{MessageRecord, PurgeReport, SessionSummary};
+use switchboard_store::{ChannelRecord, MessageRecord, PurgeReport, SessionSummary};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -10,6 +10,8 @@ pub enum Event {
     SessionChanged { session: SessionSummary },
     /// A message was added or its delivery state changed.
     MessageChanged { message: MessageRecord },
+    /// A channel was connected, expired or disconnected.
+    ChannelChanged { channel: ChannelRecord },
     /// The retention purge removed old messages (and perhaps sessions): windows reload.
     Purged { report: PurgeReport },
 }
@@ -21,6 +23,7 @@ impl Event {
             Event::SessionChanged { .. } => "session_changed",
             Event::MessageChanged { .. } => "message_changed",
             Event::Purged { .. } => "purged",
+            Event::ChannelChanged { .. } => "channel_changed",
         }
     }
 }

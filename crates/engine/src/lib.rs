@@ -50,6 +50,10 @@ pub struct Engine {
     events: broadcast::Sender<Event>,
     outbox_wake: Notify,
     config: EngineConfig,
+    /// Channels with a running poller, so that reconnecting never starts a second one.
+    polling: std::sync::Mutex<std::collections::HashSet<i64>>,
+    /// Set once `start` ran: connecting a channel afterwards starts its poller at once.
+    started: std::sync::atomic::AtomicBool,
 }
 
 /// The keychain entry of the cache's encryption key.
@@ -80,14 +84,17 @@ impl Engine {
             events,
             outbox_wake: Notify::new(),
             config,
+            polling: Default::default(),
+            started: Default::default(),
         }))
     }
 
     /// Starts polling every connected channel and the outbox worker.
     pub async fn start(self: &Arc<Self>) -> Result<(), EngineError> {
+        self.started.store(true, std::sync::atomic::Ordering::SeqCst);
         for channel in self.store.channels().await? {
             if channel.state == switchboard_core::ChannelState::Connected {
-                tokio::spawn(poller::run(self.clone(), channel));
+                self.poll(channel);
             }
         }
         tokio::spawn(outbox::run(self.clone()));
@@ -99,9 +106,48 @@ impl Engine {
         self.events.subscribe()
     }
 
+    /// Starts the channel's poller unless one runs.
+    fn poll(self: &Arc<Self>, channel: ChannelRecord) {
+        let fresh = self.polling.lock().unwrap_or_else(|p| p.into_inner()).insert(channel.id);
+        if fresh {
+            tokio::spawn(poller::run(self.clone(), channel));
+        }
+    }
+
+    pub(crate) fn poller_stopped(&self, channel_id: i64) {
+        self.polling.lock().unwrap_or_else(|p| p.into_inner()).remove(&channel_id);
+    }
+
+    /// The platform no longer accepts the channel's token: the channel is `expired` at once,
+    /// its polling stops, its pending replies wait (they are not failed), the windows are told
+    /// and the admin gets a native notification.
+    pub(crate) async fn channel_expired(&self, channel: &ChannelRecord, reason: &str) {
+        tracing::error!(channel = channel.id, reason, "the channel's connection expired");
+        if let Err(error) =
+            self.store.set_channel_state(channel.id, switchboard_core::ChannelState::Expired).await
+        {
+            tracing::error!(%error, "cannot record the expired channel");
+        }
+        let channel = ChannelRecord { state: switchboard_core::ChannelState::Expired, ..channel.clone() };
+        let notice = Notice {
+            summary: format!("Connection expired: {}", channel.name),
+            body: format!(
+                "Switchboard can no longer read or answer on {} \"{}\". An admin must reauthorize it in Settings → Channels; replies typed meanwhile wait and go out after.",
+                channel.platform.label(),
+                channel.name
+            ),
+        };
+        self.publish(Event::ChannelChanged { channel });
+        if let Err(error) = self.notifier.show(notice).await {
+            tracing::warn!(%error, "cannot raise a notification");
+        }
+    }
+
     /// Connects a Facebook page: its token goes to the keychain, the channel to the cache.
+    /// Reconnecting an expired page resumes its polling from the stored cursor, and its
+    /// waiting replies go out.
     pub async fn connect_messenger_page(
-        &self,
+        self: &Arc<Self>,
         page_id: &str,
         name: &str,
         token: Secret,
@@ -109,7 +155,13 @@ impl Engine {
         let channel =
             NewChannel { platform: switchboard_core::Platform::Messenger, external_id: page_id, name };
         self.keychain.set(&keychain::channel_key(&channel), token).await?;
-        Ok(self.store.connect_channel(channel).await?)
+        let channel = self.store.connect_channel(channel).await?;
+        self.publish(Event::ChannelChanged { channel: channel.clone() });
+        if self.started.load(std::sync::atomic::Ordering::SeqCst) {
+            self.poll(channel.clone());
+            self.outbox_wake.notify_one();
+        }
+        Ok(channel)
     }
 
     pub async fn session_list(

@@ -40,6 +40,15 @@ async fn send_next(engine: &Engine) -> Result<bool, EngineError> {
         {
             engine.store.mark_failed(item.message_id, &failure_reason(&error)).await?
         }
+        Err(EngineError::Platform(error)) if error.kind() == ErrorKind::TokenUnusable => {
+            // The reply stays pending; the channel waits for reauthorization.
+            if let Some(channel) =
+                engine.store.channels().await?.into_iter().find(|c| c.id == item.channel_id)
+            {
+                engine.channel_expired(&channel, &error.to_string()).await;
+            }
+            return Ok(true);
+        }
         Err(error) => return Err(error),
     };
     engine.publish(Event::MessageChanged { message });

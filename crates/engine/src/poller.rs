@@ -18,6 +18,11 @@ const PAGE_SIZE: u32 = 25;
 const PAGE_SPACING: std::time::Duration = std::time::Duration::from_millis(500);
 
 pub(crate) async fn run(engine: Arc<Engine>, channel: ChannelRecord) {
+    poll_until_stopped(&engine, &channel).await;
+    engine.poller_stopped(channel.id);
+}
+
+async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord) {
     let key = keychain::channel_key(&NewChannel {
         platform: channel.platform,
         external_id: &channel.external_id,
@@ -38,11 +43,11 @@ pub(crate) async fn run(engine: Arc<Engine>, channel: ChannelRecord) {
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        match poll_once(&engine, &channel, &token).await {
+        match poll_once(engine, channel, &token).await {
             Ok(()) => {}
             Err(EngineError::Platform(error)) if error.kind() == ErrorKind::TokenUnusable => {
-                // Reauthorization (a later issue) restarts the poller.
-                tracing::error!(%error, channel = channel.id, "token unusable; polling stops");
+                // Connecting the channel again (reauthorization) starts a new poller.
+                engine.channel_expired(channel, &error.to_string()).await;
                 return;
             }
             Err(error) => tracing::warn!(%error, channel = channel.id, "poll failed; retrying"),

@@ -8,7 +8,7 @@ pub struct NewChannel<'a> {
     pub name: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ChannelRecord {
     pub id: i64,
     pub platform: Platform,

@@ -3,6 +3,7 @@
 //! and the sandbox over loopback.
 
 mod cache;
+mod expiry;
 mod keychain;
 mod notifier;
 mod sync;

@@ -1,0 +1,106 @@
+//! A token revoked mid-run: the channel expires within one poll, replies wait, nothing fails;
+//! new credentials resume everything and the waiting reply goes out once.
+
+use crate::{eventually, notification_log, require_desktop, test_service};
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_core::{ChannelState, DeliveryState};
+use switchboard_engine::{Engine, EngineConfig, Event, Keychain, Notifier, SystemClock};
+use switchboard_sandbox::{Sandbox, Script};
+
+const SCRIPT: &str = r#"{
+  "pages": [{ "id": "2001", "name": "Expiring Page" }],
+  "personas": [{ "psid": "9001", "page": "2001", "first_name": "Ana", "last_name": "Lima",
+                 "messages": [{ "after_seconds": 0.2, "text": "Hello?" }] }]
+}"#;
+
+#[tokio::test]
+async fn a_revoked_token_expires_the_channel_keeps_replies_and_resumes_after_reconnect() {
+    require_desktop();
+    Keychain::use_os_store().unwrap();
+    let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = EngineConfig {
+        cache_path: dir.path().join("cache.sqlite3"),
+        graph_base: base.clone(),
+        poll_interval: Duration::from_millis(500),
+        agent: "maria".into(),
+    };
+    let engine = Engine::open(
+        config,
+        Keychain::new(test_service("expiry")),
+        Notifier::new("Switchboard"),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
+    engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await.unwrap();
+    let mut events = engine.subscribe();
+    engine.start().await.unwrap();
+    let session = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(Event::SessionChanged { session }) = events.recv().await {
+                return session;
+            }
+        }
+    })
+    .await
+    .expect("the customer's session arrives");
+
+    sandbox.revoke_token("2001", 463);
+    let expired = tokio::time::timeout(Duration::from_secs(3), async {
+        loop {
+            if let Ok(Event::ChannelChanged { channel }) = events.recv().await {
+                return channel;
+            }
+        }
+    })
+    .await
+    .expect("the channel expires within one poll (0.5 s) and a little");
+    assert_eq!(expired.state, ChannelState::Expired);
+    eventually("the admin is notified", Duration::from_secs(5), || {
+        let seen = notification_log().contains("Connection expired: Expiring Page");
+        async move { seen }
+    })
+    .await;
+
+    let reply = engine.session_reply(session.id, "Sorry for the wait!").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let waiting = engine.session_messages(session.id, None, 10).await.unwrap();
+    let waiting = waiting.iter().find(|m| m.id == reply.id).unwrap();
+    assert_eq!(waiting.delivery, DeliveryState::Pending, "the reply waits; it is not failed");
+    assert!(sandbox.sent().is_empty(), "nothing is sent on an expired channel");
+
+    // The admin reauthorizes: a new page token.
+    let fresh: Value = reqwest::Client::new()
+        .post(format!("{}/_sandbox/pages", sandbox.base_url()))
+        .json(&serde_json::json!({"id": "2001", "name": "Expiring Page"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = fresh["access_token"].as_str().unwrap().to_owned();
+    let channel = engine.connect_messenger_page("2001", "Expiring Page", token.into()).await.unwrap();
+    assert_eq!(channel.state, ChannelState::Connected);
+    eventually("the waiting reply goes out", Duration::from_secs(10), || {
+        let sent = sandbox.sent().len();
+        async move { sent == 1 }
+    })
+    .await;
+    sandbox.customer_writes("9001", "Thanks!").unwrap();
+    eventually("polling resumed from the stored cursor", Duration::from_secs(10), || {
+        let engine = engine.clone();
+        async move {
+            engine.session_messages(session.id, None, 10).await.unwrap().iter().any(|m| m.body == "Thanks!")
+        }
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    assert_eq!(sandbox.sent().len(), 1, "the waiting reply went out exactly once");
+    assert_eq!(sandbox.sent()[0].text, "Sorry for the wait!");
+}
