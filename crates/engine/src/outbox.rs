@@ -20,7 +20,7 @@ pub(crate) async fn run(engine: Arc<Engine>) {
             }
             Err(error) => {
                 tracing::warn!(%error, ?backoff, "sending failed; will retry");
-                tokio::time::sleep(backoff).await;
+                tokio::time::sleep(with_jitter(backoff)).await;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
             }
         }
@@ -56,6 +56,9 @@ async fn send_next(engine: &Engine) -> Result<bool, EngineError> {
     Ok(true)
 }
 
+/// How far back before an attempt a platform's copy of the reply may be dated (clock skew).
+const RECONCILE_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(120);
+
 async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError> {
     let key = keychain::channel_key(&NewChannel {
         platform: item.platform,
@@ -67,6 +70,27 @@ async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError>
         .get(&key)
         .await?
         .ok_or(crate::KeychainError::Failed(format!("no token for channel {}", item.channel_id)))?;
+    // An earlier attempt ended without a known outcome (a lost answer, a time-out, a crash):
+    // the platform may have the reply already. Look before sending again.
+    if let Some(attempted) = item.attempted_at {
+        let thread =
+            engine.graph.conversation_with(&item.channel_external_id, &token, &item.recipient).await?;
+        let delivered = thread.and_then(|thread| thread.messages).and_then(|messages| {
+            messages.data.into_iter().find(|m| {
+                m.from.id == item.channel_external_id
+                    && m.message == item.body
+                    && m.created_time >= attempted - RECONCILE_SKEW
+            })
+        });
+        if let Some(found) = delivered {
+            tracing::info!(
+                message = item.message_id,
+                "the platform already had the reply; not sending it again"
+            );
+            return Ok(found.id);
+        }
+    }
+    engine.store.mark_attempt(item.message_id, engine.clock.now()).await?;
     let messaging_type = match &item.tag {
         Some(tag) => MessagingType::Tagged(tag.clone()),
         None => MessagingType::Response,
@@ -86,4 +110,12 @@ fn failure_reason(error: &PlatformError) -> String {
         RecipientUnavailable => "The customer cannot receive messages right now.".into(),
         _ => format!("Refused by the platform: {error}"),
     }
+}
+
+/// Up to half again as long, at random, so that many desktops retrying after one outage do not
+/// all come back at the same instant.
+fn with_jitter(backoff: Duration) -> Duration {
+    let mut bytes = [0u8; 2];
+    let spread = getrandom::fill(&mut bytes).map_or(0, |()| u16::from_le_bytes(bytes));
+    backoff + backoff.mul_f64(f64::from(spread) / f64::from(u16::MAX) / 2.0)
 }

@@ -140,6 +140,23 @@ impl GraphApi {
         read(request.send().await).await
     }
 
+    /// One person's thread with the page (the newest 25 messages), if there is one.
+    pub async fn conversation_with(
+        &self,
+        page_id: &str,
+        token: &Secret,
+        psid: &str,
+    ) -> Result<Option<Conversation>, PlatformError> {
+        let query = [("platform", "messenger"), ("user_id", psid), ("fields", CONVERSATION_FIELDS)];
+        let request = self
+            .http
+            .get(self.url(&format!("{page_id}/conversations")))
+            .query(&query)
+            .bearer_auth(token.expose_secret());
+        let page: ConversationsPage = read(request.send().await).await?;
+        Ok(page.data.into_iter().next())
+    }
+
     /// Sends a text message to a person (PSID) from the page.
     pub async fn send_text(
         &self,

@@ -34,8 +34,10 @@ pub enum Fault {
     ServerError,
     /// Answer after a delay (a time-out for a client that waits less).
     Delay { millis: u64 },
-    /// Close the connection without a complete answer.
+    /// Close the connection without a complete answer, before doing anything.
     Reset,
+    /// Do the work, then lose the answer (the connection drops): the ambiguous failure.
+    LoseAnswer,
     /// HTTP 200 whose body is not valid JSON.
     Malformed,
     /// Rate limited: Graph 613, Twilio 20429.
@@ -107,17 +109,23 @@ pub(crate) async fn inject(State(world): State<Arc<World>>, request: Request, ne
             ([(axum::http::header::CONTENT_TYPE, "application/json")], "{\"data\": [{\"id\": ")
                 .into_response()
         }
-        Some(Fault::Reset) => {
-            // A body that fails at once makes the server drop the connection mid-answer.
-            let broken = futures_util::stream::once(async {
-                Err::<axum::body::Bytes, _>(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "injected reset",
-                ))
-            });
-            Response::new(Body::from_stream(broken))
+        Some(Fault::LoseAnswer) => {
+            let _ = next.run(request).await;
+            broken_answer()
         }
+        Some(Fault::Reset) => broken_answer(),
     }
+}
+
+/// A body that fails at once makes the server drop the connection mid-answer.
+fn broken_answer() -> Response {
+    let broken = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, _>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected reset",
+        ))
+    });
+    Response::new(Body::from_stream(broken))
 }
 
 fn graph_error(status: StatusCode, code: u32, message: &str) -> Response {

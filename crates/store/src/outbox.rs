@@ -16,6 +16,8 @@ pub struct OutboxItem {
     pub recipient: String,
     pub body: String,
     pub tag: Option<String>,
+    /// Set when an earlier attempt went out without a known outcome.
+    pub attempted_at: Option<Timestamp>,
 }
 
 impl Store {
@@ -64,7 +66,8 @@ impl Store {
     /// The oldest pending reply on a connected channel, if any.
     pub async fn next_pending(&self) -> Result<Option<OutboxItem>, StoreError> {
         let row = sqlx::query!(
-            "SELECT m.id, m.session_id, m.channel_id, c.platform, c.external_id, k.platform_id, m.body, m.tag
+            "SELECT m.id, m.session_id, m.channel_id, c.platform, c.external_id, k.platform_id, m.body, m.tag,
+                    m.attempted_at
              FROM messages m
              JOIN channels c ON c.id = m.channel_id
              JOIN sessions s ON s.id = m.session_id
@@ -84,9 +87,20 @@ impl Store {
                 recipient: row.platform_id,
                 body: row.body,
                 tag: row.tag,
+                attempted_at: row.attempted_at.map(crate::from_millis).transpose()?,
             })
         })
         .transpose()
+    }
+
+    /// Records that the reply is about to go out, before the network call, so that a crash or a
+    /// lost answer leads to reconciliation rather than a blind resend.
+    pub async fn mark_attempt(&self, message_id: i64, at: Timestamp) -> Result<(), StoreError> {
+        let at = to_millis(at);
+        sqlx::query!("UPDATE messages SET attempted_at = ? WHERE id = ?", at, message_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// The platform accepted the reply under `platform_message_id`.

@@ -1,11 +1,13 @@
 //! Engine tests with real parts: gnome-keyring and a notification server inside a private
 //! D-Bus session (scripts/desktop-session.sh, which `make test` uses), real SQLite files,
 //! and the sandbox over loopback.
+#![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is a failed test, with its backtrace")]
 
 mod cache;
 mod expiry;
 mod keychain;
 mod notifier;
+mod outbox;
 mod sync;
 
 use std::time::Duration;
