@@ -40,7 +40,13 @@ pub async fn start(app: &AppHandle, config: &Config) -> Result<Arc<Engine>, Box<
         (data_dir.join("cache.sqlite3"), "switchboard")
     };
     let engine = Engine::open(
-        EngineConfig { cache_path, graph_base, poll_interval: POLL_INTERVAL, agent: agent_name() },
+        EngineConfig {
+            cache_path,
+            graph_base,
+            poll_interval: POLL_INTERVAL,
+            request_timeout: Duration::from_secs(30),
+            agent: agent_name(),
+        },
         Keychain::new(service),
         Notifier::new("Switchboard"),
         Arc::new(SystemClock),

@@ -35,6 +35,8 @@ pub struct EngineConfig {
     /// `https://graph.facebook.com`, or the sandbox's address.
     pub graph_base: Url,
     pub poll_interval: Duration,
+    /// How long one platform request may take before it counts as a (transient) time-out.
+    pub request_timeout: Duration,
     /// The signed-in agent, recorded on the interactions they answer.
     pub agent: String,
 }
@@ -77,7 +79,7 @@ impl Engine {
         let (events, _) = broadcast::channel(1024);
         Ok(Arc::new(Self {
             store,
-            graph: GraphApi::new(config.graph_base.clone()),
+            graph: GraphApi::with_timeout(config.graph_base.clone(), config.request_timeout),
             keychain,
             notifier,
             clock,

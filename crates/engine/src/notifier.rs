@@ -24,15 +24,25 @@ impl Notice {
 #[derive(Debug, Clone)]
 pub struct Notifier {
     app_name: String,
+    /// Do not disturb: notices are dropped (the windows still show everything).
+    quiet: bool,
 }
 
 impl Notifier {
     pub fn new(app_name: impl Into<String>) -> Self {
-        Self { app_name: app_name.into() }
+        Self { app_name: app_name.into(), quiet: false }
+    }
+
+    /// A notifier that raises nothing (do not disturb).
+    pub fn disabled() -> Self {
+        Self { app_name: String::new(), quiet: true }
     }
 
     /// Raises the notification. The OS calls are blocking (D-Bus on Linux): run off the runtime.
     pub async fn show(&self, notice: Notice) -> Result<(), String> {
+        if self.quiet {
+            return Ok(());
+        }
         let app_name = self.app_name.clone();
         tokio::task::spawn_blocking(move || {
             notify_rust::Notification::new()

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use std::sync::Arc;
 use switchboard_core::{Author, Direction, Secret};
 use switchboard_platforms::ErrorKind;
-use switchboard_platforms::graph::Conversation;
+use switchboard_platforms::graph::{Conversation, GraphMessage, NESTED_MESSAGES};
 use switchboard_store::{ChannelRecord, IncomingMessage, NewChannel};
 
 const PAGE_SIZE: u32 = 25;
@@ -71,7 +71,16 @@ async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> 
                 break 'pages;
             }
             newest = newest.max(Some(conversation.updated_time));
-            batch.extend(incoming(&channel.external_id, conversation));
+            let mut messages = conversation.messages.as_ref().map(|m| m.data.clone()).unwrap_or_default();
+            // The nested field gives only the newest 25: a busy thread (or a first backfill)
+            // is read back through the messages edge until the watermark.
+            let full = messages.len() >= NESTED_MESSAGES;
+            let oldest_is_new =
+                messages.last().is_some_and(|m| watermark.is_none_or(|mark| m.created_time >= mark));
+            if full && oldest_is_new {
+                messages = whole_thread(engine, &conversation.id, token, watermark).await?;
+            }
+            batch.extend(incoming(&channel.external_id, conversation, &messages));
         }
         after = page
             .paging
@@ -85,6 +94,8 @@ async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> 
     }
     // Graph lists newest first; record oldest first so that sessions read in order. The sort
     // is stable, so messages within one second keep the platform's order.
+    let mut seen = std::collections::HashSet::new();
+    batch.retain(|m: &IncomingMessage| seen.insert(m.platform_message_id.clone()));
     batch.reverse();
     batch.sort_by_key(|message| message.created_at);
     let recorded = engine.store.record_messages(channel.id, channel.platform, &batch).await?;
@@ -107,19 +118,36 @@ async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> 
     Ok(())
 }
 
+/// A thread's messages, newest first, back to the watermark (or all of them).
+async fn whole_thread(
+    engine: &Engine,
+    conversation_id: &str,
+    token: &Secret,
+    watermark: Option<Timestamp>,
+) -> Result<Vec<GraphMessage>, EngineError> {
+    let mut all = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        tokio::time::sleep(PAGE_SPACING).await;
+        let page = engine.graph.thread_messages(conversation_id, token, after.as_deref()).await?;
+        let reached = page.data.last().is_some_and(|m| watermark.is_some_and(|mark| m.created_time < mark));
+        all.extend(page.data);
+        after = page.paging.filter(|p| p.next.is_some()).and_then(|p| p.cursors).and_then(|c| c.after);
+        if reached || after.is_none() {
+            return Ok(all);
+        }
+    }
+}
+
 /// The messages of one conversation as the store takes them. The page's own messages are
 /// outbound (sent from Switchboard or from the page's inbox), never inbound.
-fn incoming(page_id: &str, conversation: &Conversation) -> Vec<IncomingMessage> {
+fn incoming(page_id: &str, conversation: &Conversation, messages: &[GraphMessage]) -> Vec<IncomingMessage> {
     let customer = conversation
         .participants
         .as_ref()
         .and_then(|people| people.data.iter().find(|person| person.id != page_id))
         .cloned();
-    let Some(messages) = &conversation.messages else {
-        return Vec::new();
-    };
     messages
-        .data
         .iter()
         .filter_map(|message| {
             let from_page = message.from.id == page_id;

@@ -60,7 +60,7 @@ pub struct Conversation {
     pub messages: Option<List<GraphMessage>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct List<T> {
     pub data: Vec<T>,
 }
@@ -72,7 +72,7 @@ pub struct Person {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct GraphMessage {
     pub id: String,
     #[serde(deserialize_with = "graph_time")]
@@ -83,6 +83,17 @@ pub struct GraphMessage {
     #[serde(default)]
     pub message: String,
 }
+
+/// A page of a thread's messages (the `messages` edge), newest first.
+#[derive(Debug, Deserialize)]
+pub struct MessagesPage {
+    pub data: Vec<GraphMessage>,
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+/// How many messages the nested `messages` field gives per conversation.
+pub const NESTED_MESSAGES: usize = 25;
 
 #[derive(Debug, Deserialize, PartialEq, Eq)]
 pub struct SentMessage {
@@ -101,8 +112,13 @@ struct SendRequest<'a> {
 
 impl GraphApi {
     pub fn new(base: Url) -> Self {
+        Self::with_timeout(base, std::time::Duration::from_secs(30))
+    }
+
+    /// A client whose requests give up after `timeout` (and are then treated as transient).
+    pub fn with_timeout(base: Url, timeout: std::time::Duration) -> Self {
         let http = Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
+            .timeout(timeout)
             .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the TLS backend initializes");
@@ -135,6 +151,25 @@ impl GraphApi {
         let request = self
             .http
             .get(self.url(&format!("{page_id}/conversations")))
+            .query(&query)
+            .bearer_auth(token.expose_secret());
+        read(request.send().await).await
+    }
+
+    /// A page of one thread's messages, newest first; `after` continues from a cursor.
+    pub async fn thread_messages(
+        &self,
+        conversation_id: &str,
+        token: &Secret,
+        after: Option<&str>,
+    ) -> Result<MessagesPage, PlatformError> {
+        let mut query = vec![("fields", "id,created_time,from,to,message"), ("limit", "100")];
+        if let Some(after) = after {
+            query.push(("after", after));
+        }
+        let request = self
+            .http
+            .get(self.url(&format!("{conversation_id}/messages")))
             .query(&query)
             .bearer_auth(token.expose_secret());
         read(request.send().await).await

@@ -378,30 +378,36 @@ impl World {
     pub fn take_fault(&self, endpoint: crate::faults::Endpoint) -> Option<crate::faults::Fault> {
         use crate::faults::Endpoint;
         let mut state = self.lock();
-        let index = state
-            .faults
-            .iter()
-            .position(|rule| rule.endpoint == endpoint || rule.endpoint == Endpoint::Any)?;
-        let rule = state.faults[index].clone();
-        match (rule.count, rule.probability) {
-            (Some(left), _) => {
-                if left <= 1 {
-                    state.faults.remove(index);
-                } else {
-                    state.faults[index].count = Some(left - 1);
+        // The first rule for this endpoint that fires wins; a probability that does not fire
+        // leaves the next rule its chance.
+        for index in 0..state.faults.len() {
+            let rule = state.faults[index].clone();
+            if rule.endpoint != endpoint && rule.endpoint != Endpoint::Any {
+                continue;
+            }
+            match (rule.count, rule.probability) {
+                (Some(left), _) => {
+                    if left <= 1 {
+                        state.faults.remove(index);
+                    } else {
+                        state.faults[index].count = Some(left - 1);
+                    }
+                    return Some(rule.fault);
                 }
-                Some(rule.fault)
+                (None, Some(probability)) => {
+                    state.fault_dice = state
+                        .fault_dice
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    let roll = (state.fault_dice >> 11) as f64 / (1u64 << 53) as f64;
+                    if roll < probability {
+                        return Some(rule.fault);
+                    }
+                }
+                (None, None) => return Some(rule.fault),
             }
-            (None, Some(probability)) => {
-                state.fault_dice = state
-                    .fault_dice
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                let roll = (state.fault_dice >> 11) as f64 / (1u64 << 53) as f64;
-                (roll < probability).then_some(rule.fault)
-            }
-            (None, None) => Some(rule.fault),
         }
+        None
     }
 
     /// Moves the clock forward (never back: platforms' times only grow).

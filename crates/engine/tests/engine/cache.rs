@@ -11,6 +11,7 @@ fn config(dir: &std::path::Path) -> EngineConfig {
         cache_path: dir.join("cache.sqlite3"),
         graph_base: "http://127.0.0.1:9".parse().expect("a valid URL"),
         poll_interval: Duration::from_secs(60),
+        request_timeout: Duration::from_secs(10),
         agent: "maria".into(),
     }
 }

@@ -26,6 +26,7 @@ async fn a_revoked_token_expires_the_channel_keeps_replies_and_resumes_after_rec
         cache_path: dir.path().join("cache.sqlite3"),
         graph_base: base.clone(),
         poll_interval: Duration::from_millis(500),
+        request_timeout: Duration::from_secs(10),
         agent: "maria".into(),
     };
     let engine = Engine::open(

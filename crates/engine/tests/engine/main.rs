@@ -8,6 +8,7 @@ mod expiry;
 mod keychain;
 mod notifier;
 mod outbox;
+mod resilience;
 mod sync;
 
 use std::time::Duration;

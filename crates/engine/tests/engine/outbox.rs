@@ -26,6 +26,7 @@ async fn running(name: &str) -> (Sandbox, Arc<Engine>, SessionSummary, tempfile:
         // As in production: one read a second leaves room in Messenger's 2 reads a second per
         // page for the outbox's reconciliation reads.
         poll_interval: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(10),
         agent: "maria".into(),
     };
     let engine = Engine::open(

@@ -25,6 +25,7 @@ async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
             cache_path: dir.path().join("cache.sqlite3"),
             graph_base: base.clone(),
             poll_interval: Duration::from_millis(500),
+            request_timeout: Duration::from_secs(10),
             agent: "maria".into(),
         },
         Keychain::new(test_service("sync")),

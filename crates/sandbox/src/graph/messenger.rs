@@ -247,6 +247,51 @@ fn too_large() -> GraphError {
     GraphError::invalid_parameter("(#100) Attachment size exceeds allowable limit").subcode(2018109)
 }
 
+/// `GET /{conversation-id}/messages`: a thread's messages, newest first, with cursor paging
+/// (the nested `messages` field only gives the newest 25).
+pub(crate) async fn thread_messages(
+    AxumState(world): AxumState<Arc<World>>,
+    (Path((version, conversation_id)), Query(query), headers, body): Params,
+) -> Result<Json<Value>, GraphError> {
+    let request = GraphRequest::parse(&version, query, &headers, &body)?;
+    let mut state = world.lock();
+    let page = state.page_by_token(&request.token).ok_or_else(GraphError::invalid_token)?.clone();
+    if let Some(subcode) = page.revoked {
+        return Err(GraphError::token_unusable(subcode));
+    }
+    count_read(&mut state, &page.id)?;
+    let conversation = state
+        .conversations
+        .iter()
+        .find(|c| c.id == conversation_id && c.page_id == page.id)
+        .ok_or_else(|| {
+        GraphError::invalid_parameter(format!("(#100) Unknown conversation {conversation_id}")).subcode(33)
+    })?;
+    let fields = Fields::parse(request.str("fields").unwrap_or("id,created_time"));
+    let limit = request.limit(25, 100)?;
+    let offset = request.str("after").map(decode_cursor).transpose()?.unwrap_or(0);
+    let data: Vec<Value> = conversation
+        .messages
+        .iter()
+        .rev()
+        .skip(offset)
+        .take(limit)
+        .map(|m| message_json(&state, &page, conversation, m, &fields))
+        .collect();
+    let end = offset + data.len();
+    let mut response = json!({ "data": data });
+    if end < conversation.messages.len() {
+        let next = format!(
+            "{}/{version}/{conversation_id}/messages?fields={}&limit={limit}&after={}",
+            world.base_url,
+            request.str("fields").unwrap_or("id,created_time"),
+            encode_cursor(end)
+        );
+        response["paging"] = json!({ "cursors": { "before": encode_cursor(offset), "after": encode_cursor(end) }, "next": next });
+    }
+    Ok(Json(response))
+}
+
 fn person(state: &State, _page: &Page, psid: &str) -> Value {
     let name = state.customer(psid).map(|c| c.name()).unwrap_or_default();
     json!({ "name": name, "email": format!("{psid}@facebook.com"), "id": psid })

@@ -18,8 +18,9 @@ pub(crate) fn routes() -> Router<Arc<World>> {
     Router::new()
         .route("/{version}/{page_id}/conversations", get(messenger::conversations))
         .route("/{version}/{page_id}/conversations/", get(messenger::conversations))
-        .route("/{version}/{page_id}/messages", post(messenger::send))
-        .route("/{version}/{page_id}/messages/", post(messenger::send))
+        // POST on a page sends; GET on a conversation lists its messages (the edge).
+        .route("/{version}/{page_id}/messages", post(messenger::send).get(messenger::thread_messages))
+        .route("/{version}/{page_id}/messages/", post(messenger::send).get(messenger::thread_messages))
         .route(
             "/{version}/{page_id}/message_attachments",
             // Uploads may be up to 25 MB; anything larger is read far enough to refuse it.
