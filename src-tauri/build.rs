@@ -2,9 +2,14 @@ fn main() {
     // tauri.conf.json sits at the repository root and the shell's sources in src-tauri/.
     // Declaring the app's commands generates an `allow-…` permission for each, so that every
     // window gets only the commands its capability file lists.
-    let attributes =
-        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*").app_manifest(
-            tauri_build::AppManifest::new().commands(&["session_list", "session_messages", "session_reply"]),
-        );
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "session_list",
+            "session_messages",
+            "session_reply",
+            "session_focus",
+            "notifications_set_dnd",
+        ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

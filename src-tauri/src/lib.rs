@@ -22,6 +22,8 @@ pub fn run() {
             commands::sessions::session_list,
             commands::sessions::session_messages,
             commands::sessions::session_reply,
+            commands::notifications::session_focus,
+            commands::notifications::notifications_set_dnd,
         ])
         .setup(move |app| {
             let log_guard = logging::init(&app.path().app_log_dir()?)?;

@@ -56,6 +56,9 @@ pub struct Engine {
     polling: std::sync::Mutex<std::collections::HashSet<i64>>,
     /// Set once `start` ran: connecting a channel afterwards starts its poller at once.
     started: std::sync::atomic::AtomicBool,
+    /// The session open on screen: its new messages raise no notification.
+    focused: std::sync::Mutex<Option<i64>>,
+    do_not_disturb: std::sync::atomic::AtomicBool,
 }
 
 /// The keychain entry of the cache's encryption key.
@@ -88,6 +91,8 @@ impl Engine {
             config,
             polling: Default::default(),
             started: Default::default(),
+            focused: Default::default(),
+            do_not_disturb: Default::default(),
         }))
     }
 
@@ -102,6 +107,47 @@ impl Engine {
         tokio::spawn(outbox::run(self.clone()));
         tokio::spawn(retention::run(self.clone()));
         Ok(())
+    }
+
+    /// The session the agent has on screen (or none): it raises no notifications.
+    pub fn session_focus(&self, session_id: Option<i64>) {
+        *self.focused.lock().unwrap_or_else(|p| p.into_inner()) = session_id;
+    }
+
+    /// Do not disturb: no native notifications until switched off; the windows still update.
+    pub fn set_do_not_disturb(&self, on: bool) {
+        self.do_not_disturb.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Raises one notice for the customer messages a poll brought, leaving out the session on
+    /// screen, unless do-not-disturb is on.
+    pub(crate) async fn notify_new(&self, platform_label: &str, messages: &[MessageRecord]) {
+        if self.do_not_disturb.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let focused = *self.focused.lock().unwrap_or_else(|p| p.into_inner());
+        let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        let mut burst = Vec::new();
+        for message in messages.iter().filter(|m| Some(m.session_id) != focused) {
+            let name = match names.entry(message.session_id) {
+                std::collections::hash_map::Entry::Occupied(known) => known.get().clone(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    match self.store.session_summary(message.session_id).await {
+                        Ok(session) => slot.insert(session.contact_name).clone(),
+                        Err(error) => {
+                            tracing::warn!(%error, "cannot name a notification's contact");
+                            continue;
+                        }
+                    }
+                }
+            };
+            burst.push((name, message.body.clone()));
+        }
+        if let Some(notice) = Notice::burst(&burst, platform_label)
+            && let Err(error) = self.notifier.show(notice).await
+        {
+            tracing::warn!(%error, "cannot raise a notification");
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

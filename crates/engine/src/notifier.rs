@@ -11,13 +11,35 @@ pub struct Notice {
 const BODY_LIMIT: usize = 180;
 
 impl Notice {
+    /// One notice for what one poll brought (`(contact, text)`, oldest first): a single message
+    /// as itself; several from one customer as "3 new messages" with the last; several
+    /// customers as "5 new messages from 2 customers" with their names. `None` for nothing.
+    pub fn burst(messages: &[(String, String)], platform_label: &str) -> Option<Self> {
+        let (contact, text) = messages.last()?;
+        let mut customers: Vec<&str> = Vec::new();
+        for (name, _) in messages {
+            if !customers.contains(&name.as_str()) {
+                customers.push(name);
+            }
+        }
+        let notice = match (messages.len(), customers.len()) {
+            (1, _) => Self::new_message(contact, platform_label, text),
+            (count, 1) => {
+                let mut notice = Self::new_message(contact, platform_label, text);
+                notice.body = truncate(&format!("{count} new messages — {text}"));
+                notice
+            }
+            (count, people) => Self {
+                summary: format!("{count} new messages from {people} customers"),
+                body: truncate(&customers.join(", ")),
+            },
+        };
+        Some(notice)
+    }
+
     /// A customer's new message: "Ana Lima · Messenger" and the text, plain and truncated.
     pub fn new_message(contact: &str, platform_label: &str, text: &str) -> Self {
-        let mut body: String = text.chars().take(BODY_LIMIT).collect();
-        if text.chars().count() > BODY_LIMIT {
-            body.push('…');
-        }
-        Self { summary: format!("{contact} · {platform_label}"), body }
+        Self { summary: format!("{contact} · {platform_label}"), body: truncate(text) }
     }
 }
 
@@ -59,6 +81,14 @@ impl Notifier {
     }
 }
 
+fn truncate(text: &str) -> String {
+    let mut body: String = text.chars().take(BODY_LIMIT).collect();
+    if text.chars().count() > BODY_LIMIT {
+        body.push('…');
+    }
+    body
+}
+
 /// Notification servers may render `<b>`, `<a href>`… in bodies: customer text is escaped.
 fn escape_markup(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
@@ -74,6 +104,25 @@ mod tests {
         assert_eq!(notice.summary, "Ana · Messenger");
         assert_eq!(notice.body.chars().count(), BODY_LIMIT + 1);
         assert!(notice.body.ends_with('…'));
+    }
+
+    #[test]
+    fn bursts_are_coalesced_into_one_notice() {
+        let one = |who: &str, text: &str| (who.to_owned(), text.to_owned());
+        assert_eq!(Notice::burst(&[], "Messenger"), None);
+        let single = Notice::burst(&[one("Ana", "hi")], "Messenger").unwrap();
+        assert_eq!((single.summary.as_str(), single.body.as_str()), ("Ana · Messenger", "hi"));
+        let same = Notice::burst(&[one("Ana", "hi"), one("Ana", "are you there?")], "Messenger").unwrap();
+        assert_eq!(
+            (same.summary.as_str(), same.body.as_str()),
+            ("Ana · Messenger", "2 new messages — are you there?")
+        );
+        let many =
+            Notice::burst(&[one("Ana", "a"), one("Tomás", "b"), one("Ana", "c")], "Messenger").unwrap();
+        assert_eq!(
+            (many.summary.as_str(), many.body.as_str()),
+            ("3 new messages from 2 customers", "Ana, Tomás")
+        );
     }
 
     #[test]

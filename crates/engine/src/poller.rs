@@ -4,7 +4,7 @@
 //! conversations newest first until it reaches one not updated since, so that after a sleep
 //! or a long pause the next poll catches up fully.
 
-use crate::{Engine, EngineError, Event, Notice, keychain};
+use crate::{Engine, EngineError, Event, keychain};
 use jiff::Timestamp;
 use std::sync::Arc;
 use switchboard_core::{Author, Direction, Secret};
@@ -108,13 +108,9 @@ async fn poll_once(engine: &Engine, channel: &ChannelRecord, token: &Secret) -> 
     for session_id in recorded.sessions {
         engine.publish_session(session_id).await;
     }
-    for message in recorded.new_messages.iter().filter(|m| m.direction == Direction::Inbound) {
-        let contact = engine.store.session_summary(message.session_id).await?.contact_name;
-        let notice = Notice::new_message(&contact, channel.platform.label(), &message.body);
-        if let Err(error) = engine.notifier.show(notice).await {
-            tracing::warn!(%error, "cannot raise a notification");
-        }
-    }
+    let inbound: Vec<_> =
+        recorded.new_messages.iter().filter(|m| m.direction == Direction::Inbound).cloned().collect();
+    engine.notify_new(channel.platform.label(), &inbound).await;
     Ok(())
 }
 

@@ -1,3 +1,4 @@
 //! Thin commands, grouped by area: parse, call the engine, map the error.
 
+pub mod notifications;
 pub mod sessions;

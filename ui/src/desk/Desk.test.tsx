@@ -50,6 +50,8 @@ function fakeApi(sessions: SessionSummary[], messages: MessageRecord[]) {
     sessionReply: vi.fn(async (sessionId: number, text: string) =>
       message({ id: 99, session_id: sessionId, direction: "outbound", author: "agent", body: text, delivery: "pending" }),
     ),
+    sessionFocus: vi.fn(async () => undefined),
+    notificationsSetDnd: vi.fn(async () => undefined),
     on(name, handler) {
       (handlers as Record<string, unknown>)[name] = handler;
       return () => delete handlers[name];
@@ -71,6 +73,18 @@ describe("Desk", () => {
     expect(body.tagName).toBe("P");
     expect(container.querySelector("img, script")).toBeNull();
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it("tells the core which session is on screen and switches do-not-disturb", async () => {
+    const { api } = fakeApi([summary()], []);
+    render(() => <Desk api={api} />);
+    fireEvent.click(await screen.findByTestId("session-item"));
+    await waitFor(() => expect(api.sessionFocus).toHaveBeenCalledWith(7));
+    const toggle = screen.getByTestId("dnd-toggle");
+    expect(toggle).toHaveAttribute("aria-pressed", "false");
+    fireEvent.click(toggle);
+    await waitFor(() => expect(toggle).toHaveAttribute("aria-pressed", "true"));
+    expect(api.notificationsSetDnd).toHaveBeenCalledWith(true);
   });
 
   it("lists awaiting sessions first and moves a session when an event arrives", async () => {

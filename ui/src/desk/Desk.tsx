@@ -18,6 +18,17 @@ export function Desk(props: { api: DeskApi }) {
   const [loadError, setLoadError] = createSignal<string | null>(null);
   const [loaded, setLoaded] = createSignal(false);
   const [now, setNow] = createSignal(Date.now());
+  const [quiet, setQuiet] = createSignal(false);
+
+  async function toggleQuiet() {
+    const on = !quiet();
+    try {
+      await props.api.notificationsSetDnd(on);
+      setQuiet(on);
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    }
+  }
 
   const ordered = createMemo(() => Object.values(sessions).sort(compareSessions));
   const current = createMemo(() => {
@@ -54,6 +65,7 @@ export function Desk(props: { api: DeskApi }) {
   async function open(sessionId: number) {
     setSelected(sessionId);
     setMessages([]);
+    void props.api.sessionFocus(sessionId).catch(() => undefined);
     try {
       const history = await props.api.sessionMessages(sessionId, null, HISTORY_PAGE);
       // Events may have arrived while loading: merge rather than overwrite.
@@ -71,6 +83,17 @@ export function Desk(props: { api: DeskApi }) {
           <span class="count" data-testid="awaiting-count" title="Awaiting a reply">
             {ordered().filter((s) => s.awaiting_since).length} awaiting
           </span>
+          <button
+            type="button"
+            class="quiet"
+            classList={{ on: quiet() }}
+            aria-pressed={quiet()}
+            data-testid="dnd-toggle"
+            title="Do not disturb: no desktop notifications"
+            onClick={() => void toggleQuiet()}
+          >
+            {quiet() ? "🔕 Quiet" : "🔔 Alerts on"}
+          </button>
         </header>
         <Show when={loadError()}>
           <p class="error" role="alert">{loadError()}</p>

@@ -71,6 +71,9 @@ export interface DeskApi {
   sessionList(filter: SessionFilter, after: ListCursor | null, limit: number): Promise<SessionPage>;
   sessionMessages(sessionId: number, before: MessageCursor | null, limit: number): Promise<MessageRecord[]>;
   sessionReply(sessionId: number, text: string): Promise<MessageRecord>;
+  /** Tells the core which session is on screen, so that it raises no notifications. */
+  sessionFocus(sessionId: number | null): Promise<void>;
+  notificationsSetDnd(on: boolean): Promise<void>;
   /** Subscribes to one engine event; returns the unsubscribe function. */
   on<K extends keyof EngineEvents>(name: K, handler: (payload: EngineEvents[K]) => void): () => void;
 }
@@ -79,6 +82,8 @@ export const tauriApi: DeskApi = {
   sessionList: (filter, after, limit) => invoke("session_list", { filter, after, limit }),
   sessionMessages: (sessionId, before, limit) => invoke("session_messages", { sessionId, before, limit }),
   sessionReply: (sessionId, text) => invoke("session_reply", { sessionId, text }),
+  sessionFocus: (sessionId) => invoke("session_focus", { sessionId }),
+  notificationsSetDnd: (on) => invoke("notifications_set_dnd", { on }),
   on(name, handler) {
     const unlisten = listen<EngineEvents[typeof name]>(name, (event) => handler(event.payload));
     return () => void unlisten.then((stop) => stop());

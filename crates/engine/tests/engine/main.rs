@@ -6,6 +6,7 @@
 mod cache;
 mod expiry;
 mod keychain;
+mod notifications;
 mod notifier;
 mod outbox;
 mod resilience;
