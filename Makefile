@@ -35,6 +35,7 @@ rust-test: app
 # Figures for docs/PERFORMANCE.md: release builds, real encrypted files; not part of make test.
 bench: setup
 	cargo bench -p switchboard-store --bench cache
+	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench latency
 
 # After changing a query or a migration: rebuild a schema database and refresh .sqlx/ (needs
 # sqlx-cli: cargo install sqlx-cli --no-default-features --features sqlite).
