@@ -61,22 +61,7 @@ impl Store {
             if chunk.is_empty() {
                 break;
             }
-            let ids = json_array(&chunk);
-            files.extend(
-                sqlx::query_scalar!(
-                    "DELETE FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))
-                     RETURNING local_path",
-                    ids,
-                )
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .flatten(),
-            );
-            let done = sqlx::query!("DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))", ids)
-                .execute(&mut *tx)
-                .await?;
-            report.messages_deleted += done.rows_affected();
+            report.messages_deleted += delete_messages(&mut tx, &chunk, &mut files).await?;
             tx.commit().await?;
         }
 
@@ -93,22 +78,7 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         for chunk in surplus.chunks(CHUNK as usize) {
-            let ids = json_array(chunk);
-            files.extend(
-                sqlx::query_scalar!(
-                    "DELETE FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))
-                     RETURNING local_path",
-                    ids,
-                )
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .flatten(),
-            );
-            let done = sqlx::query!("DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))", ids)
-                .execute(&mut *tx)
-                .await?;
-            report.messages_deleted += done.rows_affected();
+            report.messages_deleted += delete_messages(&mut tx, chunk, &mut files).await?;
         }
         let gone = sqlx::query!(
             "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM messages WHERE session_id = sessions.id)"
@@ -155,6 +125,27 @@ impl Store {
         .fetch_one(&self.pool)
         .await?)
     }
+}
+
+/// Deletes messages with their attachments; the attachments' local files are added to `files`
+/// for deletion after the commit.
+async fn delete_messages(
+    tx: &mut sqlx::SqliteConnection,
+    ids: &[i64],
+    files: &mut Vec<String>,
+) -> Result<u64, StoreError> {
+    let ids = json_array(ids);
+    let paths = sqlx::query_scalar!(
+        "DELETE FROM attachments WHERE message_id IN (SELECT value FROM json_each(?)) RETURNING local_path",
+        ids,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    files.extend(paths.into_iter().flatten());
+    let done = sqlx::query!("DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))", ids)
+        .execute(&mut *tx)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 fn json_array(ids: &[i64]) -> String {

@@ -1,12 +1,10 @@
 //! A token revoked mid-run: the channel expires within one poll, replies wait, nothing fails;
 //! new credentials resume everything and the waiting reply goes out once.
 
-use crate::{eventually, notification_log, require_desktop, test_service};
+use crate::{Options, eventually, notification_log, require_desktop, running};
 use serde_json::Value;
-use std::sync::Arc;
 use std::time::Duration;
 use switchboard_core::{ChannelState, DeliveryState};
-use switchboard_engine::{Engine, EngineConfig, Event, Keychain, Notifier, SystemClock};
 use switchboard_sandbox::{Sandbox, Script};
 
 const SCRIPT: &str = r#"{
@@ -18,50 +16,14 @@ const SCRIPT: &str = r#"{
 #[tokio::test]
 async fn a_revoked_token_expires_the_channel_keeps_replies_and_resumes_after_reconnect() {
     require_desktop();
-    Keychain::use_os_store().unwrap();
     let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = EngineConfig {
-        cache_path: dir.path().join("cache.sqlite3"),
-        graph_base: base.clone(),
-        poll_interval: Duration::from_millis(500),
-        request_timeout: Duration::from_secs(10),
-        agent: "maria".into(),
-    };
-    let engine = Engine::open(
-        config,
-        Keychain::new(test_service("expiry")),
-        Notifier::new("Switchboard"),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
-    let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
-    engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await.unwrap();
-    let mut events = engine.subscribe();
-    engine.start().await.unwrap();
-    let session = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            if let Ok(Event::SessionChanged { session }) = events.recv().await {
-                return session;
-            }
-        }
-    })
-    .await
-    .expect("the customer's session arrives");
-
-    sandbox.revoke_token("2001", 463);
-    let expired = tokio::time::timeout(Duration::from_secs(3), async {
-        loop {
-            if let Ok(Event::ChannelChanged { channel }) = events.recv().await {
-                return channel;
-            }
-        }
-    })
-    .await
-    .expect("the channel expires within one poll (0.5 s) and a little");
+    let mut running = running(sandbox, "expiry", Options::default()).await;
+    let session = running.next_session().await;
+    running.sandbox.revoke_token("2001", 463);
+    // Within one poll (0.5 s) and a little.
+    let expired = running.next_channel_change(Duration::from_secs(3)).await;
     assert_eq!(expired.state, ChannelState::Expired);
+    let (sandbox, engine) = (&running.sandbox, running.engine.clone());
     eventually("the admin is notified", Duration::from_secs(5), || {
         let seen = notification_log().contains("Connection expired: Expiring Page");
         async move { seen }

@@ -12,7 +12,12 @@ mod outbox;
 mod resilience;
 mod sync;
 
+use std::sync::Arc;
 use std::time::Duration;
+use switchboard_engine::{Engine, EngineConfig, Event, Keychain, Notifier, SystemClock};
+use switchboard_sandbox::Sandbox;
+use switchboard_store::{ChannelRecord, SessionSummary};
+use tokio::sync::broadcast::Receiver;
 
 /// Panics unless the test runs inside the private desktop session: these tests use the real
 /// keychain and notification server, and must not touch the developer's own.
@@ -47,4 +52,81 @@ where
 pub fn notification_log() -> String {
     let path = std::env::var("SWITCHBOARD_NOTIFICATION_LOG").expect("the desktop session sets it");
     std::fs::read_to_string(path).expect("dbus-monitor's log is readable")
+}
+
+/// How a test's engine runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub poll: Duration,
+    pub request_timeout: Duration,
+    /// No native notifications (for tests about something else, with many messages).
+    pub quiet: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { poll: Duration::from_millis(500), request_timeout: Duration::from_secs(10), quiet: false }
+    }
+}
+
+/// An engine with its own cache and keychain service, connected to the sandbox's demo page
+/// and polling it.
+#[derive(Debug)]
+pub struct Running {
+    pub sandbox: Sandbox,
+    pub engine: Arc<Engine>,
+    pub events: Receiver<Event>,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn running(sandbox: Sandbox, name: &str, options: Options) -> Running {
+    Keychain::use_os_store().unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = EngineConfig {
+        cache_path: dir.path().join("cache.sqlite3"),
+        graph_base: base.clone(),
+        poll_interval: options.poll,
+        request_timeout: options.request_timeout,
+        agent: "maria".into(),
+    };
+    let notifier = if options.quiet { Notifier::disabled() } else { Notifier::new("Switchboard") };
+    let engine = Engine::open(config, Keychain::new(test_service(name)), notifier, Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
+    engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await.unwrap();
+    let events = engine.subscribe();
+    engine.start().await.unwrap();
+    Running { sandbox, engine, events, _dir: dir }
+}
+
+impl Running {
+    /// The next session the engine announces (within 10 s).
+    pub async fn next_session(&mut self) -> SessionSummary {
+        let events = &mut self.events;
+        tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                if let Ok(Event::SessionChanged { session }) = events.recv().await {
+                    return session;
+                }
+            }
+        })
+        .await
+        .expect("a session is announced within 10 s")
+    }
+
+    /// The next channel change the engine announces (within `within`).
+    pub async fn next_channel_change(&mut self, within: Duration) -> ChannelRecord {
+        let events = &mut self.events;
+        tokio::time::timeout(within, async {
+            loop {
+                if let Ok(Event::ChannelChanged { channel }) = events.recv().await {
+                    return channel;
+                }
+            }
+        })
+        .await
+        .expect("a channel change is announced in time")
+    }
 }

@@ -1,10 +1,9 @@
 //! Native notifications as the agent gets them: bursts coalesced, none for the session on
 //! screen, none while do-not-disturb is on. Observed on dbus-monitor.
 
-use crate::{eventually, notification_log, require_desktop, test_service};
-use std::sync::Arc;
+use crate::{Options, eventually, notification_log, require_desktop, running};
 use std::time::Duration;
-use switchboard_engine::{Engine, EngineConfig, Keychain, Notifier, SystemClock};
+use switchboard_engine::Engine;
 use switchboard_sandbox::{Sandbox, Script};
 use switchboard_store::SessionFilter;
 
@@ -29,32 +28,13 @@ async fn stored(engine: &Engine, text: &str) -> bool {
 #[tokio::test]
 async fn bursts_are_coalesced_and_the_open_session_and_do_not_disturb_stay_quiet() {
     require_desktop();
-    Keychain::use_os_store().unwrap();
     let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
     // Three messages from two customers before the first poll: one notice.
     sandbox.customer_writes("6001", "first from Zed").unwrap();
     sandbox.customer_writes("6002", "from Yara").unwrap();
     sandbox.customer_writes("6001", "second from Zed").unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = EngineConfig {
-        cache_path: dir.path().join("cache.sqlite3"),
-        graph_base: base.clone(),
-        poll_interval: Duration::from_millis(500),
-        request_timeout: Duration::from_secs(10),
-        agent: "maria".into(),
-    };
-    let engine = Engine::open(
-        config,
-        Keychain::new(test_service("notify")),
-        Notifier::new("Switchboard"),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
-    let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
-    engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await.unwrap();
-    engine.start().await.unwrap();
+    let running = running(sandbox, "notify", Options::default()).await;
+    let (sandbox, engine) = (&running.sandbox, running.engine.clone());
 
     eventually("one notice for the burst", Duration::from_secs(10), || {
         let seen = notification_log().contains("string \"3 new messages from 2 customers\"");

@@ -1,11 +1,10 @@
 //! The outbox never sends twice: a reply whose answer was lost is reconciled with the
 //! platform before any resend; a refused one keeps its text and reason.
 
-use crate::{eventually, require_desktop, test_service};
-use std::sync::Arc;
+use crate::{Options, Running, eventually, require_desktop, running};
 use std::time::Duration;
 use switchboard_core::DeliveryState;
-use switchboard_engine::{Engine, EngineConfig, Event, Keychain, Notifier, SystemClock};
+use switchboard_engine::Engine;
 use switchboard_sandbox::{Endpoint, Fault, FaultRule, Sandbox, Script};
 use switchboard_store::SessionSummary;
 
@@ -15,42 +14,14 @@ const SCRIPT: &str = r#"{
                  "messages": [{ "after_seconds": 0.1, "text": "Hello?" }] }]
 }"#;
 
-async fn running(name: &str) -> (Sandbox, Arc<Engine>, SessionSummary, tempfile::TempDir) {
-    Keychain::use_os_store().unwrap();
+/// As in production, one read a second: that leaves room in Messenger's 2 reads a second per
+/// page for the outbox's reconciliation reads.
+async fn started(name: &str) -> (Running, SessionSummary) {
     let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = EngineConfig {
-        cache_path: dir.path().join("cache.sqlite3"),
-        graph_base: base.clone(),
-        // As in production: one read a second leaves room in Messenger's 2 reads a second per
-        // page for the outbox's reconciliation reads.
-        poll_interval: Duration::from_secs(1),
-        request_timeout: Duration::from_secs(10),
-        agent: "maria".into(),
-    };
-    let engine = Engine::open(
-        config,
-        Keychain::new(test_service(name)),
-        Notifier::new("Switchboard"),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
-    let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
-    engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await.unwrap();
-    let mut events = engine.subscribe();
-    engine.start().await.unwrap();
-    let session = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            if let Ok(Event::SessionChanged { session }) = events.recv().await {
-                return session;
-            }
-        }
-    })
-    .await
-    .expect("the customer's session arrives");
-    (sandbox, engine, session, dir)
+    let mut running =
+        running(sandbox, name, Options { poll: Duration::from_secs(1), ..Options::default() }).await;
+    let session = running.next_session().await;
+    (running, session)
 }
 
 async fn delivery(engine: &Engine, session: i64, message: i64) -> (DeliveryState, Option<String>) {
@@ -62,7 +33,8 @@ async fn delivery(engine: &Engine, session: i64, message: i64) -> (DeliveryState
 #[tokio::test]
 async fn a_reply_whose_answer_was_lost_is_reconciled_not_sent_twice() {
     require_desktop();
-    let (sandbox, engine, session, _dir) = running("outbox-lost").await;
+    let (running, session) = started("outbox-lost").await;
+    let (sandbox, engine) = (&running.sandbox, &running.engine);
     sandbox.inject(FaultRule {
         endpoint: Endpoint::Send,
         fault: Fault::LoseAnswer,
@@ -85,7 +57,8 @@ async fn a_reply_whose_answer_was_lost_is_reconciled_not_sent_twice() {
 #[tokio::test]
 async fn transient_failures_are_retried_and_refusals_keep_their_reason() {
     require_desktop();
-    let (sandbox, engine, session, _dir) = running("outbox-retry").await;
+    let (running, session) = started("outbox-retry").await;
+    let (sandbox, engine) = (&running.sandbox, &running.engine);
     sandbox.inject(FaultRule {
         endpoint: Endpoint::Send,
         fault: Fault::ServerError,
@@ -109,6 +82,6 @@ async fn transient_failures_are_retried_and_refusals_keep_their_reason() {
         async move { delivery(&engine, session.id, late.id).await.0 == DeliveryState::Failed }
     })
     .await;
-    let (_, reason) = delivery(&engine, session.id, late.id).await;
+    let (_, reason) = delivery(engine, session.id, late.id).await;
     assert!(reason.unwrap().contains("messaging window"), "the agent reads why");
 }

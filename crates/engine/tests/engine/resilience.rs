@@ -1,34 +1,16 @@
 //! Polling through faults: every message stored exactly once, in order within each session.
 
-use crate::{eventually, require_desktop, test_service};
+use crate::{Options, eventually, require_desktop, running};
 use serde_json::json;
-use std::sync::Arc;
 use std::time::Duration;
-use switchboard_engine::{Engine, EngineConfig, Keychain, Notifier, SystemClock};
+use switchboard_engine::Engine;
 use switchboard_sandbox::{Endpoint, Fault, FaultRule, Sandbox, Script};
 use switchboard_store::SessionFilter;
 
-async fn engine_on(sandbox: &Sandbox, name: &str, dir: &std::path::Path) -> Arc<Engine> {
-    Keychain::use_os_store().unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
-    let config = EngineConfig {
-        cache_path: dir.join("cache.sqlite3"),
-        graph_base: base.clone(),
-        poll_interval: Duration::from_secs(1),
-        // The injected delays of 3 s become client time-outs.
-        request_timeout: Duration::from_secs(1),
-        agent: "maria".into(),
-    };
-    // Notifications are not what this test is about; a burst of 1,000 would only slow it.
-    let engine =
-        Engine::open(config, Keychain::new(test_service(name)), Notifier::disabled(), Arc::new(SystemClock))
-            .await
-            .unwrap();
-    let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
-    engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await.unwrap();
-    engine.start().await.unwrap();
-    engine
-}
+/// Notifications are not what these tests are about; a burst of 1,000 would only slow them.
+/// The injected delays of 3 s become client time-outs at 1 s.
+const OPTIONS: Options =
+    Options { poll: Duration::from_secs(1), request_timeout: Duration::from_secs(1), quiet: true };
 
 /// Every session's bodies, oldest first, keyed by the customer's id.
 async fn stored(engine: &Engine) -> Vec<(String, Vec<String>)> {
@@ -70,8 +52,8 @@ async fn a_thousand_messages_through_server_errors_timeouts_throttling_and_malfo
             probability: Some(probability),
         });
     }
-    let dir = tempfile::tempdir().unwrap();
-    let engine = engine_on(&sandbox, "resilience", dir.path()).await;
+    let running = running(sandbox, "resilience", OPTIONS).await;
+    let (sandbox, engine) = (&running.sandbox, running.engine.clone());
 
     // 20 rounds of one message from each of 50 customers, over about 5 s, with a burst of
     // throttling in the middle.
@@ -113,8 +95,8 @@ async fn a_long_thread_is_backfilled_beyond_the_newest_25() {
     for i in 0..60 {
         sandbox.customer_writes("8000", &format!("backfill {i:02}")).unwrap();
     }
-    let dir = tempfile::tempdir().unwrap();
-    let engine = engine_on(&sandbox, "backfill", dir.path()).await;
+    let running = running(sandbox, "backfill", OPTIONS).await;
+    let engine = running.engine.clone();
     eventually("the whole thread is stored", Duration::from_secs(20), || {
         let engine = engine.clone();
         async move { stored(&engine).await.first().is_some_and(|(_, bodies)| bodies.len() >= 60) }

@@ -1,10 +1,8 @@
 //! The thin slice: a scripted customer writes, the poller records it, a reply goes out once.
 
-use crate::{eventually, notification_log, require_desktop, test_service};
-use std::sync::Arc;
+use crate::{Options, eventually, notification_log, require_desktop, running};
 use std::time::Duration;
 use switchboard_core::DeliveryState;
-use switchboard_engine::{Engine, EngineConfig, Event, Keychain, Notifier, SystemClock};
 use switchboard_sandbox::{Sandbox, Script};
 
 const SCRIPT: &str = r#"{
@@ -16,38 +14,10 @@ const SCRIPT: &str = r#"{
 #[tokio::test]
 async fn a_customer_message_is_polled_stored_notified_and_answered_once() {
     require_desktop();
-    Keychain::use_os_store().unwrap();
     let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(
-        EngineConfig {
-            cache_path: dir.path().join("cache.sqlite3"),
-            graph_base: base.clone(),
-            poll_interval: Duration::from_millis(500),
-            request_timeout: Duration::from_secs(10),
-            agent: "maria".into(),
-        },
-        Keychain::new(test_service("sync")),
-        Notifier::new("Switchboard"),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
-    let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
-    engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await.unwrap();
-    let mut events = engine.subscribe();
-    engine.start().await.unwrap();
-
-    let session = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            if let Ok(Event::SessionChanged { session }) = events.recv().await {
-                return session;
-            }
-        }
-    })
-    .await
-    .expect("the customer's session is announced within 10 s");
+    let mut running = running(sandbox, "sync", Options::default()).await;
+    let session = running.next_session().await;
+    let (sandbox, engine) = (&running.sandbox, running.engine.clone());
     assert_eq!(session.contact_name, "Ana Lima", "the name comes from the conversation");
     assert!(session.awaiting_since.is_some(), "the customer awaits a reply");
     let messages = engine.session_messages(session.id, None, 100).await.unwrap();
