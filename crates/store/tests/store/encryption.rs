@@ -61,3 +61,32 @@ async fn a_damaged_file_gives_a_clear_error_not_a_panic() {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+#[tokio::test]
+async fn a_file_locked_by_another_program_gives_a_clear_error_after_the_busy_timeout() {
+    use sqlx::ConnectOptions;
+    use switchboard_core::secret::ExposeSecret;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let key = CacheKey::generate().unwrap();
+    Store::open(&path, &key).await.unwrap().close().await;
+
+    // Another program holds the file exclusively (as a second Switchboard or a backup tool might).
+    let hex = key.to_secret().expose_secret().to_owned();
+    let mut holder = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .pragma("key", format!("\"x'{hex}'\""))
+        .pragma("locking_mode", "EXCLUSIVE")
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut holder).await.unwrap();
+    sqlx::query("INSERT INTO settings (name, value) VALUES ('held', 'yes')")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+
+    let error = Store::open(&path, &key).await.unwrap_err();
+    assert!(matches!(error, StoreError::Locked { .. }), "got {error:?}");
+    assert!(error.to_string().contains("locked by another program"), "{error}");
+}
