@@ -110,6 +110,21 @@ struct SendRequest<'a> {
     message: serde_json::Value,
 }
 
+impl<'a> SendRequest<'a> {
+    fn text(recipient: &str, text: &str, messaging_type: &'a MessagingType) -> Self {
+        let (kind, tag) = match messaging_type {
+            MessagingType::Response => ("RESPONSE", None),
+            MessagingType::Tagged(tag) => ("MESSAGE_TAG", Some(tag.as_str())),
+        };
+        Self {
+            recipient: json!({ "id": recipient }),
+            messaging_type: kind,
+            tag,
+            message: json!({ "text": text }),
+        }
+    }
+}
+
 impl GraphApi {
     pub fn new(base: Url) -> Self {
         Self::with_timeout(base, std::time::Duration::from_secs(30))
@@ -201,16 +216,7 @@ impl GraphApi {
         text: &str,
         messaging_type: &MessagingType,
     ) -> Result<SentMessage, PlatformError> {
-        let (kind, tag) = match messaging_type {
-            MessagingType::Response => ("RESPONSE", None),
-            MessagingType::Tagged(tag) => ("MESSAGE_TAG", Some(tag.as_str())),
-        };
-        let body = SendRequest {
-            recipient: json!({ "id": recipient }),
-            messaging_type: kind,
-            tag,
-            message: json!({ "text": text }),
-        };
+        let body = SendRequest::text(recipient, text, messaging_type);
         let request = self
             .http
             .post(self.url(&format!("{page_id}/messages")))
@@ -278,16 +284,13 @@ mod tests {
     }
 
     #[test]
-    fn the_send_request_carries_recipient_type_and_text() {
-        let body = SendRequest {
-            recipient: json!({ "id": "123" }),
-            messaging_type: "MESSAGE_TAG",
-            tag: Some("HUMAN_AGENT"),
-            message: json!({ "text": "hi" }),
-        };
-        assert_eq!(
-            serde_json::to_value(&body).unwrap(),
-            json!({"recipient":{"id":"123"},"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT","message":{"text":"hi"}})
+    fn send_requests_are_what_messenger_expects() {
+        let response = SendRequest::text("7001", "Your bike is ready", &MessagingType::Response);
+        insta::assert_json_snapshot!("send_response", response);
+        let human = MessagingType::Tagged("HUMAN_AGENT".into());
+        insta::assert_json_snapshot!(
+            "send_human_agent",
+            SendRequest::text("7001", "Sorry for the wait", &human)
         );
     }
 }

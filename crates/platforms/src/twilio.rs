@@ -138,9 +138,7 @@ impl TwilioApi {
 
     /// Sends a text from one of the account's numbers (`+E164` or `whatsapp:+E164`).
     pub async fn send(&self, from: &str, to: &str, body: &str) -> Result<Message, PlatformError> {
-        let form = [("From", from), ("To", to), ("Body", body)];
-        let request = self.http.post(self.url("Messages.json")).form(&form);
-        self.read(request).await
+        self.read(self.http.post(self.url("Messages.json")).form(&text_form(from, to, body))).await
     }
 
     /// Sends an approved WhatsApp template with its variables (JSON object text).
@@ -151,7 +149,7 @@ impl TwilioApi {
         content_sid: &str,
         variables: &str,
     ) -> Result<Message, PlatformError> {
-        let form = [("From", from), ("To", to), ("ContentSid", content_sid), ("ContentVariables", variables)];
+        let form = template_form(from, to, content_sid, variables);
         self.read(self.http.post(self.url("Messages.json")).form(&form)).await
     }
 
@@ -190,6 +188,21 @@ impl TwilioApi {
         let sent = request.basic_auth(&self.account_sid, Some(self.auth_token.expose_secret())).send().await;
         read(sent).await
     }
+}
+
+/// The form of a text message (`Messages.json` create).
+fn text_form<'a>(from: &'a str, to: &'a str, body: &'a str) -> [(&'static str, &'a str); 3] {
+    [("From", from), ("To", to), ("Body", body)]
+}
+
+/// The form of a WhatsApp template message.
+fn template_form<'a>(
+    from: &'a str,
+    to: &'a str,
+    sid: &'a str,
+    variables: &'a str,
+) -> [(&'static str, &'a str); 4] {
+    [("From", from), ("To", to), ("ContentSid", sid), ("ContentVariables", variables)]
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
@@ -271,6 +284,26 @@ mod tests {
             parsed += 1;
         }
         assert!(parsed >= 10, "the spec's examples were found ({parsed})");
+    }
+
+    #[test]
+    fn send_forms_are_what_twilio_expects() {
+        let encode = |pairs: &[(&str, &str)]| {
+            url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+        };
+        insta::assert_snapshot!(
+            "sms_form",
+            encode(&text_form("+14155550100", "+14155550111", "Saturday 10:00 works."))
+        );
+        insta::assert_snapshot!(
+            "whatsapp_template_form",
+            encode(&template_form(
+                "whatsapp:+14155550100",
+                "whatsapp:+14155550122",
+                "HX00000000000000000000000000000001",
+                r#"{"1":"Mei"}"#
+            ))
+        );
     }
 
     #[test]
