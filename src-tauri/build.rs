@@ -8,6 +8,7 @@ fn main() {
             "session_list",
             "session_messages",
             "session_reply",
+            "message_retry",
             "session_focus",
             "notifications_set_dnd",
         ]));

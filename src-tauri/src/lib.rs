@@ -22,6 +22,7 @@ pub fn run() {
             commands::sessions::session_list,
             commands::sessions::session_messages,
             commands::sessions::session_reply,
+            commands::sessions::message_retry,
             commands::notifications::session_focus,
             commands::notifications::notifications_set_dnd,
         ])

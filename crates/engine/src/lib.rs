@@ -250,6 +250,27 @@ impl Engine {
         Ok(message)
     }
 
+    /// Sends a failed reply again, if the messaging window allows it now.
+    pub async fn message_retry(
+        &self,
+        session_id: i64,
+        message_id: i64,
+    ) -> Result<MessageRecord, EngineError> {
+        let session = self.store.session_summary(session_id).await?;
+        let window = messaging_window(
+            session.platform,
+            session.last_inbound_at,
+            session.opted_out,
+            Writer::Agent,
+            self.clock.now(),
+        );
+        let tag = window.check_text(session.platform)?;
+        let message = self.store.retry_message(message_id, tag).await?;
+        self.publish(Event::MessageChanged { message: message.clone() });
+        self.outbox_wake.notify_one();
+        Ok(message)
+    }
+
     pub fn config(&self) -> &EngineConfig {
         &self.config
     }

@@ -103,6 +103,26 @@ impl Store {
         Ok(())
     }
 
+    /// Puts a failed reply back in the outbox (the agent pressed Retry), with the tag the
+    /// messaging window requires now. Only failed outbound messages can be retried.
+    pub async fn retry_message(
+        &self,
+        message_id: i64,
+        tag: Option<&str>,
+    ) -> Result<MessageRecord, StoreError> {
+        let row = sqlx::query_as!(
+            MessageRow,
+            r#"UPDATE messages SET delivery = 'pending', failure = NULL, attempted_at = NULL, tag = ?
+               WHERE id = ? AND delivery = 'failed' AND direction = 'outbound'
+               RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
+            tag,
+            message_id,
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.ok_or(StoreError::NotFound { what: "failed reply" })?.try_into()
+    }
+
     /// The platform accepted the reply under `platform_message_id`.
     pub async fn mark_sent(
         &self,

@@ -32,3 +32,13 @@ pub async fn session_reply(
 ) -> Result<MessageRecord, CommandError> {
     Ok(engine.session_reply(session_id, &text).await?)
 }
+
+/// Sends a failed reply again (the agent pressed Retry).
+#[tauri::command]
+pub async fn message_retry(
+    engine: State<'_, Arc<Engine>>,
+    session_id: i64,
+    message_id: i64,
+) -> Result<MessageRecord, CommandError> {
+    Ok(engine.message_retry(session_id, message_id).await?)
+}

@@ -1,9 +1,22 @@
-import { createSignal, Show } from "solid-js";
+import { createEffect, createSignal, Show } from "solid-js";
 import { type Platform, errorMessage, platformLabel, replyLimit } from "../lib/api";
 
 /** The reply box: Enter sends, Shift+Enter breaks the line; the text stays until it is saved. */
-export function Composer(props: { platform: Platform; onSend: (text: string) => Promise<unknown> }) {
+export function Composer(props: {
+  platform: Platform;
+  onSend: (text: string) => Promise<unknown>;
+  /** Text to edit (a failed reply's), taken over once. */
+  edit?: string | null;
+  onEdited?: () => void;
+}) {
   const [text, setText] = createSignal("");
+  createEffect(() => {
+    const edit = props.edit;
+    if (edit != null) {
+      setText(edit);
+      props.onEdited?.();
+    }
+  });
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
   const length = () => Array.from(text()).length;

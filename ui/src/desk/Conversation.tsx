@@ -1,5 +1,5 @@
-import { createEffect, For, on } from "solid-js";
-import { type MessageRecord, type SessionSummary, platformLabel } from "../lib/api";
+import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { type MessageRecord, type SessionSummary, errorMessage, platformLabel } from "../lib/api";
 import { Composer } from "./Composer";
 
 const deliveryLabel: Record<MessageRecord["delivery"], string> = {
@@ -14,8 +14,20 @@ export function Conversation(props: {
   session: SessionSummary;
   messages: MessageRecord[];
   onReply: (text: string) => Promise<unknown>;
+  onRetry: (messageId: number) => Promise<unknown>;
 }) {
   let history: HTMLOListElement | undefined;
+  // Text handed to the composer by a failed reply's Edit.
+  const [edit, setEdit] = createSignal<string | null>(null);
+  const [retryError, setRetryError] = createSignal<string | null>(null);
+  async function retry(messageId: number) {
+    setRetryError(null);
+    try {
+      await props.onRetry(messageId);
+    } catch (error) {
+      setRetryError(errorMessage(error));
+    }
+  }
   // Follow new messages to the bottom.
   createEffect(on(() => props.messages.length, () => history?.scrollTo?.({ top: history.scrollHeight })));
 
@@ -39,12 +51,25 @@ export function Conversation(props: {
                 </time>
                 {message.direction === "outbound" ? ` · ${deliveryLabel[message.delivery]}` : ""}
               </span>
-              {message.failure ? <span class="failure" role="status">{message.failure}</span> : null}
+              <Show when={message.delivery === "failed"}>
+                <span class="failure" role="status">{message.failure ?? "Not sent."}</span>
+                <span class="failed-actions">
+                  <button type="button" data-testid="message-retry" onClick={() => void retry(message.id)}>
+                    Retry
+                  </button>
+                  <button type="button" data-testid="message-edit" onClick={() => setEdit(message.body)}>
+                    Edit
+                  </button>
+                </span>
+              </Show>
             </li>
           )}
         </For>
       </ol>
-      <Composer platform={props.session.platform} onSend={props.onReply} />
+      <Show when={retryError()}>
+        <p class="error retry-error" role="alert">{retryError()}</p>
+      </Show>
+      <Composer platform={props.session.platform} onSend={props.onReply} edit={edit()} onEdited={() => setEdit(null)} />
     </section>
   );
 }

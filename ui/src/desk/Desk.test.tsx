@@ -50,6 +50,9 @@ function fakeApi(sessions: SessionSummary[], messages: MessageRecord[]) {
     sessionReply: vi.fn(async (sessionId: number, text: string) =>
       message({ id: 99, session_id: sessionId, direction: "outbound", author: "agent", body: text, delivery: "pending" }),
     ),
+    messageRetry: vi.fn(async (sessionId: number, messageId: number) =>
+      message({ id: messageId, session_id: sessionId, direction: "outbound", author: "agent", delivery: "pending" }),
+    ),
     sessionFocus: vi.fn(async () => undefined),
     notificationsSetDnd: vi.fn(async () => undefined),
     on(name, handler) {
@@ -73,6 +76,25 @@ describe("Desk", () => {
     expect(body.tagName).toBe("P");
     expect(container.querySelector("img, script")).toBeNull();
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it("shows a failed reply with its reason, and retries or edits it", async () => {
+    const failed = message({
+      id: 42,
+      direction: "outbound",
+      author: "agent",
+      body: "Late answer",
+      delivery: "failed",
+      failure: "Outside the messaging window: the customer has not written for too long.",
+    });
+    const { api } = fakeApi([summary()], [failed]);
+    render(() => <Desk api={api} />);
+    fireEvent.click(await screen.findByTestId("session-item"));
+    expect(await screen.findByText(/Outside the messaging window/)).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId("message-retry"));
+    await waitFor(() => expect(api.messageRetry).toHaveBeenCalledWith(7, 42));
+    fireEvent.click(screen.getByTestId("message-edit"));
+    await waitFor(() => expect((screen.getByTestId("composer-input") as HTMLTextAreaElement).value).toBe("Late answer"));
   });
 
   it("tells the core which session is on screen and switches do-not-disturb", async () => {

@@ -120,6 +120,7 @@ export function Desk(props: { api: DeskApi }) {
               session={session()}
               messages={messages()}
               onReply={(text) => props.api.sessionReply(session().id, text)}
+              onRetry={(messageId) => props.api.messageRetry(session().id, messageId)}
             />
           )}
         </Show>

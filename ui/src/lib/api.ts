@@ -71,6 +71,8 @@ export interface DeskApi {
   sessionList(filter: SessionFilter, after: ListCursor | null, limit: number): Promise<SessionPage>;
   sessionMessages(sessionId: number, before: MessageCursor | null, limit: number): Promise<MessageRecord[]>;
   sessionReply(sessionId: number, text: string): Promise<MessageRecord>;
+  /** Sends a failed reply again. */
+  messageRetry(sessionId: number, messageId: number): Promise<MessageRecord>;
   /** Tells the core which session is on screen, so that it raises no notifications. */
   sessionFocus(sessionId: number | null): Promise<void>;
   notificationsSetDnd(on: boolean): Promise<void>;
@@ -82,6 +84,7 @@ export const tauriApi: DeskApi = {
   sessionList: (filter, after, limit) => invoke("session_list", { filter, after, limit }),
   sessionMessages: (sessionId, before, limit) => invoke("session_messages", { sessionId, before, limit }),
   sessionReply: (sessionId, text) => invoke("session_reply", { sessionId, text }),
+  messageRetry: (sessionId, messageId) => invoke("message_retry", { sessionId, messageId }),
   sessionFocus: (sessionId) => invoke("session_focus", { sessionId }),
   notificationsSetDnd: (on) => invoke("notifications_set_dnd", { on }),
   on(name, handler) {

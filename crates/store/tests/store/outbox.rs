@@ -40,6 +40,16 @@ async fn a_refused_reply_keeps_its_text_and_reason() {
     assert_eq!(failed.delivery, DeliveryState::Failed);
     assert_eq!(failed.failure.as_deref(), Some("Outside the messaging window"));
     assert_eq!(failed.body, "late answer", "what the agent typed is kept");
+
+    let retried = f.store.retry_message(failed.id, Some("HUMAN_AGENT")).await.unwrap();
+    assert_eq!((retried.delivery, retried.failure), (DeliveryState::Pending, None), "back in the outbox");
+    assert_eq!(retried.tag.as_deref(), Some("HUMAN_AGENT"), "with the tag the window requires now");
+    assert_eq!(
+        f.store.next_pending().await.unwrap().unwrap().attempted_at,
+        None,
+        "a fresh attempt, not a reconcile"
+    );
+    assert!(f.store.retry_message(failed.id, None).await.is_err(), "only a failed reply can be retried");
 }
 
 #[tokio::test]
