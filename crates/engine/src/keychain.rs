@@ -2,9 +2,9 @@
 //! channel). Nothing else in Switchboard stores a secret.
 
 use keyring_core::{Entry, Error as KeyringError};
+use switchboard_core::Platform;
 use switchboard_core::Secret;
 use switchboard_core::secret::ExposeSecret;
-use switchboard_store::NewChannel;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeychainError {
@@ -34,8 +34,8 @@ pub struct Keychain {
 }
 
 /// The entry name of a channel's token: `messenger:104857600000001`.
-pub fn channel_key(channel: &NewChannel<'_>) -> String {
-    format!("{}:{}", channel.platform.as_str(), channel.external_id)
+pub fn channel_key(platform: Platform, external_id: &str) -> String {
+    format!("{}:{external_id}", platform.as_str())
 }
 
 impl Keychain {

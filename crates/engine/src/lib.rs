@@ -202,7 +202,7 @@ impl Engine {
     ) -> Result<ChannelRecord, EngineError> {
         let channel =
             NewChannel { platform: switchboard_core::Platform::Messenger, external_id: page_id, name };
-        self.keychain.set(&keychain::channel_key(&channel), token).await?;
+        self.keychain.set(&keychain::channel_key(channel.platform, channel.external_id), token).await?;
         let channel = self.store.connect_channel(channel).await?;
         self.publish(Event::ChannelChanged { channel: channel.clone() });
         if self.started.load(std::sync::atomic::Ordering::SeqCst) {

@@ -4,7 +4,7 @@ use crate::{Engine, EngineError, Event, keychain};
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_platforms::{ErrorKind, MessagingType, PlatformError};
-use switchboard_store::{NewChannel, OutboxItem};
+use switchboard_store::OutboxItem;
 
 /// How long the worker sleeps without a wake-up before looking at the outbox again.
 const IDLE_RECHECK: Duration = Duration::from_secs(5);
@@ -60,11 +60,7 @@ async fn send_next(engine: &Engine) -> Result<bool, EngineError> {
 const RECONCILE_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(120);
 
 async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError> {
-    let key = keychain::channel_key(&NewChannel {
-        platform: item.platform,
-        external_id: &item.channel_external_id,
-        name: "",
-    });
+    let key = keychain::channel_key(item.platform, &item.channel_external_id);
     let token = engine
         .keychain
         .get(&key)

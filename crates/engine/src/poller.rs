@@ -10,7 +10,7 @@ use std::sync::Arc;
 use switchboard_core::{Author, Direction, Secret};
 use switchboard_platforms::ErrorKind;
 use switchboard_platforms::graph::{Conversation, GraphMessage, NESTED_MESSAGES};
-use switchboard_store::{ChannelRecord, IncomingMessage, NewChannel};
+use switchboard_store::{ChannelRecord, IncomingMessage};
 
 const PAGE_SIZE: u32 = 25;
 /// Messenger's Conversations API allows 2 calls a second per page: a poll that reads several
@@ -23,11 +23,7 @@ pub(crate) async fn run(engine: Arc<Engine>, channel: ChannelRecord) {
 }
 
 async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord) {
-    let key = keychain::channel_key(&NewChannel {
-        platform: channel.platform,
-        external_id: &channel.external_id,
-        name: &channel.name,
-    });
+    let key = keychain::channel_key(channel.platform, &channel.external_id);
     let token = match engine.keychain.get(&key).await {
         Ok(Some(token)) => token,
         Ok(None) => {

@@ -1,6 +1,8 @@
 //! Platform errors, classified by their numeric codes (never by their text).
 
+use reqwest::Response;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 /// What the app should do about a platform error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +66,30 @@ impl PlatformError {
     pub(crate) fn transport(platform: &'static str, source: reqwest::Error) -> Self {
         PlatformError::Transport { platform, source: source.without_url() }
     }
+}
+
+/// Reads a platform's answer: the body as `T` on success, or the platform's error as parsed by
+/// `api_error` (which returns `None` when the body is not the platform's error shape).
+pub(crate) async fn read<T: DeserializeOwned>(
+    platform: &'static str,
+    sent: Result<Response, reqwest::Error>,
+    api_error: impl FnOnce(&[u8], u16) -> Option<PlatformError>,
+) -> Result<T, PlatformError> {
+    let response = sent.map_err(|e| PlatformError::transport(platform, e))?;
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.map_err(|e| PlatformError::transport(platform, e))?;
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(&bytes).map_err(|e| PlatformError::Malformed {
+            platform,
+            status,
+            detail: e.to_string(),
+        });
+    }
+    Err(api_error(&bytes, status).unwrap_or_else(|| PlatformError::Malformed {
+        platform,
+        status,
+        detail: format!("the error body is not a {platform} error"),
+    }))
 }
 
 /// `{"error":{"message","type","code","error_subcode","fbtrace_id"}}`

@@ -227,30 +227,17 @@ impl GraphApi {
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
-    let response = sent.map_err(|e| PlatformError::transport(PLATFORM, e))?;
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.map_err(|e| PlatformError::transport(PLATFORM, e))?;
-    if (200..300).contains(&status) {
-        return serde_json::from_slice(&bytes).map_err(|e| PlatformError::Malformed {
-            platform: PLATFORM,
-            status,
-            detail: e.to_string(),
-        });
-    }
-    match serde_json::from_slice::<GraphErrorBody>(&bytes) {
-        Ok(GraphErrorBody { error }) => Err(PlatformError::Api {
+    crate::error::read(PLATFORM, sent, |bytes, status| {
+        let GraphErrorBody { error } = serde_json::from_slice(bytes).ok()?;
+        Some(PlatformError::Api {
             platform: PLATFORM,
             kind: ErrorKind::from_graph(error.code, error.error_subcode, status),
             code: error.code,
             subcode: error.error_subcode,
             message: error.message,
-        }),
-        Err(_) => Err(PlatformError::Malformed {
-            platform: PLATFORM,
-            status,
-            detail: "the error body is not a Graph API error".into(),
-        }),
-    }
+        })
+    })
+    .await
 }
 
 /// Graph times look like `2022-07-12T19:11:07+0000`.

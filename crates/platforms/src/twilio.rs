@@ -206,30 +206,17 @@ fn template_form<'a>(
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
-    let response = sent.map_err(|e| PlatformError::transport(PLATFORM, e))?;
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.map_err(|e| PlatformError::transport(PLATFORM, e))?;
-    if (200..300).contains(&status) {
-        return serde_json::from_slice(&bytes).map_err(|e| PlatformError::Malformed {
-            platform: PLATFORM,
-            status,
-            detail: e.to_string(),
-        });
-    }
-    match serde_json::from_slice::<ErrorBody>(&bytes) {
-        Ok(error) => Err(PlatformError::Api {
+    crate::error::read(PLATFORM, sent, |bytes, status| {
+        let error: ErrorBody = serde_json::from_slice(bytes).ok()?;
+        Some(PlatformError::Api {
             platform: PLATFORM,
             kind: ErrorKind::from_twilio(error.code, status),
             code: error.code,
             subcode: None,
             message: error.message,
-        }),
-        Err(_) => Err(PlatformError::Malformed {
-            platform: PLATFORM,
-            status,
-            detail: "the error body is not a Twilio error".into(),
-        }),
-    }
+        })
+    })
+    .await
 }
 
 /// Twilio's dates: `Thu, 24 Aug 2023 05:01:45 +0000`, or null.
