@@ -271,10 +271,6 @@ impl Engine {
         Ok(message)
     }
 
-    pub fn config(&self) -> &EngineConfig {
-        &self.config
-    }
-
     fn publish(&self, event: Event) {
         // No window listening is not an error: the next one to open reads the store.
         let _ = self.events.send(event);

@@ -54,10 +54,6 @@ impl Sandbox {
         format!("http://{}", self.addr)
     }
 
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     /// Everything the pages sent through the Send API, oldest first.
     pub fn sent(&self) -> Vec<SentMessage> {
         self.world.sent()
