@@ -1,19 +1,19 @@
 //! What the app talks to, from its arguments and environment.
 //!
-//! - default: the real platforms (`https://graph.facebook.com`);
+//! - default: the real platforms (`https://graph.facebook.com`, `https://api.twilio.com`);
 //! - `--demo`: an embedded sandbox with a connected demo page and scripted customers;
 //! - `SWITCHBOARD_SANDBOX_URL=http://127.0.0.1:PORT`: demo mode against a sandbox that is
 //!   already running (the end-to-end tests start their own);
-//! - `SWITCHBOARD_GRAPH_URL`: another Graph API host; `SWITCHBOARD_DATA_DIR`: another data folder.
+//! - `SWITCHBOARD_GRAPH_URL`, `SWITCHBOARD_TWILIO_URL`: other API hosts;
+//!   `SWITCHBOARD_DATA_DIR`: another data folder.
 
 use std::path::PathBuf;
+use switchboard_engine::Hosts;
 use url::Url;
-
-const GRAPH_HOST: &str = "https://graph.facebook.com";
 
 #[derive(Debug, Clone)]
 pub enum Platforms {
-    Live { graph: Url },
+    Live { hosts: Hosts },
     EmbeddedSandbox,
     Sandbox(Url),
 }
@@ -37,10 +37,15 @@ impl Config {
         let platforms = match (url("SWITCHBOARD_SANDBOX_URL")?, demo) {
             (Some(sandbox), _) => Platforms::Sandbox(sandbox),
             (None, true) => Platforms::EmbeddedSandbox,
-            (None, false) => Platforms::Live {
-                graph: url("SWITCHBOARD_GRAPH_URL")?
-                    .unwrap_or_else(|| GRAPH_HOST.parse().expect("a valid constant URL")),
-            },
+            (None, false) => {
+                let live = Hosts::live();
+                Platforms::Live {
+                    hosts: Hosts {
+                        graph: url("SWITCHBOARD_GRAPH_URL")?.unwrap_or(live.graph),
+                        twilio: url("SWITCHBOARD_TWILIO_URL")?.unwrap_or(live.twilio),
+                    },
+                }
+            }
         };
         let data_dir = std::env::var_os("SWITCHBOARD_DATA_DIR").map(PathBuf::from);
         Ok(Self { platforms, data_dir })

@@ -25,7 +25,10 @@ pub struct CommandError {
 impl From<EngineError> for CommandError {
     fn from(error: EngineError) -> Self {
         let code = match &error {
-            EngineError::Reply(_) | EngineError::Window(_) => ErrorCode::InvalidInput,
+            EngineError::Reply(_)
+            | EngineError::Window(_)
+            | EngineError::Phone(_)
+            | EngineError::Credentials(_) => ErrorCode::InvalidInput,
             EngineError::Store(StoreError::NotFound { .. }) => ErrorCode::NotFound,
             EngineError::Keychain(_) | EngineError::Platform(_) | EngineError::Store(_) => {
                 ErrorCode::Unavailable

@@ -2,14 +2,10 @@
 
 use crate::config::{Config, Platforms};
 use std::sync::Arc;
-use std::time::Duration;
-use switchboard_engine::{Engine, EngineConfig, Keychain, Notifier, SystemClock};
+use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, SystemClock};
 use switchboard_sandbox::{Sandbox, Script};
 use tauri::{AppHandle, Manager};
 use url::Url;
-
-/// Messenger's Conversations API allows 2 calls/s per page: one poll a second stays within it.
-const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Keeps the embedded sandbox running as long as the app.
 struct EmbeddedSandbox(#[allow(dead_code)] Sandbox);
@@ -20,15 +16,15 @@ pub async fn start(app: &AppHandle, config: &Config) -> Result<Arc<Engine>, Box<
         Some(dir) => dir.clone(),
         None => app.path().app_data_dir()?,
     };
-    let (graph_base, sandbox) = match &config.platforms {
-        Platforms::Live { graph } => (graph.clone(), None),
-        Platforms::Sandbox(url) => (url.clone(), Some(url.clone())),
+    let (hosts, sandbox) = match &config.platforms {
+        Platforms::Live { hosts } => (hosts.clone(), None),
+        Platforms::Sandbox(url) => (Hosts::sandbox(url.clone()), Some(url.clone())),
         Platforms::EmbeddedSandbox => {
             let sandbox = Sandbox::start(Script::demo()).await?;
             let url: Url = sandbox.base_url().parse()?;
             tracing::info!(%url, "demo mode: embedded sandbox started");
             app.manage(EmbeddedSandbox(sandbox));
-            (url.clone(), Some(url))
+            (Hosts::sandbox(url.clone()), Some(url))
         }
     };
     let (cache_path, service) = if config.is_demo() {
@@ -40,22 +36,14 @@ pub async fn start(app: &AppHandle, config: &Config) -> Result<Arc<Engine>, Box<
         (data_dir.join("cache.sqlite3"), "switchboard")
     };
     let engine = Engine::open(
-        EngineConfig {
-            cache_path,
-            graph_base,
-            poll_interval: POLL_INTERVAL,
-            request_timeout: Duration::from_secs(30),
-            agent: agent_name(),
-        },
+        EngineConfig::new(cache_path, hosts, agent_name()),
         Keychain::new(service),
         Notifier::new("Switchboard"),
         Arc::new(SystemClock),
     )
     .await?;
     if let Some(sandbox) = sandbox {
-        let page = switchboard_platforms::demo::demo_page(&sandbox).await?;
-        engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await?;
-        tracing::info!(page = %page.page_name, "demo page connected");
+        engine.connect_sandbox_demo(&sandbox).await?;
     }
     engine.start().await?;
     Ok(engine)

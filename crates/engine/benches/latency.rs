@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use switchboard_engine::{Engine, EngineConfig, Keychain, Notifier, SystemClock};
+use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, SystemClock};
 use switchboard_sandbox::{Sandbox, Script};
 
 const MESSAGES: usize = 200;
@@ -51,11 +51,9 @@ async fn measure(poll: Duration, label: &str) -> Vec<f64> {
     let base: url::Url = sandbox.base_url().parse().expect("url");
     let dir = tempfile::tempdir().expect("dir");
     let config = EngineConfig {
-        cache_path: dir.path().join("cache.sqlite3"),
-        graph_base: base.clone(),
-        poll_interval: poll,
+        messenger_poll: poll,
         request_timeout: Duration::from_secs(10),
-        agent: "bench".into(),
+        ..EngineConfig::new(dir.path().join("cache.sqlite3"), Hosts::sandbox(base.clone()), "bench")
     };
     let service = format!("switchboard-bench-{}-{label}", std::process::id());
     let engine =

@@ -1,5 +1,5 @@
 use crate::keychain::KeychainError;
-use switchboard_core::{ReplyError, WindowError};
+use switchboard_core::{PhoneError, ReplyError, WindowError};
 use switchboard_platforms::PlatformError;
 use switchboard_store::StoreError;
 
@@ -17,4 +17,9 @@ pub enum EngineError {
     Reply(#[from] ReplyError),
     #[error(transparent)]
     Window(#[from] WindowError),
+    #[error(transparent)]
+    Phone(#[from] PhoneError),
+    /// Credentials that are present but not usable as they are (not a platform's refusal).
+    #[error("{0}")]
+    Credentials(String),
 }

@@ -1,5 +1,6 @@
 //! The one typed event enum from the engine to the windows.
 
+pub use crate::poller::BackfillProgress;
 use serde::Serialize;
 use switchboard_store::{ChannelRecord, MessageRecord, PurgeReport, SessionSummary};
 
@@ -14,6 +15,10 @@ pub enum Event {
     ChannelChanged { channel: ChannelRecord },
     /// The retention purge removed old messages (and perhaps sessions): windows reload.
     Purged { report: PurgeReport },
+    /// A channel's first read of its history moved on (or ended).
+    BackfillProgress { progress: BackfillProgress },
+    /// A channel still works but needs an admin soon (e.g. Facebook data access ending).
+    ChannelWarning { channel_id: i64, warning: String },
 }
 
 impl Event {
@@ -24,6 +29,8 @@ impl Event {
             Event::MessageChanged { .. } => "message_changed",
             Event::Purged { .. } => "purged",
             Event::ChannelChanged { .. } => "channel_changed",
+            Event::BackfillProgress { .. } => "backfill_progress",
+            Event::ChannelWarning { .. } => "channel_warning",
         }
     }
 }

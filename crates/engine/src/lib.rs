@@ -2,8 +2,10 @@
 //! event bus to the windows, and the keychain and notifier at the edges.
 
 pub mod clock;
+mod demo;
 mod error;
 pub mod event;
+mod health;
 pub mod keychain;
 pub mod notifier;
 mod outbox;
@@ -19,8 +21,8 @@ pub use notifier::{Notice, Notifier};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_core::{ReplyText, Secret, Writer, messaging_window};
-use switchboard_platforms::GraphApi;
+use switchboard_core::{PhoneNumber, Platform, ReplyText, Secret, Writer, messaging_window};
+use switchboard_platforms::{GraphApi, TwilioApi, TwilioCredentials};
 use switchboard_store::{
     CacheKey, ChannelRecord, ListCursor, MessageCursor, MessageRecord, NewChannel, SessionFilter,
     SessionPage, Store,
@@ -28,17 +30,55 @@ use switchboard_store::{
 use tokio::sync::{Notify, broadcast};
 use url::Url;
 
-/// Where the engine keeps its cache and which hosts it talks to.
+/// Where the engine keeps its cache, which hosts it talks to and how often.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     pub cache_path: PathBuf,
-    /// `https://graph.facebook.com`, or the sandbox's address.
-    pub graph_base: Url,
-    pub poll_interval: Duration,
+    pub hosts: Hosts,
+    /// Messenger allows 2 Conversations calls a second per page: 1 s stays within it.
+    pub messenger_poll: Duration,
+    pub twilio_poll: Duration,
+    /// How often each channel's token is checked with the platform (besides every poll).
+    pub health_interval: Duration,
     /// How long one platform request may take before it counts as a (transient) time-out.
     pub request_timeout: Duration,
     /// The signed-in agent, recorded on the interactions they answer.
     pub agent: String,
+}
+
+impl EngineConfig {
+    /// The defaults: 1 s for Messenger, 2 s for Twilio, tokens checked every 4 hours.
+    pub fn new(cache_path: PathBuf, hosts: Hosts, agent: impl Into<String>) -> Self {
+        Self {
+            cache_path,
+            hosts,
+            messenger_poll: Duration::from_secs(1),
+            twilio_poll: Duration::from_secs(2),
+            health_interval: Duration::from_secs(4 * 3600),
+            request_timeout: Duration::from_secs(30),
+            agent: agent.into(),
+        }
+    }
+}
+
+/// The platforms' base URLs: the real hosts, or the sandbox (which answers for both).
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    pub graph: Url,
+    pub twilio: Url,
+}
+
+impl Hosts {
+    pub fn live() -> Self {
+        Self {
+            graph: "https://graph.facebook.com".parse().expect("a valid constant URL"),
+            twilio: "https://api.twilio.com".parse().expect("a valid constant URL"),
+        }
+    }
+
+    pub fn sandbox(base: Url) -> Self {
+        Self { graph: base.clone(), twilio: base }
+    }
 }
 
 /// The engine, shared by the shell's commands and the background tasks.
@@ -82,7 +122,7 @@ impl Engine {
         let (events, _) = broadcast::channel(1024);
         Ok(Arc::new(Self {
             store,
-            graph: GraphApi::with_timeout(config.graph_base.clone(), config.request_timeout),
+            graph: GraphApi::with_timeout(config.hosts.graph.clone(), config.request_timeout),
             keychain,
             notifier,
             clock,
@@ -106,6 +146,7 @@ impl Engine {
         }
         tokio::spawn(outbox::run(self.clone()));
         tokio::spawn(retention::run(self.clone()));
+        tokio::spawn(health::run(self.clone()));
         Ok(())
     }
 
@@ -210,6 +251,66 @@ impl Engine {
             self.outbox_wake.notify_one();
         }
         Ok(channel)
+    }
+
+    /// Connects one of a Twilio account's numbers for SMS or WhatsApp. The account must have
+    /// the number; the credentials go to the keychain.
+    pub async fn connect_twilio_number(
+        self: &Arc<Self>,
+        platform: Platform,
+        number: &str,
+        credentials: TwilioCredentials,
+    ) -> Result<ChannelRecord, EngineError> {
+        if platform == Platform::Messenger {
+            return Err(EngineError::Credentials("Messenger pages connect through Facebook login.".into()));
+        }
+        let number = PhoneNumber::parse(number)?;
+        let api = self.twilio_api(credentials.clone());
+        let numbers = api.numbers().await?;
+        let Some(found) = numbers
+            .incoming_phone_numbers
+            .iter()
+            .find(|n| n.phone_number.as_deref() == Some(number.as_str()))
+        else {
+            return Err(EngineError::Credentials(format!(
+                "The Twilio account {} has no number {number}.",
+                credentials.account_sid
+            )));
+        };
+        let name = found.friendly_name.clone().unwrap_or_else(|| number.to_string());
+        let channel = NewChannel { platform, external_id: number.as_str(), name: &name };
+        self.keychain.set(&keychain::channel_key(platform, number.as_str()), credentials.to_secret()).await?;
+        let channel = self.store.connect_channel(channel).await?;
+        self.publish(Event::ChannelChanged { channel: channel.clone() });
+        if self.started.load(std::sync::atomic::Ordering::SeqCst) {
+            self.poll(channel.clone());
+            self.outbox_wake.notify_one();
+        }
+        Ok(channel)
+    }
+
+    /// Keeps the Facebook app's id and secret (for `debug_token` health checks) in the keychain.
+    pub async fn set_facebook_app(&self, app_id: &str, app_secret: &Secret) -> Result<(), EngineError> {
+        use switchboard_core::secret::ExposeSecret;
+        if app_id.is_empty() || app_secret.expose_secret().is_empty() {
+            return Err(EngineError::Credentials(
+                "The Facebook app needs both its id and its secret.".into(),
+            ));
+        }
+        let token = Secret::from(format!("{app_id}|{}", app_secret.expose_secret()));
+        Ok(self.keychain.set(health::FACEBOOK_APP_ENTRY, token).await?)
+    }
+
+    /// A Twilio client for one account, with the engine's host and time-out.
+    fn twilio_api(&self, credentials: TwilioCredentials) -> TwilioApi {
+        TwilioApi::with_timeout(self.config.hosts.twilio.clone(), credentials, self.config.request_timeout)
+    }
+
+    /// A Twilio client from a channel's keychain entry.
+    pub(crate) fn twilio(&self, secret: &Secret) -> Result<TwilioApi, EngineError> {
+        let credentials = TwilioCredentials::from_secret(secret)
+            .ok_or_else(|| EngineError::Credentials("The keychain's Twilio entry is damaged.".into()))?;
+        Ok(self.twilio_api(credentials))
     }
 
     pub async fn session_list(

@@ -1,9 +1,12 @@
 //! The outbox worker: sends pending replies oldest first, records the platform's id.
 
+use crate::poller::twilio_address;
 use crate::{Engine, EngineError, Event, keychain};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_platforms::{ErrorKind, MessagingType, PlatformError};
+use switchboard_core::{Platform, Secret};
+use switchboard_platforms::twilio::MessageStatus;
+use switchboard_platforms::{ErrorKind, MessagingType, PlatformError, TwilioApi};
 use switchboard_store::OutboxItem;
 
 /// How long the worker sleeps without a wake-up before looking at the outbox again.
@@ -61,16 +64,23 @@ const RECONCILE_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(120
 
 async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError> {
     let key = keychain::channel_key(item.platform, &item.channel_external_id);
-    let token = engine
+    let secret = engine
         .keychain
         .get(&key)
         .await?
-        .ok_or(crate::KeychainError::Failed(format!("no token for channel {}", item.channel_id)))?;
+        .ok_or(crate::KeychainError::Failed(format!("no credentials for channel {}", item.channel_id)))?;
+    match item.platform {
+        Platform::Messenger => send_messenger(engine, item, &secret).await,
+        Platform::Sms | Platform::Whatsapp => send_twilio(engine, item, &engine.twilio(&secret)?).await,
+    }
+}
+
+async fn send_messenger(engine: &Engine, item: &OutboxItem, token: &Secret) -> Result<String, EngineError> {
     // An earlier attempt ended without a known outcome (a lost answer, a time-out, a crash):
     // the platform may have the reply already. Look before sending again.
     if let Some(attempted) = item.attempted_at {
         let thread =
-            engine.graph.conversation_with(&item.channel_external_id, &token, &item.recipient).await?;
+            engine.graph.conversation_with(&item.channel_external_id, token, &item.recipient).await?;
         let delivered = thread.and_then(|thread| thread.messages).and_then(|messages| {
             messages.data.into_iter().find(|m| {
                 m.from.id == item.channel_external_id
@@ -93,9 +103,39 @@ async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError>
     };
     let sent = engine
         .graph
-        .send_text(&item.channel_external_id, &token, &item.recipient, &item.body, &messaging_type)
+        .send_text(&item.channel_external_id, token, &item.recipient, &item.body, &messaging_type)
         .await?;
     Ok(sent.message_id)
+}
+
+async fn send_twilio(engine: &Engine, item: &OutboxItem, api: &TwilioApi) -> Result<String, EngineError> {
+    let from = twilio_address(item.platform, &item.channel_external_id);
+    let to = twilio_address(item.platform, &item.recipient);
+    // As for Messenger: after an attempt without a known outcome, look before resending.
+    if let Some(attempted) = item.attempted_at {
+        let since = attempted - RECONCILE_SKEW;
+        let day = since.to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+        let filters = [("From", from.as_str()), ("To", to.as_str()), ("DateSent>", day.as_str())];
+        let page = api.messages(&filters, 50).await?;
+        let delivered = page.messages.into_iter().find(|m| {
+            m.body.as_deref() == Some(item.body.as_str())
+                && m.date_created.is_some_and(|at| at >= since)
+                && !matches!(m.status, MessageStatus::Failed | MessageStatus::Canceled)
+        });
+        if let Some(sid) = delivered.and_then(|m| m.sid) {
+            tracing::info!(message = item.message_id, "Twilio already had the reply; not sending it again");
+            return Ok(sid);
+        }
+    }
+    engine.store.mark_attempt(item.message_id, engine.clock.now()).await?;
+    let sent = api.send(&from, &to, &item.body).await?;
+    sent.sid.ok_or_else(|| {
+        EngineError::Platform(PlatformError::Malformed {
+            platform: "Twilio",
+            status: 201,
+            detail: "the created message has no sid".into(),
+        })
+    })
 }
 
 /// The reason an agent reads beside a failed reply.

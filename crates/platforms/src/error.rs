@@ -3,6 +3,7 @@
 use reqwest::Response;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use std::time::Duration;
 
 /// What the app should do about a platform error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +46,15 @@ impl ErrorKind {
 pub enum PlatformError {
     /// The platform answered with an error body.
     #[error("{platform} error {code}{}: {message}", subcode.map(|s| format!("/{s}")).unwrap_or_default())]
-    Api { platform: &'static str, kind: ErrorKind, code: i64, subcode: Option<i64>, message: String },
+    Api {
+        platform: &'static str,
+        kind: ErrorKind,
+        code: i64,
+        subcode: Option<i64>,
+        message: String,
+        /// When the platform says it will take requests again (throttling), if it says.
+        retry_after: Option<Duration>,
+    },
     /// No usable answer: connection refused, time-out, reset. The URL is stripped because
     /// a Graph URL can carry a token.
     #[error("cannot reach {platform}: {source}")]
@@ -63,6 +72,14 @@ impl PlatformError {
         }
     }
 
+    /// How long the platform asked us to wait before the next request, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            PlatformError::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     pub(crate) fn transport(platform: &'static str, source: reqwest::Error) -> Self {
         PlatformError::Transport { platform, source: source.without_url() }
     }
@@ -73,10 +90,11 @@ impl PlatformError {
 pub(crate) async fn read<T: DeserializeOwned>(
     platform: &'static str,
     sent: Result<Response, reqwest::Error>,
-    api_error: impl FnOnce(&[u8], u16) -> Option<PlatformError>,
+    api_error: impl FnOnce(&[u8], u16, Option<Duration>) -> Option<PlatformError>,
 ) -> Result<T, PlatformError> {
     let response = sent.map_err(|e| PlatformError::transport(platform, e))?;
     let status = response.status().as_u16();
+    let retry_after = retry_after(response.headers());
     let bytes = response.bytes().await.map_err(|e| PlatformError::transport(platform, e))?;
     if (200..300).contains(&status) {
         return serde_json::from_slice(&bytes).map_err(|e| PlatformError::Malformed {
@@ -85,11 +103,30 @@ pub(crate) async fn read<T: DeserializeOwned>(
             detail: e.to_string(),
         });
     }
-    Err(api_error(&bytes, status).unwrap_or_else(|| PlatformError::Malformed {
+    Err(api_error(&bytes, status, retry_after).unwrap_or_else(|| PlatformError::Malformed {
         platform,
         status,
         detail: format!("the error body is not a {platform} error"),
     }))
+}
+
+/// When a throttled client may call again: HTTP's `Retry-After` (seconds; Twilio), or the
+/// longest `estimated_time_to_regain_access` (minutes) in Graph's `X-Business-Use-Case-Usage`.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    if let Some(seconds) = header("retry-after").and_then(|value| value.trim().parse::<u64>().ok()) {
+        return Some(Duration::from_secs(seconds));
+    }
+    let usage: std::collections::HashMap<String, Vec<BusinessUseCaseUsage>> =
+        serde_json::from_str(header("x-business-use-case-usage")?).ok()?;
+    let minutes = usage.values().flatten().map(|usage| usage.estimated_time_to_regain_access).max()?;
+    (minutes > 0).then(|| Duration::from_secs(minutes * 60))
+}
+
+#[derive(Debug, Deserialize)]
+struct BusinessUseCaseUsage {
+    #[serde(default)]
+    estimated_time_to_regain_access: u64,
 }
 
 /// `{"error":{"message","type","code","error_subcode","fbtrace_id"}}`
@@ -132,5 +169,27 @@ mod tests {
         }
         assert!(!OutsideWindow.is_retryable(), "a closed window never opens by retrying");
         assert!(Throttled.is_retryable());
+    }
+
+    #[test]
+    fn the_wait_a_throttled_client_is_asked_for_comes_from_the_headers() {
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let mut twilio = HeaderMap::new();
+        twilio.insert("retry-after", HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&twilio), Some(Duration::from_secs(7)));
+        let mut graph = HeaderMap::new();
+        graph.insert(
+            "x-business-use-case-usage",
+            HeaderValue::from_static(
+                r#"{"5001":[{"type":"messenger","call_count":100,"estimated_time_to_regain_access":3}]}"#,
+            ),
+        );
+        assert_eq!(retry_after(&graph), Some(Duration::from_secs(180)));
+        let mut unknown = HeaderMap::new();
+        unknown.insert(
+            "x-business-use-case-usage",
+            HeaderValue::from_static(r#"{"5001":[{"estimated_time_to_regain_access":0}]}"#),
+        );
+        assert_eq!(retry_after(&unknown), None, "0 means the platform gives no estimate");
     }
 }

@@ -92,6 +92,63 @@ pub struct MessagesPage {
     pub paging: Option<Paging>,
 }
 
+/// What `debug_token` tells of a token: whether it still works and until when its app may read
+/// the user's data.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenInfo {
+    pub is_valid: bool,
+    /// Unix seconds; 0 (or absent) when the token does not expire by date.
+    #[serde(default)]
+    pub expires_at: i64,
+    /// Unix seconds; 0 (or absent) when unknown.
+    #[serde(default)]
+    pub data_access_expires_at: i64,
+    #[serde(default)]
+    pub error: Option<TokenError>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenError {
+    pub code: i64,
+    #[serde(default)]
+    pub subcode: Option<i64>,
+    #[serde(default)]
+    pub message: String,
+}
+
+impl TokenInfo {
+    /// The token's own error as a platform error, classified like any other, when it is invalid.
+    pub fn problem(&self) -> Option<PlatformError> {
+        if self.is_valid {
+            return None;
+        }
+        let (code, subcode, message) = match &self.error {
+            Some(e) => (e.code, e.subcode, e.message.clone()),
+            None => (190, None, "The token is not valid.".to_owned()),
+        };
+        Some(PlatformError::Api {
+            platform: PLATFORM,
+            kind: ErrorKind::from_graph(code, subcode, 400),
+            code,
+            subcode,
+            message,
+            retry_after: None,
+        })
+    }
+
+    /// When the app's access to the user's data ends, if Graph says.
+    pub fn data_access_expires(&self) -> Option<Timestamp> {
+        (self.data_access_expires_at > 0)
+            .then(|| Timestamp::from_second(self.data_access_expires_at).ok())
+            .flatten()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DebugToken {
+    data: TokenInfo,
+}
+
 /// How many messages the nested `messages` field gives per conversation.
 pub const NESTED_MESSAGES: usize = 25;
 
@@ -207,6 +264,20 @@ impl GraphApi {
         Ok(page.data.into_iter().next())
     }
 
+    /// What Graph knows of `input` (a page or user token), asked with the app's own token
+    /// (`{app-id}|{app-secret}`).
+    pub async fn debug_token(&self, app_token: &Secret, input: &Secret) -> Result<TokenInfo, PlatformError> {
+        let mut url = self.base.clone();
+        url.set_path("/debug_token");
+        let request = self
+            .http
+            .get(url)
+            .query(&[("input_token", input.expose_secret())])
+            .bearer_auth(app_token.expose_secret());
+        let answer: DebugToken = read(request.send().await).await?;
+        Ok(answer.data)
+    }
+
     /// Sends a text message to a person (PSID) from the page.
     pub async fn send_text(
         &self,
@@ -227,7 +298,7 @@ impl GraphApi {
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
-    crate::error::read(PLATFORM, sent, |bytes, status| {
+    crate::error::read(PLATFORM, sent, |bytes, status, retry_after| {
         let GraphErrorBody { error } = serde_json::from_slice(bytes).ok()?;
         Some(PlatformError::Api {
             platform: PLATFORM,
@@ -235,6 +306,7 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Re
             code: error.code,
             subcode: error.error_subcode,
             message: error.message,
+            retry_after,
         })
     })
     .await

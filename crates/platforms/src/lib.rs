@@ -8,4 +8,4 @@ pub mod twilio;
 
 pub use error::{ErrorKind, PlatformError};
 pub use graph::{GraphApi, MessagingType};
-pub use twilio::TwilioApi;
+pub use twilio::{TwilioApi, TwilioCredentials};

@@ -120,14 +120,44 @@ impl ErrorKind {
     }
 }
 
+/// An account's credentials: the Account SID (or an API key `SK…`) and its secret. Kept in the
+/// keychain as one entry, `AC…:secret`.
+#[derive(Debug, Clone)]
+pub struct TwilioCredentials {
+    pub account_sid: String,
+    pub auth_token: Secret,
+}
+
+impl TwilioCredentials {
+    pub fn to_secret(&self) -> Secret {
+        Secret::from(format!("{}:{}", self.account_sid, self.auth_token.expose_secret()))
+    }
+
+    /// Reads what `to_secret` wrote; `None` when the entry is not a pair.
+    pub fn from_secret(secret: &Secret) -> Option<Self> {
+        let (sid, token) = secret.expose_secret().split_once(':')?;
+        (!sid.is_empty() && !token.is_empty())
+            .then(|| Self { account_sid: sid.to_owned(), auth_token: Secret::from(token.to_owned()) })
+    }
+}
+
 impl TwilioApi {
     pub fn new(base: Url, account_sid: String, auth_token: Secret) -> Self {
+        Self::with_timeout(
+            base,
+            TwilioCredentials { account_sid, auth_token },
+            std::time::Duration::from_secs(30),
+        )
+    }
+
+    /// A client whose requests give up after `timeout` (and are then treated as transient).
+    pub fn with_timeout(base: Url, credentials: TwilioCredentials, timeout: std::time::Duration) -> Self {
         let http = Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
+            .timeout(timeout)
             .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the TLS backend initializes");
-        Self { http, base, account_sid, auth_token }
+        Self { http, base, account_sid: credentials.account_sid, auth_token: credentials.auth_token }
     }
 
     fn url(&self, path: &str) -> Url {
@@ -206,7 +236,7 @@ fn template_form<'a>(
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
-    crate::error::read(PLATFORM, sent, |bytes, status| {
+    crate::error::read(PLATFORM, sent, |bytes, status, retry_after| {
         let error: ErrorBody = serde_json::from_slice(bytes).ok()?;
         Some(PlatformError::Api {
             platform: PLATFORM,
@@ -214,6 +244,7 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Re
             code: error.code,
             subcode: None,
             message: error.message,
+            retry_after,
         })
     })
     .await
@@ -291,6 +322,16 @@ mod tests {
                 r#"{"1":"Mei"}"#
             ))
         );
+    }
+
+    #[test]
+    fn credentials_survive_the_keychain_round_trip() {
+        let credentials =
+            TwilioCredentials { account_sid: "AC123".into(), auth_token: Secret::from("s:cret") };
+        let back = TwilioCredentials::from_secret(&credentials.to_secret()).unwrap();
+        assert_eq!(back.account_sid, "AC123");
+        assert_eq!(back.auth_token.expose_secret(), "s:cret", "only the first colon separates");
+        assert!(TwilioCredentials::from_secret(&Secret::from("no-colon")).is_none());
     }
 
     #[test]

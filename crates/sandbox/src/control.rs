@@ -152,12 +152,27 @@ async fn add_customer(
 
 /// The user's data access lapses now (as 90 days after their last login): the pages they
 /// gave answer 190 until they log in again (reauthorize).
-async fn lapse_data_access(State(world): State<Arc<World>>, Path(id): Path<String>) -> StatusCode {
+/// With `{"ends_in_days": N}` the user's data access ends N days from now (tokens keep
+/// working meanwhile); without it (or without a body) it lapses now.
+#[derive(Debug, Deserialize)]
+struct DataAccess {
+    ends_in_days: Option<i64>,
+}
+
+async fn lapse_data_access(
+    State(world): State<Arc<World>>,
+    Path(id): Path<String>,
+    body: Option<Json<DataAccess>>,
+) -> StatusCode {
     let now = world.now();
     let mut state = world.lock();
     let Some(user) = state.users.iter_mut().find(|u| u.id == id) else {
         return StatusCode::NOT_FOUND;
     };
+    if let Some(Json(DataAccess { ends_in_days: Some(ends_in_days) })) = body {
+        user.data_access_expires_at = now + jiff::SignedDuration::from_hours(ends_in_days * 24);
+        return StatusCode::NO_CONTENT;
+    }
     user.data_access_expires_at = now;
     let pages = user.pages.clone();
     for page in state.pages.iter_mut().filter(|p| pages.contains(&p.id)) {

@@ -38,6 +38,8 @@ pub enum Fault {
     Reset,
     /// Do the work, then lose the answer (the connection drops): the ambiguous failure.
     LoseAnswer,
+    /// Do the work, then hold the answer back: a client that dies meanwhile never learns it.
+    SlowAnswer { millis: u64 },
     /// HTTP 200 whose body is not valid JSON.
     Malformed,
     /// Rate limited: Graph 613, Twilio 20429.
@@ -98,7 +100,11 @@ pub(crate) async fn inject(State(world): State<Arc<World>>, request: Request, ne
             "An unexpected error has occurred. Please retry your request later.",
         ),
         Some(Fault::Throttle) if twilio => {
-            twilio_error(StatusCode::TOO_MANY_REQUESTS, 20429, "Too Many Requests")
+            let mut answer = twilio_error(StatusCode::TOO_MANY_REQUESTS, 20429, "Too Many Requests");
+            answer
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+            answer
         }
         Some(Fault::Throttle) => graph_error(
             StatusCode::BAD_REQUEST,
@@ -112,6 +118,11 @@ pub(crate) async fn inject(State(world): State<Arc<World>>, request: Request, ne
         Some(Fault::LoseAnswer) => {
             let _ = next.run(request).await;
             broken_answer()
+        }
+        Some(Fault::SlowAnswer { millis }) => {
+            let answer = next.run(request).await;
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            answer
         }
         Some(Fault::Reset) => broken_answer(),
     }

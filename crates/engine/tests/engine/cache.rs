@@ -3,16 +3,14 @@
 use crate::{require_desktop, test_service};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_engine::{Engine, EngineConfig, EngineError, Keychain, Notifier, SystemClock};
+use switchboard_engine::{Engine, EngineConfig, EngineError, Hosts, Keychain, Notifier, SystemClock};
 use switchboard_store::StoreError;
 
 fn config(dir: &std::path::Path) -> EngineConfig {
+    let nowhere = Hosts::sandbox("http://127.0.0.1:9".parse().expect("a valid URL"));
     EngineConfig {
-        cache_path: dir.join("cache.sqlite3"),
-        graph_base: "http://127.0.0.1:9".parse().expect("a valid URL"),
-        poll_interval: Duration::from_secs(60),
-        request_timeout: Duration::from_secs(10),
-        agent: "maria".into(),
+        messenger_poll: Duration::from_secs(60),
+        ..EngineConfig::new(dir.join("cache.sqlite3"), nowhere, "maria")
     }
 }
 

@@ -11,10 +11,11 @@ mod notifier;
 mod outbox;
 mod resilience;
 mod sync;
+mod twilio;
 
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_engine::{Engine, EngineConfig, Event, Keychain, Notifier, SystemClock};
+use switchboard_engine::{Engine, EngineConfig, Event, Hosts, Keychain, Notifier, SystemClock};
 use switchboard_sandbox::Sandbox;
 use switchboard_store::{ChannelRecord, SessionSummary};
 use tokio::sync::broadcast::Receiver;
@@ -84,18 +85,16 @@ pub async fn running(sandbox: Sandbox, name: &str, options: Options) -> Running 
     let base: url::Url = sandbox.base_url().parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = EngineConfig {
-        cache_path: dir.path().join("cache.sqlite3"),
-        graph_base: base.clone(),
-        poll_interval: options.poll,
+        messenger_poll: options.poll,
+        twilio_poll: options.poll,
         request_timeout: options.request_timeout,
-        agent: "maria".into(),
+        ..EngineConfig::new(dir.path().join("cache.sqlite3"), Hosts::sandbox(base.clone()), "maria")
     };
     let notifier = if options.quiet { Notifier::disabled() } else { Notifier::new("Switchboard") };
     let engine = Engine::open(config, Keychain::new(test_service(name)), notifier, Arc::new(SystemClock))
         .await
         .unwrap();
-    let page = switchboard_platforms::demo::demo_page(&base).await.unwrap();
-    engine.connect_messenger_page(&page.page_id, &page.page_name, page.access_token).await.unwrap();
+    engine.connect_sandbox_demo(&base).await.unwrap();
     let events = engine.subscribe();
     engine.start().await.unwrap();
     Running { sandbox, engine, events, _dir: dir }

@@ -122,6 +122,25 @@ async fn lapsed_data_access_and_reset() {
             .send()
     };
     assert_eq!(read().await.unwrap().status(), StatusCode::OK);
+    // Ending in 5 days: the token still works, and debug_token tells the date.
+    let soon = post(&base, &format!("/users/{user}/data-access"), json!({"ends_in_days": 5})).await;
+    assert_eq!(soon.status(), StatusCode::NO_CONTENT);
+    assert_eq!(read().await.unwrap().status(), StatusCode::OK);
+    let app =
+        format!("{}|{}", before["app"]["id"].as_str().unwrap(), before["app"]["secret"].as_str().unwrap());
+    let debug: Value = reqwest::Client::new()
+        .get(format!("{base}/debug_token"))
+        .query(&[("input_token", page_token)])
+        .bearer_auth(app)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ends = debug["data"]["data_access_expires_at"].as_i64().unwrap();
+    let now = sandbox.advance_clock(jiff::SignedDuration::ZERO).as_second();
+    assert_eq!(ends - now, 5 * 86_400, "{debug}");
     let response = post(&base, &format!("/users/{user}/data-access"), json!({})).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let lapsed: Value = read().await.unwrap().json().await.unwrap();

@@ -1,0 +1,81 @@
+//! The engine without a window: it syncs and sends exactly as the app does, and prints every
+//! event as one JSON line on stdout. The crash tests kill it with SIGKILL and start it again.
+//!
+//! ```text
+//! switchboard-headless --data-dir DIR --keychain-service NAME --sandbox URL [--poll-ms N]
+//! ```
+//! It connects the sandbox's demo channels on its first run (when the cache is new).
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, SystemClock};
+
+struct Args {
+    data_dir: std::path::PathBuf,
+    service: String,
+    sandbox: url::Url,
+    poll: Duration,
+}
+
+fn args() -> Result<Args, String> {
+    let mut all = std::env::args().skip(1);
+    let (mut data_dir, mut service, mut sandbox, mut poll) = (None, None, None, Duration::from_secs(1));
+    while let Some(name) = all.next() {
+        let value = all.next().ok_or_else(|| format!("{name} needs a value"))?;
+        match name.as_str() {
+            "--data-dir" => data_dir = Some(value.into()),
+            "--keychain-service" => service = Some(value),
+            "--sandbox" => sandbox = Some(value.parse().map_err(|e| format!("--sandbox {value}: {e}"))?),
+            "--poll-ms" => {
+                poll = Duration::from_millis(value.parse().map_err(|e| format!("--poll-ms: {e}"))?)
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(Args {
+        data_dir: data_dir.ok_or("--data-dir is required")?,
+        service: service.ok_or("--keychain-service is required")?,
+        sandbox: sandbox.ok_or("--sandbox is required")?,
+        poll,
+    })
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
+    let args = args()?;
+    Keychain::use_os_store()?;
+    let cache_path = args.data_dir.join("cache.sqlite3");
+    let first_run = !cache_path.exists();
+    let config = EngineConfig {
+        messenger_poll: args.poll,
+        twilio_poll: args.poll,
+        request_timeout: Duration::from_secs(5),
+        ..EngineConfig::new(cache_path, Hosts::sandbox(args.sandbox.clone()), "headless")
+    };
+    let engine =
+        Engine::open(config, Keychain::new(args.service), Notifier::disabled(), Arc::new(SystemClock))
+            .await?;
+    let mut events = engine.subscribe();
+    if first_run {
+        engine.connect_sandbox_demo(&args.sandbox).await?;
+    }
+    engine.start().await?;
+    println!("{{\"type\":\"started\"}}");
+    loop {
+        match events.recv().await {
+            Ok(event) => {
+                let mut out = std::io::stdout().lock();
+                serde_json::to_writer(&mut out, &event)?;
+                writeln!(out)?;
+                out.flush()?;
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return Ok(()),
+        }
+    }
+}
