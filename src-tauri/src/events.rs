@@ -1,4 +1,6 @@
-//! The one helper that sends the engine's events to the windows, each under its own name.
+//! The one helper that sends the engine's events to the windows, each under its own name. Two
+//! also act in the shell: a clicked notification brings the main window forward, and the
+//! awaiting count goes to the tray.
 
 use switchboard_engine::Event;
 use tauri::{AppHandle, Emitter};
@@ -9,6 +11,11 @@ pub fn forward(app: AppHandle, mut events: Receiver<Event>) {
         loop {
             match events.recv().await {
                 Ok(event) => {
+                    match &event {
+                        Event::OpenSession { .. } => crate::tray::show_main(&app),
+                        Event::AwaitingChanged { count } => crate::tray::show_count(&app, *count),
+                        _ => {}
+                    }
                     if let Err(error) = app.emit(event.name(), &event) {
                         tracing::warn!(%error, "cannot deliver an event to the windows");
                     }

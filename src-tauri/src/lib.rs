@@ -6,6 +6,7 @@ mod error;
 mod events;
 mod logging;
 mod startup;
+mod tray;
 
 use tauri::Manager;
 
@@ -30,6 +31,8 @@ pub fn run() {
             let log_guard = logging::init(&app.path().app_log_dir()?)?;
             app.manage(log_guard);
             let engine = tauri::async_runtime::block_on(startup::start(app.handle(), &config))?;
+            let awaiting = tauri::async_runtime::block_on(engine.awaiting_count())?;
+            tray::build(app.handle(), awaiting)?;
             events::forward(app.handle().clone(), engine.subscribe());
             app.manage(engine);
             Ok(())

@@ -19,6 +19,10 @@ pub enum Event {
     BackfillProgress { progress: BackfillProgress },
     /// A channel still works but needs an admin soon (e.g. Facebook data access ending).
     ChannelWarning { channel_id: i64, warning: String },
+    /// The agent clicked a notification: bring the main window forward on this session.
+    OpenSession { session_id: i64 },
+    /// How many sessions await a reply (the tray icon shows it).
+    AwaitingChanged { count: u32 },
 }
 
 impl Event {
@@ -31,6 +35,8 @@ impl Event {
             Event::ChannelChanged { .. } => "channel_changed",
             Event::BackfillProgress { .. } => "backfill_progress",
             Event::ChannelWarning { .. } => "channel_warning",
+            Event::OpenSession { .. } => "open_session",
+            Event::AwaitingChanged { .. } => "awaiting_changed",
         }
     }
 }

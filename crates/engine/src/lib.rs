@@ -99,6 +99,8 @@ pub struct Engine {
     /// The session open on screen: its new messages raise no notification.
     focused: std::sync::Mutex<Option<i64>>,
     do_not_disturb: std::sync::atomic::AtomicBool,
+    /// The awaiting count last published (`u32::MAX`: none yet), so that only changes go out.
+    awaiting: std::sync::atomic::AtomicU32,
 }
 
 /// The keychain entry of the cache's encryption key.
@@ -133,6 +135,7 @@ impl Engine {
             started: Default::default(),
             focused: Default::default(),
             do_not_disturb: Default::default(),
+            awaiting: std::sync::atomic::AtomicU32::new(u32::MAX),
         }))
     }
 
@@ -169,6 +172,7 @@ impl Engine {
         let focused = *self.focused.lock().unwrap_or_else(|p| p.into_inner());
         let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
         let mut burst = Vec::new();
+        let mut latest = None;
         for message in messages.iter().filter(|m| Some(m.session_id) != focused) {
             let name = match names.entry(message.session_id) {
                 std::collections::hash_map::Entry::Occupied(known) => known.get().clone(),
@@ -183,10 +187,17 @@ impl Engine {
                 }
             };
             burst.push((name, message.body.clone()));
+            latest = Some(message.session_id);
         }
-        if let Some(notice) = Notice::burst(&burst, platform_label)
-            && let Err(error) = self.notifier.show(notice).await
-        {
+        let (Some(notice), Some(session_id)) = (Notice::burst(&burst, platform_label), latest) else {
+            return;
+        };
+        // Clicking opens the session of the newest message.
+        let events = self.events.clone();
+        let open = move || {
+            let _ = events.send(Event::OpenSession { session_id });
+        };
+        if let Err(error) = self.notifier.show_clickable(notice, open).await {
             tracing::warn!(%error, "cannot raise a notification");
         }
     }
@@ -313,6 +324,11 @@ impl Engine {
         Ok(self.twilio_api(credentials))
     }
 
+    /// Every channel, connected or not.
+    pub async fn channels(&self) -> Result<Vec<ChannelRecord>, EngineError> {
+        Ok(self.store.channels().await?)
+    }
+
     pub async fn session_list(
         &self,
         filter: &SessionFilter,
@@ -347,6 +363,7 @@ impl Engine {
         let tag = window.check_text(session.platform)?;
         let message = self.store.enqueue_reply(session_id, &text, tag, Some(&self.config.agent), now).await?;
         self.publish_session(session_id).await;
+        self.publish_awaiting().await;
         self.outbox_wake.notify_one();
         Ok(message)
     }
@@ -370,6 +387,23 @@ impl Engine {
         self.publish(Event::MessageChanged { message: message.clone() });
         self.outbox_wake.notify_one();
         Ok(message)
+    }
+
+    /// How many sessions await a reply.
+    pub async fn awaiting_count(&self) -> Result<u32, EngineError> {
+        Ok(self.store.awaiting_count().await?)
+    }
+
+    /// Tells the windows and the tray the awaiting count, when it changed.
+    pub(crate) async fn publish_awaiting(&self) {
+        match self.store.awaiting_count().await {
+            Ok(count) => {
+                if self.awaiting.swap(count, std::sync::atomic::Ordering::SeqCst) != count {
+                    self.publish(Event::AwaitingChanged { count });
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot count the sessions awaiting a reply"),
+        }
     }
 
     fn publish(&self, event: Event) {

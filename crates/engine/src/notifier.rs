@@ -62,24 +62,61 @@ impl Notifier {
 
     /// Raises the notification. The OS calls are blocking (D-Bus on Linux): run off the runtime.
     pub async fn show(&self, notice: Notice) -> Result<(), String> {
+        self.raise(notice, None).await
+    }
+
+    /// Raises the notification; clicking it runs `on_click` (on a thread that waits for the
+    /// click or the close). macOS gives no click back through notify-rust: there it is a
+    /// plain notification.
+    pub async fn show_clickable(
+        &self,
+        notice: Notice,
+        on_click: impl FnOnce() + Send + 'static,
+    ) -> Result<(), String> {
+        self.raise(notice, Some(Box::new(on_click))).await
+    }
+
+    async fn raise(&self, notice: Notice, on_click: Option<Box<dyn FnOnce() + Send>>) -> Result<(), String> {
         if self.quiet {
             return Ok(());
         }
         let app_name = self.app_name.clone();
         tokio::task::spawn_blocking(move || {
-            notify_rust::Notification::new()
+            let mut notification = notify_rust::Notification::new();
+            notification
                 .appname(&app_name)
                 .summary(&notice.summary)
                 // Message text is not markup: freedesktop servers interpret a subset of HTML.
-                .body(&escape_markup(&notice.body))
-                .show()
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+                .body(&escape_markup(&notice.body));
+            if on_click.is_some() {
+                // "default" is the action of clicking the notification itself.
+                notification.action("default", "Open");
+            }
+            let handle = notification.show().map_err(|e| e.to_string())?;
+            if let Some(on_click) = on_click {
+                wait_for_click(handle, on_click);
+            }
+            Ok(())
         })
         .await
         .map_err(|e| e.to_string())?
     }
 }
+
+#[cfg(not(target_os = "macos"))]
+fn wait_for_click(handle: notify_rust::NotificationHandle, on_click: Box<dyn FnOnce() + Send>) {
+    // The wait blocks until the notice is clicked or closed (the server's time-out).
+    std::thread::spawn(move || {
+        handle.wait_for_action(|action| {
+            if action == "default" {
+                on_click();
+            }
+        })
+    });
+}
+
+#[cfg(target_os = "macos")]
+fn wait_for_click(_handle: notify_rust::NotificationHandle, _on_click: Box<dyn FnOnce() + Send>) {}
 
 fn truncate(text: &str) -> String {
     let mut body: String = text.chars().take(BODY_LIMIT).collect();

@@ -23,6 +23,7 @@ pub(crate) async fn purge_once(engine: &Engine) -> Result<(), crate::EngineError
     if report.messages_deleted > 0 {
         tracing::info!(?report, "retention purge");
         engine.publish(Event::Purged { report });
+        engine.publish_awaiting().await;
     }
     Ok(())
 }

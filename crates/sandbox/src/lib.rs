@@ -74,6 +74,11 @@ impl Sandbox {
         self.world.lock().faults.push(rule);
     }
 
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.world.lock().faults.clear();
+    }
+
     /// Revokes or expires a page's token: the Graph API then answers 190 with `subcode`
     /// (463 expired, 460 password changed, 492 no role on the page).
     pub fn revoke_token(&self, page_id: &str, subcode: u32) {

@@ -33,6 +33,9 @@ impl PageSpec {
 pub struct UserSpec {
     pub id: String,
     pub name: String,
+    /// Pages this person has already given the app (as if they had logged in once).
+    #[serde(default)]
+    pub pages: Vec<String>,
 }
 
 /// A Twilio phone number of the sandbox's account; `whatsapp` makes it a WhatsApp sender too.
@@ -222,7 +225,7 @@ impl State {
         script.numbers.iter().for_each(|number| state.add_number(number));
         script.personas.iter().for_each(|persona| state.add_customer(persona));
         let users = if script.users.is_empty() {
-            vec![UserSpec { id: "100000000000001".into(), name: "Demo Admin".into() }]
+            vec![UserSpec { id: "100000000000001".into(), name: "Demo Admin".into(), pages: Vec::new() }]
         } else {
             script.users.clone()
         };
@@ -278,7 +281,7 @@ impl State {
             id: user.id.clone(),
             name: user.name.clone(),
             permissions: Vec::new(),
-            pages: Vec::new(),
+            pages: user.pages.clone(),
             data_access_expires_at: now + SignedDuration::from_hours(90 * 24),
         });
     }

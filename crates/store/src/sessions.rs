@@ -131,6 +131,15 @@ impl TryFrom<SummaryRow> for SessionSummary {
 }
 
 impl Store {
+    /// How many sessions await a reply (the tray icon's number).
+    pub async fn awaiting_count(&self) -> Result<u32, StoreError> {
+        let count =
+            sqlx::query_scalar!(r#"SELECT count(*) AS "count!: i64" FROM sessions WHERE list_group = 0"#)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
     /// A page of the session list: awaiting a reply first (longest waiting first), then by
     /// last activity, newest first.
     pub async fn session_list(

@@ -173,4 +173,28 @@ describe("Desk", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("The local cache is busy; try again.");
     expect(input.value).toBe("Please keep me");
   });
+
+  it("shows a backfill's progress until it is done, and the core's awaiting count", async () => {
+    const { api, emit } = fakeApi([summary()], []);
+    render(() => <Desk api={api} />);
+    await screen.findByTestId("session-item");
+    emit("backfill_progress", { progress: { channel_id: 1, fraction: 0.4, messages: 1234, done: false } });
+    const bar = await screen.findByTestId("backfill");
+    expect(bar).toHaveTextContent("1,234 messages");
+    expect(bar.querySelector("progress")?.value).toBeCloseTo(0.4);
+    emit("backfill_progress", { progress: { channel_id: 1, fraction: 1, messages: 5000, done: true } });
+    await waitFor(() => expect(screen.queryByTestId("backfill")).toBeNull());
+    emit("awaiting_changed", { count: 250 });
+    await waitFor(() => expect(screen.getByTestId("awaiting-count")).toHaveTextContent("250 awaiting"));
+  });
+
+  it("opens the session of a clicked notification", async () => {
+    const other = summary({ id: 8, contact_name: "Tomás Reyes", contact_platform_id: "7002" });
+    const { api, emit } = fakeApi([summary(), other], [message({ session_id: 8, body: "Battery?" })]);
+    render(() => <Desk api={api} />);
+    await screen.findAllByTestId("session-item");
+    emit("open_session", { session_id: 8 });
+    await screen.findByText("Battery?", { selector: ".message .body" });
+    expect(api.sessionFocus).toHaveBeenCalledWith(8);
+  });
 });

@@ -1,6 +1,12 @@
-import { createMemo, createSignal, onCleanup, onMount, Show } from "solid-js";
+import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { type DeskApi, type MessageRecord, type SessionSummary, errorMessage } from "../lib/api";
+import {
+  type BackfillProgress,
+  type DeskApi,
+  type MessageRecord,
+  type SessionSummary,
+  errorMessage,
+} from "../lib/api";
 import { compareSessions, mergeMessage } from "./order";
 import { SessionList } from "./SessionList";
 import { Conversation } from "./Conversation";
@@ -19,6 +25,11 @@ export function Desk(props: { api: DeskApi }) {
   const [loaded, setLoaded] = createSignal(false);
   const [now, setNow] = createSignal(Date.now());
   const [quiet, setQuiet] = createSignal(false);
+  // Channels still reading their history; an entry goes when its backfill is done.
+  const [backfills, setBackfills] = createStore<Record<number, BackfillProgress | undefined>>({});
+  // The core's count covers every session, not only the loaded page.
+  const [awaitingCount, setAwaitingCount] = createSignal<number | null>(null);
+  const reading = createMemo(() => Object.values(backfills).filter((p): p is BackfillProgress => !!p));
 
   async function toggleQuiet() {
     const on = !quiet();
@@ -44,6 +55,13 @@ export function Desk(props: { api: DeskApi }) {
       }),
     ];
     stops.push(props.api.on("purged", () => void loadList()));
+    stops.push(
+      props.api.on("backfill_progress", ({ progress }) =>
+        setBackfills(progress.channel_id, progress.done ? undefined : progress),
+      ),
+      props.api.on("open_session", ({ session_id }) => void open(session_id)),
+      props.api.on("awaiting_changed", ({ count }) => setAwaitingCount(count)),
+    );
     const tick = setInterval(() => setNow(Date.now()), 30_000);
     onCleanup(() => {
       stops.forEach((stop) => stop());
@@ -81,7 +99,7 @@ export function Desk(props: { api: DeskApi }) {
         <header class="sidebar-header">
           <h1>Inbox</h1>
           <span class="count" data-testid="awaiting-count" title="Awaiting a reply">
-            {ordered().filter((s) => s.awaiting_since).length} awaiting
+            {awaitingCount() ?? ordered().filter((s) => s.awaiting_since).length} awaiting
           </span>
           <button
             type="button"
@@ -98,6 +116,20 @@ export function Desk(props: { api: DeskApi }) {
         <Show when={loadError()}>
           <p class="error" role="alert">{loadError()}</p>
         </Show>
+        <For each={reading()}>
+          {(progress) => (
+            <div class="backfill" data-testid="backfill" role="status">
+              <span>
+                Reading history… {progress.messages.toLocaleString()} messages
+              </span>
+              <progress
+                max="1"
+                value={progress.fraction}
+                aria-label="History read so far"
+              />
+            </div>
+          )}
+        </For>
         <SessionList
           sessions={ordered()}
           selected={selected()}

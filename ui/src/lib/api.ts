@@ -61,10 +61,23 @@ export interface AppError {
   message: string;
 }
 
+/** How far a channel's first read of its history has come. */
+export interface BackfillProgress {
+  channel_id: number;
+  /** 0–1 */
+  fraction: number;
+  messages: number;
+  done: boolean;
+}
+
 export interface EngineEvents {
   session_changed: { session: SessionSummary };
   message_changed: { message: MessageRecord };
   purged: { report: { messages_deleted: number; sessions_deleted: number; files_deleted: number } };
+  backfill_progress: { progress: BackfillProgress };
+  /** A notification was clicked: show this session. */
+  open_session: { session_id: number };
+  awaiting_changed: { count: number };
 }
 
 export interface DeskApi {

@@ -228,6 +228,7 @@ impl Pass {
                 },
             });
         }
+        engine.publish_awaiting().await;
         engine.notify_new(channel.platform.label(), &self.inbound).await;
         Ok(())
     }

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is a failed test, with its backtrace")]
 
 mod cache;
+mod crash;
 mod expiry;
+mod health;
 mod keychain;
 mod notifications;
 mod notifier;
@@ -62,11 +64,18 @@ pub struct Options {
     pub request_timeout: Duration,
     /// No native notifications (for tests about something else, with many messages).
     pub quiet: bool,
+    /// How often tokens are checked with the platforms.
+    pub health: Duration,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { poll: Duration::from_millis(500), request_timeout: Duration::from_secs(10), quiet: false }
+        Self {
+            poll: Duration::from_millis(500),
+            request_timeout: Duration::from_secs(10),
+            quiet: false,
+            health: Duration::from_secs(4 * 3600),
+        }
     }
 }
 
@@ -88,6 +97,7 @@ pub async fn running(sandbox: Sandbox, name: &str, options: Options) -> Running 
         messenger_poll: options.poll,
         twilio_poll: options.poll,
         request_timeout: options.request_timeout,
+        health_interval: options.health,
         ..EngineConfig::new(dir.path().join("cache.sqlite3"), Hosts::sandbox(base.clone()), "maria")
     };
     let notifier = if options.quiet { Notifier::disabled() } else { Notifier::new("Switchboard") };

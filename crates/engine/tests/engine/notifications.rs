@@ -3,7 +3,7 @@
 
 use crate::{Options, eventually, notification_log, require_desktop, running};
 use std::time::Duration;
-use switchboard_engine::Engine;
+use switchboard_engine::{Engine, Event};
 use switchboard_sandbox::{Sandbox, Script};
 use switchboard_store::SessionFilter;
 
@@ -75,4 +75,62 @@ async fn bursts_are_coalesced_and_the_open_session_and_do_not_disturb_stay_quiet
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(!notification_log().contains("Yara during quiet hours"), "do-not-disturb raises nothing");
+}
+
+const CLICK_SCRIPT: &str = r#"{
+  "pages": [{ "id": "4101", "name": "Click Page" }],
+  "personas": [{ "psid": "6101", "page": "4101", "first_name": "Clara", "last_name": "Click" }]
+}"#;
+
+#[tokio::test]
+async fn clicking_a_notification_opens_its_session_and_the_awaiting_count_follows() {
+    require_desktop();
+    let sandbox = Sandbox::start(Script::from_json(CLICK_SCRIPT).unwrap()).await.unwrap();
+    let mut running = running(sandbox, "notify-click", Options::default()).await;
+    running.sandbox.customer_writes("6101", "Click me, please").unwrap();
+    let session = running.next_session().await;
+    eventually("Clara's notice is shown", Duration::from_secs(10), || {
+        let seen = notification_log().contains("string \"Click me, please\"");
+        async move { seen }
+    })
+    .await;
+    // What a click does: the notification server (dunst) invokes the notice's default action.
+    // Other tests' notices may be on top (some without actions): click and close the top one
+    // until ours answers.
+    let events = &mut running.events;
+    let opened = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut awaiting = None;
+        loop {
+            for args in [&["action", "0"][..], &["close"][..]] {
+                let done = std::process::Command::new("dunstctl").args(args).status();
+                assert!(done.is_ok_and(|status| status.success()), "dunstctl runs");
+            }
+            let until = tokio::time::Instant::now() + Duration::from_millis(300);
+            while let Ok(Ok(event)) = tokio::time::timeout_at(until, events.recv()).await {
+                match event {
+                    Event::OpenSession { session_id } if session_id == session.id => {
+                        return (session_id, awaiting);
+                    }
+                    Event::AwaitingChanged { count } => awaiting = Some(count),
+                    _ => {}
+                }
+            }
+        }
+    })
+    .await
+    .expect("the click opens the session");
+    assert_eq!(opened.0, session.id);
+    assert_eq!(running.engine.awaiting_count().await.unwrap(), 1, "Clara awaits a reply");
+
+    running.engine.session_reply(session.id, "Done!").await.unwrap();
+    let count = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let Ok(Event::AwaitingChanged { count }) = running.events.recv().await {
+                return count;
+            }
+        }
+    })
+    .await
+    .expect("the count is announced");
+    assert_eq!(count, 0, "answered: nobody waits");
 }

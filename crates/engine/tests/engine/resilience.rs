@@ -9,8 +9,12 @@ use switchboard_store::SessionFilter;
 
 /// Notifications are not what these tests are about; a burst of 1,000 would only slow them.
 /// The injected delays of 3 s become client time-outs at 1 s.
-const OPTIONS: Options =
-    Options { poll: Duration::from_secs(1), request_timeout: Duration::from_secs(1), quiet: true };
+const OPTIONS: Options = Options {
+    poll: Duration::from_secs(1),
+    request_timeout: Duration::from_secs(1),
+    quiet: true,
+    health: Duration::from_secs(4 * 3600),
+};
 
 /// Every session's bodies, oldest first, keyed by the customer's id.
 async fn stored(engine: &Engine) -> Vec<(String, Vec<String>)> {
