@@ -36,6 +36,7 @@ rust-test: app
 bench: setup
 	cargo bench -p switchboard-store --bench cache
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench latency
+	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench backfill
 
 # After changing a query or a migration: rebuild a schema database and refresh .sqlx/ (needs
 # sqlx-cli: cargo install sqlx-cli --no-default-features --features sqlite).

@@ -6,8 +6,8 @@ use reqwest::{Client, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
-use switchboard_core::Secret;
 use switchboard_core::secret::ExposeSecret;
+use switchboard_core::{Attachment, AttachmentKind, Secret};
 use url::Url;
 
 const PLATFORM: &str = "Messenger";
@@ -169,17 +169,42 @@ struct SendRequest<'a> {
 
 impl<'a> SendRequest<'a> {
     fn text(recipient: &str, text: &str, messaging_type: &'a MessagingType) -> Self {
+        Self::new(recipient, json!({ "text": text }), messaging_type)
+    }
+
+    /// A file uploaded before (`message_attachments`), by its id.
+    fn attachment(
+        recipient: &str,
+        kind: AttachmentKind,
+        attachment_id: &str,
+        messaging_type: &'a MessagingType,
+    ) -> Self {
+        let message = json!({ "attachment": { "type": attachment_type(kind), "payload": { "attachment_id": attachment_id } } });
+        Self::new(recipient, message, messaging_type)
+    }
+
+    fn new(recipient: &str, message: serde_json::Value, messaging_type: &'a MessagingType) -> Self {
         let (kind, tag) = match messaging_type {
             MessagingType::Response => ("RESPONSE", None),
             MessagingType::Tagged(tag) => ("MESSAGE_TAG", Some(tag.as_str())),
         };
-        Self {
-            recipient: json!({ "id": recipient }),
-            messaging_type: kind,
-            tag,
-            message: json!({ "text": text }),
-        }
+        Self { recipient: json!({ "id": recipient }), messaging_type: kind, tag, message }
     }
+}
+
+/// Messenger's name for an attachment's kind.
+fn attachment_type(kind: AttachmentKind) -> &'static str {
+    match kind {
+        AttachmentKind::Image => "image",
+        AttachmentKind::Video => "video",
+        AttachmentKind::Audio => "audio",
+        AttachmentKind::File => "file",
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Uploaded {
+    attachment_id: String,
 }
 
 impl GraphApi {
@@ -278,6 +303,47 @@ impl GraphApi {
         Ok(answer.data)
     }
 
+    /// Uploads a file for sending (`POST /{page}/message_attachments`, multipart); answers the
+    /// attachment's id. The attachment was checked (type, at most 25 MB) before.
+    pub async fn upload_attachment(
+        &self,
+        page_id: &str,
+        token: &Secret,
+        attachment: &Attachment,
+        bytes: Vec<u8>,
+    ) -> Result<String, PlatformError> {
+        let message = json!({ "attachment": { "type": attachment_type(attachment.kind), "payload": { "is_reusable": true } } });
+        let file = reqwest::multipart::Part::bytes(bytes).file_name(attachment.file_name.clone());
+        let form =
+            reqwest::multipart::Form::new().text("message", message.to_string()).part("filedata", file);
+        let request = self
+            .http
+            .post(self.url(&format!("{page_id}/message_attachments")))
+            .bearer_auth(token.expose_secret())
+            .multipart(form);
+        let uploaded: Uploaded = read(request.send().await).await?;
+        Ok(uploaded.attachment_id)
+    }
+
+    /// Sends an uploaded attachment to a person (PSID) from the page.
+    pub async fn send_attachment(
+        &self,
+        page_id: &str,
+        token: &Secret,
+        recipient: &str,
+        kind: AttachmentKind,
+        attachment_id: &str,
+        messaging_type: &MessagingType,
+    ) -> Result<SentMessage, PlatformError> {
+        let body = SendRequest::attachment(recipient, kind, attachment_id, messaging_type);
+        let request = self
+            .http
+            .post(self.url(&format!("{page_id}/messages")))
+            .bearer_auth(token.expose_secret())
+            .json(&body);
+        read(request.send().await).await
+    }
+
     /// Sends a text message to a person (PSID) from the page.
     pub async fn send_text(
         &self,
@@ -350,6 +416,15 @@ mod tests {
         insta::assert_json_snapshot!(
             "send_human_agent",
             SendRequest::text("7001", "Sorry for the wait", &human)
+        );
+        insta::assert_json_snapshot!(
+            "send_attachment",
+            SendRequest::attachment(
+                "7001",
+                AttachmentKind::Image,
+                "1857777774821032",
+                &MessagingType::Response
+            )
         );
     }
 }

@@ -74,6 +74,11 @@ impl Sandbox {
         self.world.lock().faults.push(rule);
     }
 
+    /// How many Conversations API reads (conversations and thread messages) were answered.
+    pub fn graph_reads(&self) -> u64 {
+        self.world.lock().reads
+    }
+
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
         self.world.lock().faults.clear();

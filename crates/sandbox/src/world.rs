@@ -195,6 +195,8 @@ pub(crate) struct State {
     pub fault_dice: u64,
     /// Conversations API calls per page in the last second, for its rate limit.
     pub recent_reads: Vec<(String, std::time::Instant)>,
+    /// Every Conversations API read that was answered, for the benchmarks' call counts.
+    pub reads: u64,
     pub pages: Vec<Page>,
     pub customers: Vec<Customer>,
     pub conversations: Vec<Conversation>,

@@ -150,7 +150,7 @@ impl Store {
         session_id: i64,
         category_ids: &[i64],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query!("DELETE FROM session_categories WHERE session_id = ?", session_id)
             .execute(&mut *tx)
             .await?;

@@ -39,6 +39,13 @@ pub struct Store {
 }
 
 impl Store {
+    /// A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred
+    /// one that reads first cannot wait for the lock when it upgrades: SQLite fails it at once
+    /// with "database is locked" when another writer (a second poller) got there first.
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Opens (creating if needed) the encrypted cache file and brings its schema up to date.
     pub async fn open(path: &Path, key: &CacheKey) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()

@@ -96,7 +96,7 @@ impl Store {
         }
         let rows = batch_json(batch);
         let platform = platform.as_str();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         // One row per customer: the newest name and thread the batch gives.
         sqlx::query!(
             "INSERT INTO contacts (platform, platform_id, platform_name)

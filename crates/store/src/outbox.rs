@@ -31,7 +31,7 @@ impl Store {
         agent: Option<&str>,
         now: Timestamp,
     ) -> Result<MessageRecord, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let (body, at) = (text.as_str(), to_millis(now));
         let row = sqlx::query_as!(
             MessageRow,

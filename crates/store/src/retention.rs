@@ -50,7 +50,7 @@ impl Store {
 
         // Too old.
         loop {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write().await?;
             let chunk = sqlx::query_scalar!(
                 r#"SELECT id AS "id!" FROM messages WHERE created_at < ? AND delivery <> 'pending' LIMIT ?"#,
                 cutoff,
@@ -66,7 +66,7 @@ impl Store {
         }
 
         // Beyond the newest `keep` of each session.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let surplus = sqlx::query_scalar!(
             r#"SELECT id AS "id!" FROM (
                    SELECT id, delivery,

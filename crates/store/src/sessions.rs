@@ -213,7 +213,7 @@ impl Store {
         state: SessionState,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let name = state.as_str();
         let done = sqlx::query!("UPDATE sessions SET state = ? WHERE id = ?", name, session_id)
             .execute(&mut *tx)

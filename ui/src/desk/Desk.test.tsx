@@ -178,8 +178,12 @@ describe("Desk", () => {
     const { api, emit } = fakeApi([summary()], []);
     render(() => <Desk api={api} />);
     await screen.findByTestId("session-item");
+    emit("backfill_progress", { progress: { channel_id: 1, fraction: 0, messages: 0, done: false } });
+    const started = await screen.findByTestId("backfill");
+    expect(started.querySelector("progress")?.hasAttribute("value")).toBe(false);
     emit("backfill_progress", { progress: { channel_id: 1, fraction: 0.4, messages: 1234, done: false } });
     const bar = await screen.findByTestId("backfill");
+    await waitFor(() => expect(bar.querySelector("progress")?.hasAttribute("value")).toBe(true));
     expect(bar).toHaveTextContent("1,234 messages");
     expect(bar.querySelector("progress")?.value).toBeCloseTo(0.4);
     emit("backfill_progress", { progress: { channel_id: 1, fraction: 1, messages: 5000, done: true } });

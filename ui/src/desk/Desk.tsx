@@ -122,11 +122,13 @@ export function Desk(props: { api: DeskApi }) {
               <span>
                 Reading history… {progress.messages.toLocaleString()} messages
               </span>
-              <progress
-                max="1"
-                value={progress.fraction}
-                aria-label="History read so far"
-              />
+              {/* History all from one day reads as 0 of the span: show motion, not an empty bar. */}
+              <Show
+                when={progress.fraction > 0}
+                fallback={<progress aria-label="Reading history" />}
+              >
+                <progress max="1" value={progress.fraction} aria-label="History read so far" />
+              </Show>
             </div>
           )}
         </For>

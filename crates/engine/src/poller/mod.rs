@@ -64,8 +64,11 @@ async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord) {
         Platform::Messenger => engine.config.messenger_poll,
         Platform::Sms | Platform::Whatsapp => engine.config.twilio_poll,
     };
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut throttled = every;
     loop {
+        ticks.tick().await;
         match source.poll(engine, channel).await {
             Ok(()) => throttled = every,
             Err(EngineError::Platform(error)) if error.kind() == ErrorKind::TokenUnusable => {
@@ -82,7 +85,32 @@ async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord) {
             }
             Err(error) => tracing::warn!(%error, channel = channel.id, "poll failed; retrying"),
         }
-        tokio::time::sleep(every).await;
+    }
+}
+
+/// How many times one read is tried when it meets passing faults.
+const READ_ATTEMPTS: u32 = 4;
+
+/// One platform read, tried again after passing faults (5xx, time-outs, broken answers) with
+/// doubling pauses: a long pass, such as a backfill, is not thrown away for one 5xx.
+/// Throttling and refusals go straight back to the poller.
+pub(super) async fn read<T, F, Fut>(mut call: F) -> Result<T, EngineError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, switchboard_platforms::PlatformError>>,
+{
+    let mut pause = Duration::from_millis(250);
+    let mut attempt = 1;
+    loop {
+        match call().await {
+            Err(error) if error.kind() == ErrorKind::Transient && attempt < READ_ATTEMPTS => {
+                tracing::debug!(%error, attempt, "read failed; trying again");
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+                attempt += 1;
+            }
+            answer => return answer.map_err(EngineError::from),
+        }
     }
 }
 
@@ -139,13 +167,19 @@ impl Pass {
             None => {
                 let horizon = engine.store.retention_policy().await?.cutoff(now);
                 tracing::info!(channel = channel.id, %horizon, "backfill starts");
-                Self {
+                let mut pass = Self {
                     since: horizon,
                     backfill: Some(Backfill { started: now, messages: 0, fraction: 0.0 }),
                     inbound: Vec::new(),
-                }
+                };
+                pass.progress(engine, channel, 0, None);
+                pass
             }
         })
+    }
+
+    fn is_backfill(&self) -> bool {
+        self.backfill.is_some()
     }
 
     /// Records a batch (any order; it is put oldest first) and tells the windows. Messages of

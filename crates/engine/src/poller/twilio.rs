@@ -4,7 +4,7 @@
 //! Twilio filters by the day a message was sent (`DateSent>=`), so each poll asks from the
 //! cursor's day and stops at the cursor; the store ignores what it already has.
 
-use super::Pass;
+use super::{Pass, read};
 use crate::{Engine, EngineError};
 use jiff::Timestamp;
 use switchboard_core::{Author, Direction, Platform};
@@ -40,7 +40,7 @@ pub(super) async fn poll(
     // elsewhere, e.g. Twilio's console): both are the sessions' history.
     for side in ["To", "From"] {
         let filters = [(side, ours.as_str()), ("DateSent>", day.as_str())];
-        let mut page = api.messages(&filters, PAGE_SIZE).await?;
+        let mut page = read(|| api.messages(&filters, PAGE_SIZE)).await?;
         loop {
             let fresh: Vec<&Message> =
                 page.messages.iter().filter(|m| created(m).is_some_and(|at| at >= pass.since)).collect();
@@ -50,7 +50,7 @@ pub(super) async fn poll(
             pass.progress(engine, channel, fresh.len(), reached);
             batch.extend(fresh.into_iter().filter_map(|m| incoming(channel.platform, m)));
             match page.next_page_uri.as_deref() {
-                Some(next) if !done => page = api.next_page(next).await?,
+                Some(next) if !done => page = read(|| api.next_page(next)).await?,
                 _ => break,
             }
         }

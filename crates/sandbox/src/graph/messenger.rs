@@ -43,6 +43,7 @@ fn count_read(state: &mut State, page_id: &str) -> Result<usize, GraphError> {
         return Err(GraphError::new(613, "(#613) Calls to this api have exceeded the rate limit."));
     }
     state.recent_reads.push((page_id.to_owned(), now));
+    state.reads += 1;
     Ok((recent + 1) * 100 / READS_PER_SECOND)
 }
 
