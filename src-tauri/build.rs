@@ -11,6 +11,13 @@ fn main() {
             "message_retry",
             "session_focus",
             "notifications_set_dnd",
+            "channel_list",
+            "facebook_app_set",
+            "facebook_login",
+            "facebook_connect_pages",
+            "channel_disconnect",
+            "twilio_numbers",
+            "twilio_connect",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -43,6 +43,7 @@ impl Config {
                     hosts: Hosts {
                         graph: url("SWITCHBOARD_GRAPH_URL")?.unwrap_or(live.graph),
                         twilio: url("SWITCHBOARD_TWILIO_URL")?.unwrap_or(live.twilio),
+                        login: url("SWITCHBOARD_LOGIN_URL")?.unwrap_or(live.login),
                     },
                 }
             }

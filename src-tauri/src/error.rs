@@ -16,10 +16,18 @@ pub enum ErrorCode {
     Internal,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CommandError {
     code: ErrorCode,
     message: String,
+}
+
+impl CommandError {
+    /// The shell itself failed (a window could not open).
+    pub fn shell(error: tauri::Error) -> Self {
+        tracing::error!(%error, "shell failure");
+        Self { code: ErrorCode::Internal, message: error.to_string() }
+    }
 }
 
 impl From<EngineError> for CommandError {
@@ -28,7 +36,8 @@ impl From<EngineError> for CommandError {
             EngineError::Reply(_)
             | EngineError::Window(_)
             | EngineError::Phone(_)
-            | EngineError::Credentials(_) => ErrorCode::InvalidInput,
+            | EngineError::Credentials(_)
+            | EngineError::Login(_) => ErrorCode::InvalidInput,
             EngineError::Store(StoreError::NotFound { .. }) => ErrorCode::NotFound,
             EngineError::Keychain(_) | EngineError::Platform(_) | EngineError::Store(_) => {
                 ErrorCode::Unavailable

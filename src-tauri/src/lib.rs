@@ -5,6 +5,7 @@ mod config;
 mod error;
 mod events;
 mod logging;
+mod login_window;
 mod startup;
 mod tray;
 
@@ -26,6 +27,13 @@ pub fn run() {
             commands::sessions::message_retry,
             commands::notifications::session_focus,
             commands::notifications::notifications_set_dnd,
+            commands::channels::channel_list,
+            commands::channels::facebook_app_set,
+            commands::channels::facebook_login,
+            commands::channels::facebook_connect_pages,
+            commands::channels::channel_disconnect,
+            commands::channels::twilio_numbers,
+            commands::channels::twilio_connect,
         ])
         .setup(move |app| {
             let log_guard = logging::init(&app.path().app_log_dir()?)?;

@@ -31,9 +31,11 @@ pub async fn start(app: &AppHandle, config: &Config) -> Result<Arc<Engine>, Box<
         // The demo starts afresh each time: its sandbox is new, so its old cache means nothing.
         let folder = data_dir.join("demo");
         let _ = std::fs::remove_dir_all(&folder);
-        (folder.join("cache.sqlite3"), "switchboard-demo")
+        // Each demo's sandbox has its own app and tokens: two demos side by side (the
+        // end-to-end tests) must not share keychain entries.
+        (folder.join("cache.sqlite3"), format!("switchboard-demo:{}", folder.display()))
     } else {
-        (data_dir.join("cache.sqlite3"), "switchboard")
+        (data_dir.join("cache.sqlite3"), "switchboard".to_owned())
     };
     let engine = Engine::open(
         EngineConfig::new(cache_path, hosts, agent_name()),

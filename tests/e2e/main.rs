@@ -1,3 +1,4 @@
 //! End-to-end: the built app, a real webview under Xvfb, the sandbox over loopback.
 
+mod channels;
 mod desk;

@@ -19,6 +19,8 @@ pub enum EngineError {
     Window(#[from] WindowError),
     #[error(transparent)]
     Phone(#[from] PhoneError),
+    #[error(transparent)]
+    Login(#[from] crate::login::LoginError),
     /// Credentials that are present but not usable as they are (not a platform's refusal).
     #[error("{0}")]
     Credentials(String),

@@ -51,13 +51,13 @@ async fn check(engine: &Engine, channel: &ChannelRecord) -> Result<Option<String
     };
     match channel.platform {
         Platform::Messenger => {
-            let Some(app) = engine.keychain.get(FACEBOOK_APP_ENTRY).await? else {
+            let Some(app) = engine.facebook_app().await? else {
                 tracing::debug!("no Facebook app credentials: tokens are checked by the polls only");
                 return Ok(None);
             };
             // A 190 here is about the app's own token, not the page's: it is an error, not an
             // expired channel.
-            let info = engine.graph.debug_token(&app, &secret).await?;
+            let info = engine.graph.debug_token(&app.token(), &secret).await?;
             if let Some(problem) = info.problem() {
                 if problem.kind() == ErrorKind::TokenUnusable {
                     engine.channel_expired(channel, &problem.to_string()).await;

@@ -7,6 +7,7 @@ mod error;
 pub mod event;
 mod health;
 pub mod keychain;
+pub mod login;
 pub mod notifier;
 mod outbox;
 mod poller;
@@ -61,11 +62,13 @@ impl EngineConfig {
     }
 }
 
-/// The platforms' base URLs: the real hosts, or the sandbox (which answers for both).
+/// The platforms' base URLs: the real hosts, or the sandbox (which answers for all).
 #[derive(Debug, Clone)]
 pub struct Hosts {
     pub graph: Url,
     pub twilio: Url,
+    /// Where Facebook's login dialog is (`www.facebook.com`, not the Graph host).
+    pub login: Url,
 }
 
 impl Hosts {
@@ -73,12 +76,20 @@ impl Hosts {
         Self {
             graph: "https://graph.facebook.com".parse().expect("a valid constant URL"),
             twilio: "https://api.twilio.com".parse().expect("a valid constant URL"),
+            login: "https://www.facebook.com".parse().expect("a valid constant URL"),
         }
     }
 
     pub fn sandbox(base: Url) -> Self {
-        Self { graph: base.clone(), twilio: base }
+        Self { graph: base.clone(), twilio: base.clone(), login: base }
     }
+}
+
+/// One of a Twilio account's numbers.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct TwilioNumber {
+    pub number: String,
+    pub name: String,
 }
 
 /// The engine, shared by the shell's commands and the background tasks.
@@ -101,6 +112,8 @@ pub struct Engine {
     do_not_disturb: std::sync::atomic::AtomicBool,
     /// The awaiting count last published (`u32::MAX`: none yet), so that only changes go out.
     awaiting: std::sync::atomic::AtomicU32,
+    /// Facebook logins under way.
+    logins: std::sync::Mutex<login::Logins>,
 }
 
 /// The keychain entry of the cache's encryption key.
@@ -136,6 +149,7 @@ impl Engine {
             focused: Default::default(),
             do_not_disturb: Default::default(),
             awaiting: std::sync::atomic::AtomicU32::new(u32::MAX),
+            logins: Default::default(),
         }))
     }
 
@@ -300,16 +314,47 @@ impl Engine {
         Ok(channel)
     }
 
-    /// Keeps the Facebook app's id and secret (for `debug_token` health checks) in the keychain.
-    pub async fn set_facebook_app(&self, app_id: &str, app_secret: &Secret) -> Result<(), EngineError> {
-        use switchboard_core::secret::ExposeSecret;
-        if app_id.is_empty() || app_secret.expose_secret().is_empty() {
-            return Err(EngineError::Credentials(
-                "The Facebook app needs both its id and its secret.".into(),
-            ));
-        }
-        let token = Secret::from(format!("{app_id}|{}", app_secret.expose_secret()));
-        Ok(self.keychain.set(health::FACEBOOK_APP_ENTRY, token).await?)
+    /// The numbers of a Twilio account, for the admin to choose from. A real API call, so
+    /// wrong credentials are found here, before anything is stored.
+    pub async fn twilio_numbers(
+        &self,
+        credentials: TwilioCredentials,
+    ) -> Result<Vec<TwilioNumber>, EngineError> {
+        let numbers = match self.twilio_api(credentials).numbers().await {
+            Err(error) if error.kind() == switchboard_platforms::ErrorKind::TokenUnusable => {
+                return Err(EngineError::Credentials(
+                    "Twilio refused this Account SID and Auth Token (error 20003). Copy both again from the Twilio console.".into(),
+                ));
+            }
+            other => other?,
+        };
+        Ok(numbers
+            .incoming_phone_numbers
+            .into_iter()
+            .filter_map(|n| {
+                let number = n.phone_number?;
+                Some(TwilioNumber { name: n.friendly_name.unwrap_or_else(|| number.clone()), number })
+            })
+            .collect())
+    }
+
+    /// Disconnects a channel: its credentials leave the keychain, its polling stops, its state
+    /// becomes `disconnected`. Its sessions, contacts and history stay (and stay searchable);
+    /// connecting it again restores it.
+    pub async fn channel_disconnect(&self, channel_id: i64) -> Result<ChannelRecord, EngineError> {
+        let channel = self
+            .store
+            .channels()
+            .await?
+            .into_iter()
+            .find(|c| c.id == channel_id)
+            .ok_or(switchboard_store::StoreError::NotFound { what: "channel" })?;
+        self.keychain.delete(&keychain::channel_key(channel.platform, &channel.external_id)).await?;
+        self.store.set_channel_state(channel.id, switchboard_core::ChannelState::Disconnected).await?;
+        let channel = ChannelRecord { state: switchboard_core::ChannelState::Disconnected, ..channel };
+        tracing::info!(channel = channel.id, "channel disconnected");
+        self.publish(Event::ChannelChanged { channel: channel.clone() });
+        Ok(channel)
     }
 
     /// A Twilio client for one account, with the engine's host and time-out.

@@ -228,6 +228,20 @@ impl GraphApi {
         url
     }
 
+    /// A GET on a versioned path, with the token (if any) in a header, never in the URL.
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        token: Option<&Secret>,
+    ) -> Result<T, PlatformError> {
+        let mut request = self.http.get(self.url(path)).query(query);
+        if let Some(token) = token {
+            request = request.bearer_auth(token.expose_secret());
+        }
+        read(request.send().await).await
+    }
+
     /// One page of the page's Messenger conversations, newest first.
     pub async fn conversations(
         &self,

@@ -4,8 +4,10 @@
 pub mod demo;
 pub mod error;
 pub mod graph;
+pub mod login;
 pub mod twilio;
 
 pub use error::{ErrorKind, PlatformError};
 pub use graph::{GraphApi, MessagingType};
+pub use login::{FacebookApp, PageAccount};
 pub use twilio::{TwilioApi, TwilioCredentials};

@@ -1,4 +1,5 @@
 //! Thin commands, grouped by area: parse, call the engine, map the error.
 
+pub mod channels;
 pub mod notifications;
 pub mod sessions;

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
-import type { DeskApi, EngineEvents, MessageRecord, SessionSummary } from "../lib/api";
+import type { MessageRecord, SessionSummary } from "../lib/api";
+import { fakeApi } from "../lib/fakeApi";
 import { Desk } from "./Desk";
 
 const hostile = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
@@ -39,30 +40,6 @@ function message(overrides: Partial<MessageRecord> = {}): MessageRecord {
     created_at: "2026-01-01T10:00:00Z",
     ...overrides,
   };
-}
-
-/** An in-memory DeskApi whose events the test can fire. */
-function fakeApi(sessions: SessionSummary[], messages: MessageRecord[]) {
-  const handlers: { [K in keyof EngineEvents]?: (payload: EngineEvents[K]) => void } = {};
-  const api: DeskApi = {
-    sessionList: vi.fn(async () => ({ sessions, next: null })),
-    sessionMessages: vi.fn(async () => messages),
-    sessionReply: vi.fn(async (sessionId: number, text: string) =>
-      message({ id: 99, session_id: sessionId, direction: "outbound", author: "agent", body: text, delivery: "pending" }),
-    ),
-    messageRetry: vi.fn(async (sessionId: number, messageId: number) =>
-      message({ id: messageId, session_id: sessionId, direction: "outbound", author: "agent", delivery: "pending" }),
-    ),
-    sessionFocus: vi.fn(async () => undefined),
-    notificationsSetDnd: vi.fn(async () => undefined),
-    on(name, handler) {
-      (handlers as Record<string, unknown>)[name] = handler;
-      return () => delete handlers[name];
-    },
-  };
-  const emit = <K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]) =>
-    (handlers[name] as ((p: EngineEvents[K]) => void) | undefined)?.(payload);
-  return { api, emit };
 }
 
 describe("Desk", () => {

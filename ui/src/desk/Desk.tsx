@@ -10,6 +10,7 @@ import {
 import { compareSessions, mergeMessage } from "./order";
 import { SessionList } from "./SessionList";
 import { Conversation } from "./Conversation";
+import { Channels } from "../settings/Channels";
 
 // The desk shows the first page of the list and the newest part of a conversation; scrolling
 // for more arrives with the full desk (issue #7).
@@ -25,6 +26,9 @@ export function Desk(props: { api: DeskApi }) {
   const [loaded, setLoaded] = createSignal(false);
   const [now, setNow] = createSignal(Date.now());
   const [quiet, setQuiet] = createSignal(false);
+  const [settings, setSettings] = createSignal(false);
+  // An expired channel is announced at once: a badge on the Channels button.
+  const [expiredChannels, setExpiredChannels] = createStore<Record<number, boolean>>({});
   // Channels still reading their history; an entry goes when its backfill is done.
   const [backfills, setBackfills] = createStore<Record<number, BackfillProgress | undefined>>({});
   // The core's count covers every session, not only the loaded page.
@@ -61,6 +65,7 @@ export function Desk(props: { api: DeskApi }) {
       ),
       props.api.on("open_session", ({ session_id }) => void open(session_id)),
       props.api.on("awaiting_changed", ({ count }) => setAwaitingCount(count)),
+      props.api.on("channel_changed", ({ channel }) => setExpiredChannels(channel.id, channel.state === "expired")),
     );
     const tick = setInterval(() => setNow(Date.now()), 30_000);
     onCleanup(() => {
@@ -112,6 +117,16 @@ export function Desk(props: { api: DeskApi }) {
           >
             {quiet() ? "🔕 Quiet" : "🔔 Alerts on"}
           </button>
+          <button
+            type="button"
+            class="quiet"
+            classList={{ alert: Object.values(expiredChannels).some(Boolean) }}
+            data-testid="open-channels"
+            title="Settings → Channels"
+            onClick={() => setSettings(true)}
+          >
+            ⚙ Channels
+          </button>
         </header>
         <Show when={loadError()}>
           <p class="error" role="alert">{loadError()}</p>
@@ -141,6 +156,7 @@ export function Desk(props: { api: DeskApi }) {
         />
       </aside>
       <main class="main">
+        <Show when={!settings()} fallback={<Channels api={props.api} onClose={() => setSettings(false)} />}>
         <Show
           when={current()}
           fallback={
@@ -157,6 +173,7 @@ export function Desk(props: { api: DeskApi }) {
               onRetry={(messageId) => props.api.messageRetry(session().id, messageId)}
             />
           )}
+        </Show>
         </Show>
       </main>
     </div>

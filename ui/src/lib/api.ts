@@ -61,6 +61,42 @@ export interface AppError {
   message: string;
 }
 
+export type ChannelState = "connected" | "expired" | "disconnected";
+
+export interface ChannelRecord {
+  id: number;
+  platform: Platform;
+  external_id: string;
+  name: string;
+  state: ChannelState;
+}
+
+/** A page from a Facebook login, as the picker shows it. */
+export interface PageChoice {
+  id: string;
+  name: string;
+  /** Why it cannot be connected, if it cannot. */
+  unavailable: string | null;
+  connected: boolean;
+}
+
+export interface DeclinedPermission {
+  permission: string;
+  consequence: string;
+}
+
+export type LoginFinished =
+  | { kind: "pages"; pages: PageChoice[]; declined: DeclinedPermission[] }
+  | { kind: "failed"; error: AppError }
+  | { kind: "closed" };
+
+export type LoginPurpose = "connect" | "rerequest" | "reauthorize";
+
+export interface TwilioNumber {
+  number: string;
+  name: string;
+}
+
 /** How far a channel's first read of its history has come. */
 export interface BackfillProgress {
   channel_id: number;
@@ -78,6 +114,10 @@ export interface EngineEvents {
   /** A notification was clicked: show this session. */
   open_session: { session_id: number };
   awaiting_changed: { count: number };
+  channel_changed: { channel: ChannelRecord };
+  channel_warning: { channel_id: number; warning: string };
+  /** The login popup ended (sent by the shell, not the engine). */
+  login_finished: LoginFinished;
 }
 
 export interface DeskApi {
@@ -89,6 +129,14 @@ export interface DeskApi {
   /** Tells the core which session is on screen, so that it raises no notifications. */
   sessionFocus(sessionId: number | null): Promise<void>;
   notificationsSetDnd(on: boolean): Promise<void>;
+  channelList(): Promise<ChannelRecord[]>;
+  facebookAppSet(appId: string, appSecret: string): Promise<void>;
+  /** Opens the login popup; the outcome arrives as `login_finished`. */
+  facebookLogin(purpose: LoginPurpose): Promise<void>;
+  facebookConnectPages(pageIds: string[]): Promise<ChannelRecord[]>;
+  channelDisconnect(channelId: number): Promise<ChannelRecord>;
+  twilioNumbers(accountSid: string, authToken: string): Promise<TwilioNumber[]>;
+  twilioConnect(accountSid: string, authToken: string, number: string, whatsapp: boolean): Promise<ChannelRecord[]>;
   /** Subscribes to one engine event; returns the unsubscribe function. */
   on<K extends keyof EngineEvents>(name: K, handler: (payload: EngineEvents[K]) => void): () => void;
 }
@@ -100,6 +148,14 @@ export const tauriApi: DeskApi = {
   messageRetry: (sessionId, messageId) => invoke("message_retry", { sessionId, messageId }),
   sessionFocus: (sessionId) => invoke("session_focus", { sessionId }),
   notificationsSetDnd: (on) => invoke("notifications_set_dnd", { on }),
+  channelList: () => invoke("channel_list"),
+  facebookAppSet: (appId, appSecret) => invoke("facebook_app_set", { appId, appSecret }),
+  facebookLogin: (purpose) => invoke("facebook_login", { purpose }),
+  facebookConnectPages: (pageIds) => invoke("facebook_connect_pages", { pageIds }),
+  channelDisconnect: (channelId) => invoke("channel_disconnect", { channelId }),
+  twilioNumbers: (accountSid, authToken) => invoke("twilio_numbers", { accountSid, authToken }),
+  twilioConnect: (accountSid, authToken, number, whatsapp) =>
+    invoke("twilio_connect", { accountSid, authToken, number, whatsapp }),
   on(name, handler) {
     const unlisten = listen<EngineEvents[typeof name]>(name, (event) => handler(event.payload));
     return () => void unlisten.then((stop) => stop());

@@ -69,6 +69,12 @@ async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord) {
     let mut throttled = every;
     loop {
         ticks.tick().await;
+        // Disconnected (or expired by the health check): this poller ends; connecting the
+        // channel again starts a new one.
+        match engine.store.channels().await.map(|all| all.into_iter().find(|c| c.id == channel.id)) {
+            Ok(Some(now)) if now.state != switchboard_core::ChannelState::Connected => return,
+            _ => {}
+        }
         match source.poll(engine, channel).await {
             Ok(()) => throttled = every,
             Err(EngineError::Platform(error)) if error.kind() == ErrorKind::TokenUnusable => {

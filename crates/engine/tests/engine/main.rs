@@ -4,10 +4,12 @@
 #![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is a failed test, with its backtrace")]
 
 mod cache;
+mod channels;
 mod crash;
 mod expiry;
 mod health;
 mod keychain;
+mod login;
 mod notifications;
 mod notifier;
 mod outbox;

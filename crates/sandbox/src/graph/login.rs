@@ -64,7 +64,7 @@ pub(crate) async fn dialog(
         );
     }
     let reauthorize = get("auth_type") == "reauthorize";
-    let scopes: Vec<&str> = get("scope").split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let scopes: Vec<&str> = get("scope").split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).collect();
     let users: String = state
         .users
         .iter()
@@ -156,7 +156,7 @@ pub(crate) async fn confirm(AxumState(world): AxumState<Arc<World>>, body: Bytes
     let granted = all("grant");
     let pages = all("page");
     let answers: Vec<(String, String)> = get("scope")
-        .split(',')
+        .split([',', ' '])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|scope| {
