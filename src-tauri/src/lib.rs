@@ -36,7 +36,12 @@ pub fn run() {
             commands::channels::twilio_connect,
         ])
         .setup(move |app| {
-            let log_guard = logging::init(&app.path().app_log_dir()?)?;
+            // With SWITCHBOARD_DATA_DIR everything the app writes stays in that folder.
+            let log_dir = match &config.data_dir {
+                Some(dir) => dir.join("logs"),
+                None => app.path().app_log_dir()?,
+            };
+            let log_guard = logging::init(&log_dir)?;
             app.manage(log_guard);
             let engine = tauri::async_runtime::block_on(startup::start(app.handle(), &config))?;
             let awaiting = tauri::async_runtime::block_on(engine.awaiting_count())?;

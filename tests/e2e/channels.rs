@@ -12,6 +12,17 @@ const SCRIPT: &str = r#"{
 async fn an_admin_connects_a_page_through_the_login_popup() {
     require_desktop();
     let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    // A third page, to connect through the popup; its token is what must stay in the keychain.
+    let rentals: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/_sandbox/pages", sandbox.base_url()))
+        .json(&serde_json::json!({ "id": "3103", "name": "E2E Rentals" }))
+        .send()
+        .await
+        .expect("the control API answers")
+        .json()
+        .await
+        .expect("JSON");
+    let rentals_token = rentals["access_token"].as_str().expect("the new page's token").to_owned();
     let app = App::launch("channels-connect", &sandbox.base_url()).await;
     let outcome = tokio::time::timeout(Duration::from_secs(120), async {
         app.find("[data-testid=open-channels]").await.click().await.expect("Channels opens");
@@ -56,8 +67,47 @@ async fn an_admin_connects_a_page_through_the_login_popup() {
         let text = picker.text().await.unwrap_or_default();
         assert!(text.contains("MESSAGING"), "the page without messaging says why: {text}");
         app.screenshot("3-picker").await;
+        assert!(text.contains("already connected here"), "the connected page says why: {text}");
+        // E2E Rentals is offered, and chosen already.
+        app.wait_for_text("button", "Connect selected pages").await.click().await.expect("connect");
+        app.wait_for_text("[role=status]", "Connected: E2E Rentals").await;
+        app.wait_for_text("[data-testid=channel-row]", "E2E Rentals").await;
+        app.screenshot("4-connected").await;
+
+        // Page tokens are in the keychain only: not in the cache, the logs, or the window.
+        let demo: serde_json::Value = reqwest::get(format!("{}/_sandbox/demo", sandbox.base_url()))
+            .await
+            .expect("the control API answers")
+            .json()
+            .await
+            .expect("JSON");
+        let demo_token = demo["access_token"].as_str().expect("the page token").to_owned();
+        let html = app.client.source().await.expect("the window's HTML");
+        let mut files = 0;
+        for token in [&demo_token, &rentals_token] {
+            assert!(!html.contains(token.as_str()), "a token reached the window");
+            for entry in walk(app.data_dir()) {
+                let bytes = std::fs::read(&entry).expect("a readable file");
+                assert!(!contains(&bytes, token.as_bytes()), "a token is in {}", entry.display());
+                files += 1;
+            }
+        }
+        assert!(files >= 2, "the cache and the log were scanned ({files} files)");
     })
     .await;
     app.close().await;
     outcome.expect("the flow finishes within 120 s");
+}
+
+fn walk(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder).expect("a readable folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
 }

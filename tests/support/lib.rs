@@ -56,7 +56,7 @@ fn free_port() -> u16 {
 pub struct App {
     pub client: Client,
     driver: Child,
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
     name: String,
 }
 
@@ -89,7 +89,12 @@ impl App {
         .await
         .expect("the WebDriver session opens within 60 s")
         .expect("the WebDriver session opens");
-        App { client, driver, _data: data, name: test_name.to_owned() }
+        App { client, driver, data, name: test_name.to_owned() }
+    }
+
+    /// The app's data folder (its cache and logs).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data.path()
     }
 
     /// Waits for an element matching `css` whose text contains `text`.

@@ -85,8 +85,10 @@ pub enum LoginError {
 /// Logins started and not finished, by state; and the pages of finished ones, by page id.
 #[derive(Debug, Default)]
 pub(crate) struct Logins {
-    pending: HashMap<String, PkceCodeVerifier>,
+    pending: HashMap<String, (PkceCodeVerifier, LoginPurpose)>,
     pages: HashMap<String, PageAccount>,
+    /// Pages the last login showed but cannot connect: name and reason.
+    refused: HashMap<String, (String, String)>,
 }
 
 impl Engine {
@@ -133,7 +135,7 @@ impl Engine {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .pending
-            .insert(state.secret().clone(), verifier);
+            .insert(state.secret().clone(), (verifier, purpose));
         Ok(LoginDialog { url: url.to_string(), redirect: DESKTOP_REDIRECT })
     }
 
@@ -148,7 +150,7 @@ impl Engine {
         }
         let state = answer.get("state").cloned().unwrap_or_default();
         let verifier = self.logins.lock().unwrap_or_else(|p| p.into_inner()).pending.remove(&state);
-        let Some(verifier) = verifier else {
+        let Some((verifier, purpose)) = verifier else {
             return Err(LoginError::ForgedState.into());
         };
         if answer.contains_key("error") {
@@ -161,19 +163,22 @@ impl Engine {
         let accounts = self.graph.accounts(&long.access_token).await?;
         let permissions = self.graph.permissions(&long.access_token).await?;
         let connected: Vec<ChannelRecord> = self.store.channels().await?;
-        let pages = accounts
+        let pages: Vec<PageChoice> = accounts
             .iter()
-            .map(|page| PageChoice {
-                id: page.id.clone(),
-                name: page.name.clone(),
-                unavailable: (!page.can_message()).then(|| {
-                    "your role on this page does not include messaging (the MESSAGING task); a page admin can give it in the page's settings.".to_owned()
-                }),
-                connected: connected.iter().any(|c| {
+            .map(|page| {
+                let connected = connected.iter().any(|c| {
                     c.platform == switchboard_core::Platform::Messenger
                         && c.external_id == page.id
                         && c.state == switchboard_core::ChannelState::Connected
-                }),
+                });
+                let unavailable = if !page.can_message() {
+                    Some("your role on this page does not include messaging (the MESSAGING task); a page admin can give it in the page's settings.".to_owned())
+                } else if connected && purpose == LoginPurpose::Connect {
+                    Some("it is already connected here; use Reauthorize on it to renew its connection.".to_owned())
+                } else {
+                    None
+                };
+                PageChoice { id: page.id.clone(), name: page.name.clone(), unavailable, connected }
             })
             .collect();
         let declined = permissions
@@ -184,8 +189,18 @@ impl Engine {
                 consequence: consequence(&p.permission),
             })
             .collect();
+        // Only what the picker offers can be connected.
+        let offered = |id: &String| pages.iter().any(|p| &p.id == id && p.unavailable.is_none());
         let mut logins = self.logins.lock().unwrap_or_else(|p| p.into_inner());
-        logins.pages = accounts.into_iter().map(|page| (page.id.clone(), page)).collect();
+        logins.pages = accounts
+            .into_iter()
+            .filter(|page| offered(&page.id))
+            .map(|page| (page.id.clone(), page))
+            .collect();
+        logins.refused = pages
+            .iter()
+            .filter_map(|p| Some((p.id.clone(), (p.name.clone(), p.unavailable.clone()?))))
+            .collect();
         Ok(LoginOutcome { pages, declined })
     }
 
@@ -199,16 +214,15 @@ impl Engine {
             let logins = self.logins.lock().unwrap_or_else(|p| p.into_inner());
             page_ids
                 .iter()
-                .map(|id| logins.pages.get(id).cloned().ok_or_else(|| LoginError::UnknownPage(id.clone())))
+                .map(|id| match (logins.pages.get(id), logins.refused.get(id)) {
+                    (Some(page), _) => Ok(page.clone()),
+                    (None, Some((name, reason))) => {
+                        Err(LoginError::PageUnavailable { name: name.clone(), reason: reason.clone() })
+                    }
+                    (None, None) => Err(LoginError::UnknownPage(id.clone())),
+                })
                 .collect::<Result<_, _>>()?
         };
-        if let Some(page) = chosen.iter().find(|page| !page.can_message()) {
-            return Err(LoginError::PageUnavailable {
-                name: page.name.clone(),
-                reason: "your role on it does not include messaging.".into(),
-            }
-            .into());
-        }
         let mut channels = Vec::new();
         for page in chosen {
             channels

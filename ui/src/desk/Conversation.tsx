@@ -1,5 +1,5 @@
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { type MessageRecord, type SessionSummary, errorMessage, platformLabel } from "../lib/api";
+import { type ChannelState, type MessageRecord, type SessionSummary, errorMessage, platformLabel } from "../lib/api";
 import { Composer } from "./Composer";
 
 const deliveryLabel: Record<MessageRecord["delivery"], string> = {
@@ -15,6 +15,8 @@ export function Conversation(props: {
   messages: MessageRecord[];
   onReply: (text: string) => Promise<unknown>;
   onRetry: (messageId: number) => Promise<unknown>;
+  /** The session's channel state; a disconnected channel takes no replies. */
+  channelState?: ChannelState;
 }) {
   let history: HTMLOListElement | undefined;
   // Text handed to the composer by a failed reply's Edit.
@@ -69,7 +71,22 @@ export function Conversation(props: {
       <Show when={retryError()}>
         <p class="error retry-error" role="alert">{retryError()}</p>
       </Show>
-      <Composer platform={props.session.platform} onSend={props.onReply} edit={edit()} onEdited={() => setEdit(null)} />
+      <Show when={props.channelState === "expired"}>
+        <p class="channel-note" role="status" data-testid="channel-note">
+          The connection to {props.session.channel_name} expired: replies wait and go out once an admin reauthorizes it.
+        </p>
+      </Show>
+      <Show
+        when={props.channelState !== "disconnected"}
+        fallback={
+          <p class="channel-note" data-testid="channel-note">
+            Channel disconnected: {props.session.channel_name} cannot send or receive. An admin can connect it again in
+            Settings → Channels; the history stays.
+          </p>
+        }
+      >
+        <Composer platform={props.session.platform} onSend={props.onReply} edit={edit()} onEdited={() => setEdit(null)} />
+      </Show>
     </section>
   );
 }

@@ -178,4 +178,20 @@ describe("Desk", () => {
     await screen.findByText("Battery?", { selector: ".message .body" });
     expect(api.sessionFocus).toHaveBeenCalledWith(8);
   });
+
+  it("announces an expired channel and takes no replies on a disconnected one", async () => {
+    const channel = { id: 1, platform: "messenger" as const, external_id: "5101", name: "Velo Bikes", state: "connected" as const };
+    const { api, emit } = fakeApi([summary()], [message({ body: "Hello?" })], [channel]);
+    render(() => <Desk api={api} />);
+    fireEvent.click(await screen.findByTestId("session-item"));
+    await screen.findByTestId("composer-input");
+    emit("channel_changed", { channel: { ...channel, state: "expired" } });
+    expect(await screen.findByTestId("desk-expired-banner")).toHaveTextContent("Connection expired: Velo Bikes.");
+    expect(await screen.findByTestId("channel-note")).toHaveTextContent("replies wait");
+    expect(screen.getByTestId("composer-input")).toBeInTheDocument();
+    emit("channel_changed", { channel: { ...channel, state: "disconnected" } });
+    await waitFor(() => expect(screen.getByTestId("channel-note")).toHaveTextContent("Channel disconnected"));
+    expect(screen.queryByTestId("composer-input")).toBeNull();
+    expect(screen.queryByTestId("desk-expired-banner")).toBeNull();
+  });
 });

@@ -2,6 +2,7 @@ import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-j
 import { createStore, reconcile } from "solid-js/store";
 import {
   type BackfillProgress,
+  type ChannelRecord,
   type DeskApi,
   type MessageRecord,
   type SessionSummary,
@@ -27,8 +28,10 @@ export function Desk(props: { api: DeskApi }) {
   const [now, setNow] = createSignal(Date.now());
   const [quiet, setQuiet] = createSignal(false);
   const [settings, setSettings] = createSignal(false);
-  // An expired channel is announced at once: a badge on the Channels button.
-  const [expiredChannels, setExpiredChannels] = createStore<Record<number, boolean>>({});
+  // Every channel's state: expiries are announced at once (banner, badge), and a
+  // disconnected channel's sessions take no replies.
+  const [channels, setChannels] = createStore<Record<number, ChannelRecord>>({});
+  const expired = createMemo(() => Object.values(channels).filter((c) => c.state === "expired"));
   // Channels still reading their history; an entry goes when its backfill is done.
   const [backfills, setBackfills] = createStore<Record<number, BackfillProgress | undefined>>({});
   // The core's count covers every session, not only the loaded page.
@@ -65,7 +68,7 @@ export function Desk(props: { api: DeskApi }) {
       ),
       props.api.on("open_session", ({ session_id }) => void open(session_id)),
       props.api.on("awaiting_changed", ({ count }) => setAwaitingCount(count)),
-      props.api.on("channel_changed", ({ channel }) => setExpiredChannels(channel.id, channel.state === "expired")),
+      props.api.on("channel_changed", ({ channel }) => setChannels(channel.id, reconcile(channel))),
     );
     const tick = setInterval(() => setNow(Date.now()), 30_000);
     onCleanup(() => {
@@ -73,6 +76,10 @@ export function Desk(props: { api: DeskApi }) {
       clearInterval(tick);
     });
     void loadList();
+    props.api
+      .channelList()
+      .then((all) => all.forEach((c) => setChannels(c.id, reconcile(c))))
+      .catch((error) => setLoadError(errorMessage(error)));
   });
 
   async function loadList() {
@@ -120,7 +127,7 @@ export function Desk(props: { api: DeskApi }) {
           <button
             type="button"
             class="quiet"
-            classList={{ alert: Object.values(expiredChannels).some(Boolean) }}
+            classList={{ alert: expired().length > 0 }}
             data-testid="open-channels"
             title="Settings → Channels"
             onClick={() => setSettings(true)}
@@ -131,6 +138,16 @@ export function Desk(props: { api: DeskApi }) {
         <Show when={loadError()}>
           <p class="error" role="alert">{loadError()}</p>
         </Show>
+        <For each={expired()}>
+          {(channel) => (
+            <p class="banner small" role="alert" data-testid="desk-expired-banner">
+              Connection expired: {channel.name}.{" "}
+              <button type="button" class="link" onClick={() => setSettings(true)}>
+                Reauthorize
+              </button>
+            </p>
+          )}
+        </For>
         <For each={reading()}>
           {(progress) => (
             <div class="backfill" data-testid="backfill" role="status">
@@ -171,6 +188,7 @@ export function Desk(props: { api: DeskApi }) {
               messages={messages()}
               onReply={(text) => props.api.sessionReply(session().id, text)}
               onRetry={(messageId) => props.api.messageRetry(session().id, messageId)}
+              channelState={channels[session().channel_id]?.state}
             />
           )}
         </Show>

@@ -132,7 +132,8 @@ export function Channels(props: { api: DeskApi; onClose: () => void }) {
                     {stateLabel[channel.state]}
                   </span>
                 </td>
-                <td class="actions">
+                <td>
+                  <div class="actions">
                   <Show when={channel.platform === "messenger" && channel.state !== "connected"}>
                     <button type="button" onClick={() => void openLogin("reauthorize")}>
                       Reauthorize
@@ -168,6 +169,7 @@ export function Channels(props: { api: DeskApi; onClose: () => void }) {
                       </span>
                     </Show>
                   </Show>
+                  </div>
                 </td>
               </tr>
             )}

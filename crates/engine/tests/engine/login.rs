@@ -37,7 +37,7 @@ fn grant_all() -> Vec<(&'static str, &'static str)> {
 async fn pages_are_connected_through_the_dialog_with_state_pkce_and_a_picker() {
     require_desktop();
     let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
-    let running = running(sandbox, "login", Options { quiet: true, ..Options::default() }).await;
+    let mut running = running(sandbox, "login", Options { quiet: true, ..Options::default() }).await;
     let engine = running.engine.clone();
 
     // A forged redirect (a state this app never issued) is refused and stores nothing.
@@ -59,7 +59,8 @@ async fn pages_are_connected_through_the_dialog_with_state_pkce_and_a_picker() {
     let cancelled = engine.facebook_login_finish(&back).await.unwrap_err();
     assert_eq!(cancelled.to_string(), "Facebook login was cancelled. Nothing was connected.");
 
-    // Sign in, give both pages, decline pages_messaging.
+    // Sign in, give both pages, decline pages_messaging. The demo page is connected already:
+    // a plain connect refuses it with the reason.
     let dialog = engine.facebook_login_start(LoginPurpose::Connect).await.unwrap();
     let mut answers =
         vec![("action", "continue"), ("user", "100000000000051"), ("page", "5101"), ("page", "5102")];
@@ -69,10 +70,14 @@ async fn pages_are_connected_through_the_dialog_with_state_pkce_and_a_picker() {
     assert_eq!(outcome.declined.len(), 1);
     assert_eq!(outcome.declined[0].permission, "pages_messaging");
     assert_eq!(outcome.declined[0].consequence, "Switchboard cannot read or answer the pages' messages.");
+    let velo = outcome.pages.iter().find(|p| p.id == "5101").unwrap();
+    assert!(velo.unavailable.as_deref().unwrap().contains("already connected here"), "{velo:?}");
+    let again = engine.facebook_connect_pages(&["5101".to_owned()]).await.unwrap_err();
+    assert!(again.to_string().contains("already connected here"), "{again}");
     // The same code cannot be used twice, and the state was single-use.
     assert!(engine.facebook_login_finish(&back).await.is_err());
 
-    // Grant again (auth_type=rerequest), then pick.
+    // Grant again (auth_type=rerequest), then pick: now the connected page renews.
     let dialog = engine.facebook_login_start(LoginPurpose::Rerequest).await.unwrap();
     assert!(dialog.url.contains("auth_type=rerequest"));
     let mut answers =
@@ -92,4 +97,21 @@ async fn pages_are_connected_through_the_dialog_with_state_pkce_and_a_picker() {
     assert_eq!((channels[0].name.as_str(), channels[0].state), ("Velo Bikes", ChannelState::Connected));
     let unknown = engine.facebook_connect_pages(&["5101".to_owned()]).await.unwrap_err();
     assert!(unknown.to_string().contains("sign in again"), "a login's pages are used once: {unknown}");
+    let stranger = engine.facebook_connect_pages(&["9999".to_owned()]).await.unwrap_err();
+    assert!(stranger.to_string().contains("was not among the pages"), "{stranger}");
+
+    // Nothing the windows get carries a token: not the login's outcome, the channels, or any
+    // event the engine published meanwhile.
+    let base: url::Url = running.sandbox.base_url().parse().unwrap();
+    let token = switchboard_platforms::demo::demo_page(&base).await.unwrap().access_token;
+    let token = switchboard_core::secret::ExposeSecret::expose_secret(&token).to_owned();
+    let mut sent_to_windows =
+        vec![serde_json::to_string(&outcome).unwrap(), serde_json::to_string(&channels).unwrap()];
+    while let Ok(event) = running.events.try_recv() {
+        sent_to_windows.push(serde_json::to_string(&event).unwrap());
+    }
+    assert!(sent_to_windows.len() > 3, "events were captured");
+    for text in sent_to_windows {
+        assert!(!text.contains(&token), "a token reached the windows: {text}");
+    }
 }
