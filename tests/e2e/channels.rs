@@ -111,3 +111,94 @@ fn walk(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
 }
+
+const EXPIRING: &str = r#"{
+  "pages": [{ "id": "3201", "name": "E2E Expiring" }],
+  "personas": [{ "psid": "8201", "page": "3201", "first_name": "Mei", "last_name": "Chen",
+                 "messages": [{ "after_seconds": 0.5, "text": "Are you open on Sunday?" }] }]
+}"#;
+
+/// A token revoked mid-run: the desk says so at once, a reply typed meanwhile waits; the admin
+/// reauthorizes through the popup and the waiting reply goes out exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_page_is_reauthorized_and_the_waiting_reply_goes_out_once() {
+    require_desktop();
+    let sandbox = Sandbox::start(Script::from_json(EXPIRING).unwrap()).await.unwrap();
+    let base = sandbox.base_url();
+    let app = App::launch("channels-reauthorize", &base).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(120), async {
+        app.wait_for_text("[data-testid=session-item]", "Mei Chen").await.click().await.expect("open");
+        app.wait_for_text("[data-testid=message]", "Are you open on Sunday?").await;
+
+        let revoked = reqwest::Client::new()
+            .post(format!("{base}/_sandbox/pages/3201/revoke"))
+            .json(&serde_json::json!({ "subcode": 460 }))
+            .send()
+            .await
+            .expect("the control API answers");
+        assert!(revoked.status().is_success());
+        app.wait_for_text("[data-testid=desk-expired-banner]", "Connection expired: E2E Expiring").await;
+        app.wait_for_text("[data-testid=channel-note]", "replies wait").await;
+        // …and the admin got a native notification (seen on the session bus).
+        let log_path = std::env::var("SWITCHBOARD_NOTIFICATION_LOG").expect("the desktop session's log");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !std::fs::read_to_string(&log_path)
+            .unwrap_or_default()
+            .contains("Connection expired: E2E Expiring")
+        {
+            assert!(tokio::time::Instant::now() < deadline, "no notification of the expiry on D-Bus");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let input = app.find("[data-testid=composer-input]").await;
+        input.send_keys("Yes, 10:00 to 16:00!").await.expect("typing works");
+        app.find("[data-testid=composer-send]").await.click().await.expect("send");
+        app.wait_for_text("[data-testid=message][data-delivery=pending]", "Yes, 10:00 to 16:00!").await;
+        app.screenshot("1-expired-reply-waits").await;
+        assert!(sent(&base).await.is_empty(), "nothing goes out on an expired channel");
+
+        app.wait_for_text("[data-testid=desk-expired-banner] button", "Reauthorize")
+            .await
+            .click()
+            .await
+            .expect("to Channels");
+        app.wait_for_text("[data-testid=channel-state]", "Connection expired").await;
+        let main = app.client.window().await.expect("the main window");
+        app.wait_for_text("[data-testid=channel-row] button", "Reauthorize")
+            .await
+            .click()
+            .await
+            .expect("popup");
+        let popup = loop {
+            let handles = app.client.windows().await.expect("handles");
+            if let Some(popup) = handles.into_iter().find(|h| *h != main) {
+                break popup;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        app.client.switch_to_window(popup).await.expect("the popup");
+        app.find("#continue").await.click().await.expect("continue");
+        app.client.switch_to_window(main).await.expect("back");
+        app.wait_for_text("[data-testid=page-picker]", "E2E Expiring").await;
+        app.wait_for_text("button", "Connect selected pages").await.click().await.expect("reconnect");
+        app.wait_for_text("[data-testid=channel-state]", "Connected").await;
+        app.screenshot("2-reauthorized").await;
+
+        // The waiting reply goes out, once.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while sent(&base).await.is_empty() {
+            assert!(tokio::time::Instant::now() < deadline, "the waiting reply never went out");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let out = sent(&base).await;
+        assert_eq!(out.len(), 1, "exactly once: {out:?}");
+        assert_eq!(out[0]["text"], "Yes, 10:00 to 16:00!");
+    })
+    .await;
+    app.close().await;
+    outcome.expect("the flow finishes within 120 s");
+}
+
+async fn sent(base: &str) -> Vec<serde_json::Value> {
+    reqwest::get(format!("{base}/_sandbox/sent")).await.expect("the control API").json().await.expect("JSON")
+}

@@ -407,6 +407,8 @@ impl Engine {
         );
         let tag = window.check_text(session.platform)?;
         let message = self.store.enqueue_reply(session_id, &text, tag, Some(&self.config.agent), now).await?;
+        // The windows show it at once, as pending, whether or not it can go out now.
+        self.publish(Event::MessageChanged { message: message.clone() });
         self.publish_session(session_id).await;
         self.publish_awaiting().await;
         self.outbox_wake.notify_one();
