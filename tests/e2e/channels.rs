@@ -28,24 +28,24 @@ async fn an_admin_connects_a_page_through_the_login_popup() {
         app.find("[data-testid=open-channels]").await.click().await.expect("Channels opens");
         app.wait_for_text("[data-testid=channel-row]", "E2E Bikes").await;
         app.screenshot("1-channels").await;
-        let main = app.client.window().await.expect("the main window's handle");
-        app.wait_for_text("button", "Connect Facebook page").await.click().await.expect("the popup opens");
+        // Cancel: a clear message, nothing stored.
+        let main = open_popup(&app, "Connect Facebook page").await;
+        answer_popup(&app, "#cancel").await;
+        app.client.switch_to_window(main.clone()).await.expect("back to the main window");
+        app.wait_for_text("[data-testid=channels-error]", "Facebook login was cancelled").await;
 
-        // The popup is its own window, on the dialog.
-        let popup = {
-            let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-            loop {
-                let handles = app.client.windows().await.expect("window handles");
-                if let Some(popup) = handles.into_iter().find(|h| *h != main) {
-                    break popup;
-                }
-                assert!(tokio::time::Instant::now() < deadline, "no popup window appeared");
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        };
-        app.client.switch_to_window(popup).await.expect("switch to the popup");
+        // Decline pages_messaging: the picker explains what that costs, and offers to ask again.
+        open_popup(&app, "Connect Facebook page").await;
+        app.find("input[name=grant][value=pages_messaging]").await.click().await.expect("decline");
+        answer_popup(&app, "#continue").await;
+        app.client.switch_to_window(main.clone()).await.expect("back to the main window");
+        app.wait_for_text("[data-testid=page-picker]", "You declined pages_messaging").await;
+        app.screenshot("2-declined").await;
+
+        // Grant again (auth_type=rerequest) — and check, from the popup, that it can call nothing.
+        let main = open_popup(&app, "Grant again").await;
         app.wait_for_text("h1", "would like to access your pages").await;
-        app.screenshot("2-popup").await;
+        app.screenshot("3-popup").await;
         // The popup can call no command: it tries the app's own and a core one, and is refused.
         for command in ["channel_list", "facebook_connect_pages", "plugin:event|listen"] {
             let script = format!(
@@ -60,19 +60,20 @@ async fn an_admin_connects_a_page_through_the_login_popup() {
             assert!(answer.starts_with("refused"), "the popup called {command}: {answer}");
             eprintln!("popup → {command}: {answer}");
         }
-        app.find("#continue").await.click().await.expect("continue");
+        answer_popup(&app, "#continue").await;
 
         app.client.switch_to_window(main).await.expect("back to the main window");
         let picker = app.wait_for_text("[data-testid=page-picker]", "E2E Outlet").await;
         let text = picker.text().await.unwrap_or_default();
         assert!(text.contains("MESSAGING"), "the page without messaging says why: {text}");
-        app.screenshot("3-picker").await;
-        assert!(text.contains("already connected here"), "the connected page says why: {text}");
+        assert!(!text.contains("You declined"), "everything is granted now: {text}");
+        app.screenshot("4-picker").await;
+        assert!(text.contains("connected: renews its connection"), "asked again, a connected page renews: {text}");
         // E2E Rentals is offered, and chosen already.
         app.wait_for_text("button", "Connect selected pages").await.click().await.expect("connect");
         app.wait_for_text("[role=status]", "Connected: E2E Rentals").await;
         app.wait_for_text("[data-testid=channel-row]", "E2E Rentals").await;
-        app.screenshot("4-connected").await;
+        app.screenshot("5-connected").await;
 
         // Page tokens are in the keychain only: not in the cache, the logs, or the window.
         let demo: serde_json::Value = reqwest::get(format!("{}/_sandbox/demo", sandbox.base_url()))
@@ -97,6 +98,31 @@ async fn an_admin_connects_a_page_through_the_login_popup() {
     .await;
     app.close().await;
     outcome.expect("the flow finishes within 120 s");
+}
+
+/// Clicks a button of the login dialog. Its answer makes the shell close the popup, which a
+/// WebDriver click may never hear back about: the click is given a few seconds, not waited on.
+async fn answer_popup(app: &App, css: &str) {
+    let button = app.find(css).await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), button.click()).await;
+}
+
+/// Clicks `button` in the main window, waits for the login popup and switches to it.
+async fn open_popup(app: &App, button: &str) -> fantoccini::wd::WindowHandle {
+    let main = app.client.window().await.expect("the main window's handle");
+    app.wait_for_text("button", button).await.click().await.expect("the popup opens");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let popup = loop {
+        let handles = app.client.windows().await.expect("window handles");
+        if let Some(popup) = handles.into_iter().find(|h| *h != main) {
+            break popup;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no popup window appeared");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    app.client.switch_to_window(popup).await.expect("switch to the popup");
+    app.wait_for_text("h1", "Switchboard").await;
+    main
 }
 
 fn walk(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -176,7 +202,7 @@ async fn an_expired_page_is_reauthorized_and_the_waiting_reply_goes_out_once() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
         app.client.switch_to_window(popup).await.expect("the popup");
-        app.find("#continue").await.click().await.expect("continue");
+        answer_popup(&app, "#continue").await;
         app.client.switch_to_window(main).await.expect("back");
         app.wait_for_text("[data-testid=page-picker]", "E2E Expiring").await;
         app.wait_for_text("button", "Connect selected pages").await.click().await.expect("reconnect");
@@ -201,4 +227,67 @@ async fn an_expired_page_is_reauthorized_and_the_waiting_reply_goes_out_once() {
 
 async fn sent(base: &str) -> Vec<serde_json::Value> {
     reqwest::get(format!("{base}/_sandbox/sent")).await.expect("the control API").json().await.expect("JSON")
+}
+
+const TWILIO: &str = r#"{
+  "pages": [{ "id": "3301", "name": "E2E Shop" }],
+  "numbers": [{ "number": "+14155550100", "name": "E2E line", "whatsapp": true }],
+  "personas": [{ "phone": "+14155550111", "number": "+14155550100", "first_name": "Grace", "last_name": "Okafor",
+                 "messages": [{ "after_seconds": 0.5, "text": "Can I book Saturday?" }] }]
+}"#;
+
+/// Twilio credentials are checked by a real call (wrong ones refused with the reason), the
+/// account's number is connected for SMS and WhatsApp; a disconnected channel keeps its
+/// sessions, whose reply box says it is disconnected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_connects_twilio_and_disconnects_a_channel_keeping_its_history() {
+    require_desktop();
+    let sandbox = Sandbox::start(Script::from_json(TWILIO).unwrap()).await.unwrap();
+    let (sid, token) = sandbox.twilio_credentials();
+    let app = App::launch("channels-twilio", &sandbox.base_url()).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(120), async {
+        app.wait_for_text("[data-testid=session-item]", "Can I book Saturday?").await;
+        app.find("[data-testid=open-channels]").await.click().await.expect("Channels opens");
+        let sid_input = app.find("form[aria-label=Twilio] input:not([type=password])").await;
+        let token_input = app.find("form[aria-label=Twilio] input[type=password]").await;
+        sid_input.send_keys("AC00000000000000000000000000000000").await.expect("typing");
+        token_input.send_keys(&token).await.expect("typing");
+        app.wait_for_text("button", "Find numbers").await.click().await.expect("find");
+        app.wait_for_text("[data-testid=channels-error]", "20003").await;
+        app.screenshot("1-wrong-credentials").await;
+
+        sid_input.clear().await.expect("clear");
+        sid_input.send_keys(&sid).await.expect("typing");
+        app.wait_for_text("button", "Find numbers").await.click().await.expect("find");
+        app.wait_for_text("[data-testid=number-picker]", "+14155550100").await;
+        app.wait_for_text("label.page-choice", "WhatsApp sender").await.click().await.expect("WhatsApp too");
+        app.wait_for_text("button", "Connect number").await.click().await.expect("connect");
+        app.wait_for_text("[role=status]", "Connected +14155550100 (SMS, WhatsApp)").await;
+        app.screenshot("2-connected").await;
+
+        let sms = app.wait_for_text("[data-testid=channel-row]", "SMS").await;
+        sms.find(fantoccini::Locator::Css("button.danger"))
+            .await
+            .expect("Disconnect")
+            .click()
+            .await
+            .expect("ask");
+        app.wait_for_text(".confirm", "History stays").await;
+        app.find(".confirm button.danger").await.click().await.expect("confirm");
+        app.wait_for_text("[data-testid=channel-row]", "Disconnected").await;
+        app.screenshot("3-disconnected").await;
+
+        app.wait_for_text("button", "Back to inbox").await.click().await.expect("back");
+        app.wait_for_text("[data-testid=session-item]", "Can I book Saturday?")
+            .await
+            .click()
+            .await
+            .expect("open");
+        app.wait_for_text("[data-testid=message]", "Can I book Saturday?").await;
+        app.wait_for_text("[data-testid=channel-note]", "Channel disconnected").await;
+        app.screenshot("4-history-kept").await;
+    })
+    .await;
+    app.close().await;
+    outcome.expect("the flow finishes within 120 s");
 }

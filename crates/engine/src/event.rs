@@ -23,6 +23,8 @@ pub enum Event {
     OpenSession { session_id: i64 },
     /// How many sessions await a reply (the tray icon shows it).
     AwaitingChanged { count: u32 },
+    /// A channel's last sync or token times changed (at most every 30 s for syncs).
+    ChannelHealth { health: crate::status::ChannelHealth },
 }
 
 impl Event {
@@ -37,6 +39,7 @@ impl Event {
             Event::ChannelWarning { .. } => "channel_warning",
             Event::OpenSession { .. } => "open_session",
             Event::AwaitingChanged { .. } => "awaiting_changed",
+            Event::ChannelHealth { .. } => "channel_health",
         }
     }
 }

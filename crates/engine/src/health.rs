@@ -64,6 +64,9 @@ async fn check(engine: &Engine, channel: &ChannelRecord) -> Result<Option<String
                 }
                 return Ok(None);
             }
+            let token_expires =
+                (info.expires_at > 0).then(|| jiff::Timestamp::from_second(info.expires_at).ok()).flatten();
+            engine.token_times(channel.id, token_expires, info.data_access_expires());
             let now = engine.clock.now();
             Ok(info.data_access_expires().filter(|ends| ends.duration_since(now) < DATA_ACCESS_WARNING).map(
                 |ends| {

@@ -12,6 +12,7 @@ pub mod notifier;
 mod outbox;
 mod poller;
 mod retention;
+pub mod status;
 
 pub use clock::{Clock, SystemClock};
 pub use error::EngineError;
@@ -114,6 +115,8 @@ pub struct Engine {
     awaiting: std::sync::atomic::AtomicU32,
     /// Facebook logins under way.
     logins: std::sync::Mutex<login::Logins>,
+    /// Each channel's last sync and token times.
+    statuses: std::sync::Mutex<status::Statuses>,
 }
 
 /// The keychain entry of the cache's encryption key.
@@ -150,6 +153,7 @@ impl Engine {
             do_not_disturb: Default::default(),
             awaiting: std::sync::atomic::AtomicU32::new(u32::MAX),
             logins: Default::default(),
+            statuses: Default::default(),
         }))
     }
 

@@ -10,9 +10,16 @@ use switchboard_platforms::TwilioCredentials;
 use switchboard_store::ChannelRecord;
 use tauri::{AppHandle, State};
 
+/// Every channel, and what is known of its last sync and token times.
+#[derive(Debug, serde::Serialize)]
+pub struct ChannelList {
+    channels: Vec<ChannelRecord>,
+    health: Vec<switchboard_engine::status::ChannelHealth>,
+}
+
 #[tauri::command]
-pub async fn channel_list(engine: State<'_, Arc<Engine>>) -> Result<Vec<ChannelRecord>, CommandError> {
-    Ok(engine.channels().await?)
+pub async fn channel_list(engine: State<'_, Arc<Engine>>) -> Result<ChannelList, CommandError> {
+    Ok(ChannelList { channels: engine.channels().await?, health: engine.channel_health() })
 }
 
 /// The Meta app's id and secret (the secret goes to the keychain).

@@ -78,7 +78,7 @@ export function Desk(props: { api: DeskApi }) {
     void loadList();
     props.api
       .channelList()
-      .then((all) => all.forEach((c) => setChannels(c.id, reconcile(c))))
+      .then(({ channels: all }) => all.forEach((c) => setChannels(c.id, reconcile(c))))
       .catch((error) => setLoadError(errorMessage(error)));
   });
 

@@ -71,6 +71,19 @@ export interface ChannelRecord {
   state: ChannelState;
 }
 
+/** When a channel last synced and when its token and data access end (RFC 3339). */
+export interface ChannelHealth {
+  channel_id: number;
+  last_sync: string | null;
+  token_expires_at: string | null;
+  data_access_expires_at: string | null;
+}
+
+export interface ChannelList {
+  channels: ChannelRecord[];
+  health: ChannelHealth[];
+}
+
 /** A page from a Facebook login, as the picker shows it. */
 export interface PageChoice {
   id: string;
@@ -116,6 +129,7 @@ export interface EngineEvents {
   awaiting_changed: { count: number };
   channel_changed: { channel: ChannelRecord };
   channel_warning: { channel_id: number; warning: string };
+  channel_health: { health: ChannelHealth };
   /** The login popup ended (sent by the shell, not the engine). */
   login_finished: LoginFinished;
 }
@@ -129,7 +143,7 @@ export interface DeskApi {
   /** Tells the core which session is on screen, so that it raises no notifications. */
   sessionFocus(sessionId: number | null): Promise<void>;
   notificationsSetDnd(on: boolean): Promise<void>;
-  channelList(): Promise<ChannelRecord[]>;
+  channelList(): Promise<ChannelList>;
   facebookAppSet(appId: string, appSecret: string): Promise<void>;
   /** Opens the login popup; the outcome arrives as `login_finished`. */
   facebookLogin(purpose: LoginPurpose): Promise<void>;

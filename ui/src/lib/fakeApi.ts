@@ -31,7 +31,7 @@ export function fakeApi(sessions: SessionSummary[] = [], messages: MessageRecord
     ),
     sessionFocus: vi.fn(async () => undefined),
     notificationsSetDnd: vi.fn(async () => undefined),
-    channelList: vi.fn(async () => channels),
+    channelList: vi.fn(async () => ({ channels, health: [] })),
     facebookAppSet: vi.fn(async () => undefined),
     facebookLogin: vi.fn(async () => undefined),
     facebookConnectPages: vi.fn(async (ids: string[]) =>

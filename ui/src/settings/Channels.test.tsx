@@ -107,4 +107,17 @@ describe("Channels", () => {
     await waitFor(() => expect(screen.getAllByTestId("channel-row")).toHaveLength(2));
     expect((screen.getByLabelText("Auth Token") as HTMLInputElement).value).toBe("");
   });
+
+  it("shows when each channel last synced and when its connection ends", async () => {
+    const { api, emit } = fakeApi([], [], [velo]);
+    render(() => <Channels api={api} onClose={() => undefined} />);
+    await screen.findAllByTestId("channel-row");
+    expect(screen.getByTestId("channel-synced")).toHaveTextContent("—");
+    const justNow = new Date(Date.now() - 5_000).toISOString();
+    emit("channel_health", {
+      health: { channel_id: 1, last_sync: justNow, token_expires_at: null, data_access_expires_at: "2027-02-21T10:00:00Z" },
+    });
+    await waitFor(() => expect(screen.getByTestId("channel-synced")).toHaveTextContent(/^\d s ago$/));
+    expect(screen.getByTestId("channel-ends")).toHaveTextContent("2027");
+  });
 });

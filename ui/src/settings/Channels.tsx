@@ -1,6 +1,7 @@
 import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import {
+  type ChannelHealth,
   type ChannelRecord,
   type DeskApi,
   type LoginFinished,
@@ -20,6 +21,8 @@ const stateLabel: Record<ChannelRecord["state"], string> = {
 export function Channels(props: { api: DeskApi; onClose: () => void }) {
   const [channels, setChannels] = createStore<Record<number, ChannelRecord>>({});
   const [warnings, setWarnings] = createStore<Record<number, string>>({});
+  const [health, setHealth] = createStore<Record<number, ChannelHealth>>({});
+  const [now, setNow] = createSignal(Date.now());
   const [error, setError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
   const [login, setLogin] = createSignal<Extract<LoginFinished, { kind: "pages" }> | null>(null);
@@ -50,6 +53,7 @@ export function Channels(props: { api: DeskApi; onClose: () => void }) {
     const stops = [
       props.api.on("channel_changed", ({ channel }) => setChannels(channel.id, reconcile(channel))),
       props.api.on("channel_warning", ({ channel_id, warning }) => setWarnings(channel_id, warning)),
+      props.api.on("channel_health", ({ health: h }) => setHealth(h.channel_id, reconcile(h))),
       props.api.on("login_finished", (finished) => {
         if (finished.kind === "pages") {
           setLogin(finished);
@@ -61,10 +65,15 @@ export function Channels(props: { api: DeskApi; onClose: () => void }) {
         }
       }),
     ];
-    onCleanup(() => stops.forEach((stop) => stop()));
+    const tick = setInterval(() => setNow(Date.now()), 10_000);
+    onCleanup(() => {
+      stops.forEach((stop) => stop());
+      clearInterval(tick);
+    });
     void attempt(async () => {
       const all = await props.api.channelList();
-      setChannels(reconcile(Object.fromEntries(all.map((c) => [c.id, c]))));
+      setChannels(reconcile(Object.fromEntries(all.channels.map((c) => [c.id, c]))));
+      setHealth(reconcile(Object.fromEntries(all.health.map((h) => [h.channel_id, h]))));
     });
   });
 
@@ -111,11 +120,13 @@ export function Channels(props: { api: DeskApi; onClose: () => void }) {
             <th>Platform</th>
             <th>Name</th>
             <th>State</th>
+            <th>Last sync</th>
+            <th>Connection ends</th>
             <th />
           </tr>
         </thead>
         <tbody>
-          <For each={list()} fallback={<tr><td colSpan={4}>No channels yet.</td></tr>}>
+          <For each={list()} fallback={<tr><td colSpan={6}>No channels yet.</td></tr>}>
             {(channel) => (
               <tr data-testid="channel-row" data-channel-id={channel.id}>
                 <td>
@@ -131,6 +142,12 @@ export function Channels(props: { api: DeskApi; onClose: () => void }) {
                   <span class={`state ${channel.state}`} data-testid="channel-state">
                     {stateLabel[channel.state]}
                   </span>
+                </td>
+                <td class="muted" data-testid="channel-synced">
+                  {ago(health[channel.id]?.last_sync ?? null, now())}
+                </td>
+                <td class="muted" data-testid="channel-ends">
+                  {ends(health[channel.id])}
                 </td>
                 <td>
                   <div class="actions">
@@ -231,7 +248,7 @@ export function Channels(props: { api: DeskApi; onClose: () => void }) {
                         }
                       />
                       {page.name}
-                      <Show when={page.connected}>
+                      <Show when={page.connected && !page.unavailable}>
                         <span class="muted"> (connected: renews its connection)</span>
                       </Show>
                       <Show when={page.unavailable}>
@@ -308,4 +325,21 @@ export function Channels(props: { api: DeskApi; onClose: () => void }) {
       </div>
     </section>
   );
+}
+
+/** "12 s ago", "3 min ago", or "—" before the first sync of this run. */
+export function ago(at: string | null, now: number): string {
+  if (!at) return "—";
+  const seconds = Math.max(0, Math.round((now - Date.parse(at)) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  return `${Math.floor(seconds / 3600)} h ago`;
+}
+
+/** The nearer of the token's and the data access's end, as a date; "—" when unknown. */
+export function ends(health: ChannelHealth | undefined): string {
+  const dates = [health?.token_expires_at, health?.data_access_expires_at].filter((d): d is string => !!d);
+  if (dates.length === 0) return "—";
+  const first = Math.min(...dates.map((d) => Date.parse(d)));
+  return new Date(first).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
 }

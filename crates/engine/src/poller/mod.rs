@@ -268,6 +268,7 @@ impl Pass {
                 },
             });
         }
+        engine.synced(channel.id);
         engine.publish_awaiting().await;
         engine.notify_new(channel.platform.label(), &self.inbound).await;
         Ok(())

@@ -44,6 +44,17 @@ async fn data_access_ending_within_a_week_warns_the_admins_once_and_the_channel_
     .await;
     let channels = running.engine.channels().await.unwrap();
     assert_eq!(channels[0].state, ChannelState::Connected, "a warning is not an expiry");
+    // The channel list shows when the access ends and when the channel last synced.
+    let engine = running.engine.clone();
+    eventually("the channel's times are known", Duration::from_secs(5), || {
+        let health = engine.channel_health();
+        async move { health.iter().any(|h| h.last_sync.is_some() && h.data_access_expires_at.is_some()) }
+    })
+    .await;
+    let health = running.engine.channel_health().remove(0);
+    let ends = health.data_access_expires_at.unwrap();
+    let days = ends.duration_since(health.last_sync.unwrap()).as_hours() / 24;
+    assert!((4..=5).contains(&days), "data access ends in about 5 days ({days})");
 }
 
 #[tokio::test]
