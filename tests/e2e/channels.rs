@@ -96,6 +96,9 @@ async fn an_admin_connects_a_page_through_the_login_popup() {
         assert!(files >= 2, "the cache and the log were scanned ({files} files)");
     })
     .await;
+    if outcome.is_err() {
+        app.screenshot("timeout").await;
+    }
     app.close().await;
     outcome.expect("the flow finishes within 120 s");
 }
@@ -221,6 +224,9 @@ async fn an_expired_page_is_reauthorized_and_the_waiting_reply_goes_out_once() {
         assert_eq!(out[0]["text"], "Yes, 10:00 to 16:00!");
     })
     .await;
+    if outcome.is_err() {
+        app.screenshot("timeout").await;
+    }
     app.close().await;
     outcome.expect("the flow finishes within 120 s");
 }
@@ -288,6 +294,9 @@ async fn an_admin_connects_twilio_and_disconnects_a_channel_keeping_its_history(
         app.screenshot("4-history-kept").await;
     })
     .await;
+    if outcome.is_err() {
+        app.screenshot("timeout").await;
+    }
     app.close().await;
     outcome.expect("the flow finishes within 120 s");
 }

@@ -51,17 +51,23 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// One app at a time: four webviews starting at once on two cores made WebDriver calls stall.
+static ONE_APP: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(Default::default);
+
 /// The app under WebDriver, in demo mode against the given sandbox, with its own data folder.
 #[derive(Debug)]
 pub struct App {
     pub client: Client,
     driver: Child,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
     data: tempfile::TempDir,
     name: String,
 }
 
 impl App {
     pub async fn launch(test_name: &str, sandbox_url: &str) -> App {
+        let turn = ONE_APP.clone().lock_owned().await;
         let data = tempfile::tempdir().expect("a data folder");
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new("tauri-driver")
@@ -89,7 +95,7 @@ impl App {
         .await
         .expect("the WebDriver session opens within 60 s")
         .expect("the WebDriver session opens");
-        App { client, driver, data, name: test_name.to_owned() }
+        App { client, driver, _turn: turn, data, name: test_name.to_owned() }
     }
 
     /// The app's data folder (its cache and logs).
