@@ -292,6 +292,14 @@ async fn an_admin_connects_twilio_and_disconnects_a_channel_keeping_its_history(
         app.wait_for_text("[data-testid=message]", "Can I book Saturday?").await;
         app.wait_for_text("[data-testid=channel-note]", "Channel disconnected").await;
         app.screenshot("4-history-kept").await;
+
+        // The auth token went to the keychain only: not the cache, the log, or the window.
+        let html = app.client.source().await.expect("the window's HTML");
+        assert!(!html.contains(&token), "the auth token reached the window");
+        for entry in walk(app.data_dir()) {
+            let bytes = std::fs::read(&entry).expect("a readable file");
+            assert!(!contains(&bytes, token.as_bytes()), "the auth token is in {}", entry.display());
+        }
     })
     .await;
     if outcome.is_err() {

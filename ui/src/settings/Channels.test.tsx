@@ -25,6 +25,10 @@ describe("Channels", () => {
 
     emit("channel_warning", { channel_id: 2, warning: "Data access ends on Friday." });
     expect(await screen.findByTestId("channel-warning")).toHaveTextContent("Data access ends on Friday.");
+    emit("channel_changed", { channel: { ...velo, state: "connected" } });
+    emit("channel_warning", { channel_id: 1, warning: "Facebook data access ends on Friday." });
+    await waitFor(() => expect(screen.getAllByTestId("channel-warning")).toHaveLength(2));
+    expect(screen.getByRole("button", { name: "Reauthorize" })).toBeInTheDocument();
   });
 
   it("shows the login's pages: unavailable ones disabled with the reason, declined permissions explained", async () => {

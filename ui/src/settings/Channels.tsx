@@ -151,9 +151,15 @@ export function Channels(props: { api: DeskApi; onClose: () => void }) {
                 </td>
                 <td>
                   <div class="actions">
-                  <Show when={channel.platform === "messenger" && channel.state !== "connected"}>
+                  {/* Expired, or about to be (data access ending): renew before it stops. */}
+                  <Show when={channel.platform === "messenger" && (channel.state === "expired" || warnings[channel.id])}>
                     <button type="button" onClick={() => void openLogin("reauthorize")}>
                       Reauthorize
+                    </button>
+                  </Show>
+                  <Show when={channel.platform === "messenger" && channel.state === "disconnected"}>
+                    <button type="button" onClick={() => void openLogin("connect")}>
+                      Connect again
                     </button>
                   </Show>
                   <Show when={channel.state !== "disconnected"}>
