@@ -48,6 +48,11 @@ impl Store {
 
     /// Opens (creating if needed) the encrypted cache file and brings its schema up to date.
     pub async fn open(path: &Path, key: &CacheKey) -> Result<Self, StoreError> {
+        // SQLCipher's first call would initialize libcrypto with an exit handler that frees it
+        // while the pool's worker threads may still be decrypting a page: a crash at exit (seen
+        // once in CI, after every test had passed). openssl-sys initializes it without one.
+        #[cfg(target_os = "linux")]
+        openssl_sys::init();
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
