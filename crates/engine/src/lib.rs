@@ -270,9 +270,18 @@ impl Engine {
         name: &str,
         token: Secret,
     ) -> Result<ChannelRecord, EngineError> {
-        let channel =
-            NewChannel { platform: switchboard_core::Platform::Messenger, external_id: page_id, name };
-        self.keychain.set(&keychain::channel_key(channel.platform, channel.external_id), token).await?;
+        self.connect(NewChannel { platform: Platform::Messenger, external_id: page_id, name }, token).await
+    }
+
+    /// Keeps a channel's credentials in the keychain, records the channel (restoring one that
+    /// expired or was disconnected) and, once the engine runs, starts its poller and wakes the
+    /// outbox for replies that were waiting.
+    async fn connect(
+        self: &Arc<Self>,
+        channel: NewChannel<'_>,
+        secret: Secret,
+    ) -> Result<ChannelRecord, EngineError> {
+        self.keychain.set(&keychain::channel_key(channel.platform, channel.external_id), secret).await?;
         let channel = self.store.connect_channel(channel).await?;
         self.publish(Event::ChannelChanged { channel: channel.clone() });
         if self.started.load(std::sync::atomic::Ordering::SeqCst) {
@@ -294,28 +303,15 @@ impl Engine {
             return Err(EngineError::Credentials("Messenger pages connect through Facebook login.".into()));
         }
         let number = PhoneNumber::parse(number)?;
-        let api = self.twilio_api(credentials.clone());
-        let numbers = api.numbers().await?;
-        let Some(found) = numbers
-            .incoming_phone_numbers
-            .iter()
-            .find(|n| n.phone_number.as_deref() == Some(number.as_str()))
-        else {
+        let numbers = self.twilio_numbers(credentials.clone()).await?;
+        let Some(found) = numbers.iter().find(|n| n.number == number.as_str()) else {
             return Err(EngineError::Credentials(format!(
                 "The Twilio account {} has no number {number}.",
                 credentials.account_sid
             )));
         };
-        let name = found.friendly_name.clone().unwrap_or_else(|| number.to_string());
-        let channel = NewChannel { platform, external_id: number.as_str(), name: &name };
-        self.keychain.set(&keychain::channel_key(platform, number.as_str()), credentials.to_secret()).await?;
-        let channel = self.store.connect_channel(channel).await?;
-        self.publish(Event::ChannelChanged { channel: channel.clone() });
-        if self.started.load(std::sync::atomic::Ordering::SeqCst) {
-            self.poll(channel.clone());
-            self.outbox_wake.notify_one();
-        }
-        Ok(channel)
+        let channel = NewChannel { platform, external_id: number.as_str(), name: &found.name };
+        self.connect(channel, credentials.to_secret()).await
     }
 
     /// The numbers of a Twilio account, for the admin to choose from. A real API call, so

@@ -24,6 +24,12 @@ pub(crate) struct Statuses {
     announced: HashMap<i64, Timestamp>,
 }
 
+impl Statuses {
+    fn of(&mut self, channel_id: i64) -> &mut ChannelHealth {
+        self.health.entry(channel_id).or_insert_with(|| ChannelHealth { channel_id, ..Default::default() })
+    }
+}
+
 impl Engine {
     /// Every channel's sync and token times known so far.
     pub fn channel_health(&self) -> Vec<ChannelHealth> {
@@ -36,10 +42,7 @@ impl Engine {
         let now = self.clock.now();
         let health = {
             let mut statuses = self.statuses.lock().unwrap_or_else(|p| p.into_inner());
-            let entry = statuses
-                .health
-                .entry(channel_id)
-                .or_insert_with(|| ChannelHealth { channel_id, ..Default::default() });
+            let entry = statuses.of(channel_id);
             entry.last_sync = Some(now);
             let health = entry.clone();
             let due =
@@ -62,10 +65,7 @@ impl Engine {
     ) {
         let health = {
             let mut statuses = self.statuses.lock().unwrap_or_else(|p| p.into_inner());
-            let entry = statuses
-                .health
-                .entry(channel_id)
-                .or_insert_with(|| ChannelHealth { channel_id, ..Default::default() });
+            let entry = statuses.of(channel_id);
             entry.token_expires_at = token;
             entry.data_access_expires_at = data_access;
             entry.clone()
