@@ -65,6 +65,8 @@ describe("labels", () => {
     expect(initials("Ana Maria Lima")).toBe("AL");
     expect(initials("  ")).toBe("?");
     expect(initials("tomás")).toBe("T");
+    expect(initials("Guest 146")).toBe("G");
+    expect(initials("+14155550111")).toBe("☎");
   });
 
   it("says how long ago in short units", () => {

@@ -18,9 +18,12 @@ export function mergeMessage(messages: MessageRecord[], message: MessageRecord):
 }
 
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  // Words that start with a letter: "Guest 146" is "G", not "G1".
+  const words = name.trim().split(/\s+/).filter((w) => /^\p{L}/u.test(w));
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
-  return letters.map((w) => Array.from(w)[0]?.toUpperCase() ?? "").join("") || "?";
+  const found = letters.map((w) => Array.from(w)[0]?.toUpperCase() ?? "").join("");
+  // A contact known only by number (SMS, WhatsApp) gets a phone, not "+".
+  return found || (/^\+?[\d\s()-]+$/.test(name.trim()) && name.trim() ? "☎" : "?");
 }
 
 /** "now", "5 min", "3 h", "2 d": short enough for a list row. */
