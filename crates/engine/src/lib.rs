@@ -105,7 +105,7 @@ pub struct Engine {
     outbox_wake: Notify,
     config: EngineConfig,
     /// Channels with a running poller, so that reconnecting never starts a second one.
-    polling: std::sync::Mutex<std::collections::HashSet<i64>>,
+    polling: std::sync::Mutex<std::collections::HashMap<i64, poller::StopFlag>>,
     /// Set once `start` ran: connecting a channel afterwards starts its poller at once.
     started: std::sync::atomic::AtomicBool,
     /// The session open on screen: its new messages raise no notification.
@@ -224,16 +224,30 @@ impl Engine {
         self.events.subscribe()
     }
 
-    /// Starts the channel's poller unless one runs.
+    /// Starts the channel's poller, with the credentials now in the keychain; one still running
+    /// (with older ones) is told to stop.
     fn poll(self: &Arc<Self>, channel: ChannelRecord) {
-        let fresh = self.polling.lock().unwrap_or_else(|p| p.into_inner()).insert(channel.id);
-        if fresh {
-            tokio::spawn(poller::run(self.clone(), channel));
+        let stop = poller::StopFlag::default();
+        let earlier = self.polling.lock().unwrap_or_else(|p| p.into_inner()).insert(channel.id, stop.clone());
+        if let Some(earlier) = earlier {
+            earlier.raise();
+        }
+        tokio::spawn(poller::run(self.clone(), channel, stop));
+    }
+
+    /// Tells the channel's poller to stop (expired, disconnected).
+    fn stop_polling(&self, channel_id: i64) {
+        if let Some(stop) = self.polling.lock().unwrap_or_else(|p| p.into_inner()).remove(&channel_id) {
+            stop.raise();
         }
     }
 
-    pub(crate) fn poller_stopped(&self, channel_id: i64) {
-        self.polling.lock().unwrap_or_else(|p| p.into_inner()).remove(&channel_id);
+    /// A poller ended: forget it, unless a newer one has taken its place.
+    pub(crate) fn poller_stopped(&self, channel_id: i64, stop: &poller::StopFlag) {
+        let mut polling = self.polling.lock().unwrap_or_else(|p| p.into_inner());
+        if polling.get(&channel_id).is_some_and(|current| current.same(stop)) {
+            polling.remove(&channel_id);
+        }
     }
 
     /// The platform no longer accepts the channel's token: the channel is `expired` at once,
@@ -241,6 +255,7 @@ impl Engine {
     /// and the admin gets a native notification.
     pub(crate) async fn channel_expired(&self, channel: &ChannelRecord, reason: &str) {
         tracing::error!(channel = channel.id, reason, "the channel's connection expired");
+        self.stop_polling(channel.id);
         if let Err(error) =
             self.store.set_channel_state(channel.id, switchboard_core::ChannelState::Expired).await
         {
@@ -351,6 +366,7 @@ impl Engine {
             .ok_or(switchboard_store::StoreError::NotFound { what: "channel" })?;
         self.keychain.delete(&keychain::channel_key(channel.platform, &channel.external_id)).await?;
         self.store.set_channel_state(channel.id, switchboard_core::ChannelState::Disconnected).await?;
+        self.stop_polling(channel.id);
         let channel = ChannelRecord { state: switchboard_core::ChannelState::Disconnected, ..channel };
         tracing::info!(channel = channel.id, "channel disconnected");
         self.publish(Event::ChannelChanged { channel: channel.clone() });

@@ -35,12 +35,31 @@ pub struct BackfillProgress {
     pub done: bool,
 }
 
-pub(crate) async fn run(engine: Arc<Engine>, channel: ChannelRecord) {
-    poll_until_stopped(&engine, &channel).await;
-    engine.poller_stopped(channel.id);
+/// Raised to end one poller: its channel expired or was disconnected, or a newer poller (with
+/// new credentials) took over.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StopFlag(Arc<std::sync::atomic::AtomicBool>);
+
+impl StopFlag {
+    pub(crate) fn raise(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn raised(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub(crate) fn same(&self, other: &StopFlag) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
-async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord) {
+pub(crate) async fn run(engine: Arc<Engine>, channel: ChannelRecord, stop: StopFlag) {
+    poll_until_stopped(&engine, &channel, &stop).await;
+    engine.poller_stopped(channel.id, &stop);
+}
+
+async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord, stop: &StopFlag) {
     let key = keychain::channel_key(channel.platform, &channel.external_id);
     let secret = match engine.keychain.get(&key).await {
         Ok(Some(secret)) => secret,
@@ -69,11 +88,8 @@ async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord) {
     let mut throttled = every;
     loop {
         ticks.tick().await;
-        // Disconnected (or expired by the health check): this poller ends; connecting the
-        // channel again starts a new one.
-        match engine.store.channels().await.map(|all| all.into_iter().find(|c| c.id == channel.id)) {
-            Ok(Some(now)) if now.state != switchboard_core::ChannelState::Connected => return,
-            _ => {}
+        if stop.raised() {
+            return;
         }
         match source.poll(engine, channel).await {
             Ok(()) => throttled = every,
@@ -152,6 +168,8 @@ struct Pass {
     backfill: Option<Backfill>,
     /// New customer messages, for the notification at the end of the pass.
     inbound: Vec<MessageRecord>,
+    /// Whether the pass recorded anything (then the awaiting count may have moved).
+    changed: bool,
 }
 
 struct Backfill {
@@ -169,7 +187,7 @@ impl Pass {
     ) -> Result<Self, EngineError> {
         let now = engine.clock.now();
         Ok(match cursor {
-            Some(since) => Self { since, backfill: None, inbound: Vec::new() },
+            Some(since) => Self { since, backfill: None, inbound: Vec::new(), changed: false },
             None => {
                 let horizon = engine.store.retention_policy().await?.cutoff(now);
                 tracing::info!(channel = channel.id, %horizon, "backfill starts");
@@ -177,6 +195,7 @@ impl Pass {
                     since: horizon,
                     backfill: Some(Backfill { started: now, messages: 0, fraction: 0.0 }),
                     inbound: Vec::new(),
+                    changed: false,
                 };
                 pass.progress(engine, channel, 0, None);
                 pass
@@ -206,6 +225,7 @@ impl Pass {
         for message in recorded.new_messages.iter().cloned() {
             engine.publish(Event::MessageChanged { message });
         }
+        self.changed |= !recorded.sessions.is_empty();
         for session_id in recorded.sessions {
             engine.publish_session(session_id).await;
         }
@@ -269,7 +289,9 @@ impl Pass {
             });
         }
         engine.synced(channel.id);
-        engine.publish_awaiting().await;
+        if self.changed {
+            engine.publish_awaiting().await;
+        }
         engine.notify_new(channel.platform.label(), &self.inbound).await;
         Ok(())
     }
