@@ -349,13 +349,8 @@ impl GraphApi {
         attachment_id: &str,
         messaging_type: &MessagingType,
     ) -> Result<SentMessage, PlatformError> {
-        let body = SendRequest::attachment(recipient, kind, attachment_id, messaging_type);
-        let request = self
-            .http
-            .post(self.url(&format!("{page_id}/messages")))
-            .bearer_auth(token.expose_secret())
-            .json(&body);
-        read(request.send().await).await
+        self.send(page_id, token, &SendRequest::attachment(recipient, kind, attachment_id, messaging_type))
+            .await
     }
 
     /// Sends a text message to a person (PSID) from the page.
@@ -367,12 +362,21 @@ impl GraphApi {
         text: &str,
         messaging_type: &MessagingType,
     ) -> Result<SentMessage, PlatformError> {
-        let body = SendRequest::text(recipient, text, messaging_type);
+        self.send(page_id, token, &SendRequest::text(recipient, text, messaging_type)).await
+    }
+
+    /// `POST /{page}/messages` (the Send API).
+    async fn send(
+        &self,
+        page_id: &str,
+        token: &Secret,
+        body: &SendRequest<'_>,
+    ) -> Result<SentMessage, PlatformError> {
         let request = self
             .http
             .post(self.url(&format!("{page_id}/messages")))
             .bearer_auth(token.expose_secret())
-            .json(&body);
+            .json(body);
         read(request.send().await).await
     }
 }

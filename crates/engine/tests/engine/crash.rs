@@ -2,7 +2,7 @@
 //! inbound lost, no reply lost, no reply sent twice. The engine runs in its own process (the
 //! headless binary), so that the kill is a real SIGKILL with work in flight.
 
-use crate::{eventually, require_desktop, test_service};
+use crate::{eventually, require_desktop, stored, test_service};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Stdio;
@@ -67,18 +67,6 @@ async fn open(dir: &Path, service: &str, sandbox: &Sandbox) -> Arc<Engine> {
     Engine::open(config, Keychain::new(service), Notifier::disabled(), Arc::new(SystemClock)).await.unwrap()
 }
 
-/// Every session's bodies, in the session's order, keyed by the customer.
-async fn stored(engine: &Engine) -> Vec<(String, Vec<String>)> {
-    let sessions = engine.session_list(&SessionFilter::default(), None, 500).await.unwrap().sessions;
-    let mut all = Vec::new();
-    for session in sessions {
-        let messages = engine.session_messages(session.id, None, 500).await.unwrap();
-        all.push((session.contact_platform_id, messages.into_iter().map(|m| m.body).collect()));
-    }
-    all.sort();
-    all
-}
-
 fn script(page: &str, customers: usize) -> Script {
     let personas: Vec<Value> = (0..customers)
         .map(|i| json!({"psid": format!("{}", 8500 + i), "page": page, "first_name": "C", "last_name": format!("{i}")}))
@@ -114,12 +102,15 @@ async fn killed_during_backfill_the_restart_loses_and_repeats_nothing() {
     let service = test_service("crash-backfill");
 
     let mut first = Headless::start(dir.path(), &service, &sandbox);
+    // The first page is recorded once its sessions are announced; the next read is slow.
     first
         .until("the first backfilled page", Duration::from_secs(20), |e| {
             backfill(e, false) && e["progress"]["messages"].as_u64() > Some(0)
         })
         .await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    first
+        .until("the first page's sessions", Duration::from_secs(5), |e| e["type"] == "session_changed")
+        .await;
     first.kill().await;
     let partial: usize =
         stored(&*open(dir.path(), &service, &sandbox).await).await.iter().map(|(_, b)| b.len()).sum();

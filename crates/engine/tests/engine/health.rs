@@ -69,7 +69,12 @@ async fn a_token_revoked_between_slow_polls_is_caught_by_the_next_check() {
         ..Options::default()
     };
     let mut running = running(sandbox, "health-revoked", options).await;
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let engine = running.engine.clone();
+    eventually("the first poll has happened", Duration::from_secs(5), || {
+        let synced = engine.channel_health().iter().any(|h| h.last_sync.is_some());
+        async move { synced }
+    })
+    .await;
     running.sandbox.revoke_token("2101", 460);
     let expired = running.next_channel_change(Duration::from_secs(3)).await;
     assert_eq!(expired.state, ChannelState::Expired);

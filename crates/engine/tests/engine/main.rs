@@ -59,6 +59,18 @@ pub fn notification_log() -> String {
     std::fs::read_to_string(path).expect("dbus-monitor's log is readable")
 }
 
+/// Every session's bodies, in the session's order, keyed by the customer's id.
+pub async fn stored(engine: &Engine) -> Vec<(String, Vec<String>)> {
+    let page = engine.session_list(&switchboard_store::SessionFilter::default(), None, 500).await.unwrap();
+    let mut all = Vec::new();
+    for session in page.sessions {
+        let messages = engine.session_messages(session.id, None, 500).await.unwrap();
+        all.push((session.contact_platform_id, messages.into_iter().map(|m| m.body).collect()));
+    }
+    all.sort();
+    all
+}
+
 /// How a test's engine runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {

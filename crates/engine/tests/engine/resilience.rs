@@ -1,11 +1,9 @@
 //! Polling through faults: every message stored exactly once, in order within each session.
 
-use crate::{Options, eventually, require_desktop, running};
+use crate::{Options, eventually, require_desktop, running, stored};
 use serde_json::json;
 use std::time::Duration;
-use switchboard_engine::Engine;
 use switchboard_sandbox::{Endpoint, Fault, FaultRule, Sandbox, Script};
-use switchboard_store::SessionFilter;
 
 /// Notifications are not what these tests are about; a burst of 1,000 would only slow them.
 /// The injected delays of 3 s become client time-outs at 1 s.
@@ -15,18 +13,6 @@ const OPTIONS: Options = Options {
     quiet: true,
     health: Duration::from_secs(4 * 3600),
 };
-
-/// Every session's bodies, oldest first, keyed by the customer's id.
-async fn stored(engine: &Engine) -> Vec<(String, Vec<String>)> {
-    let page = engine.session_list(&SessionFilter::default(), None, 500).await.unwrap();
-    let mut all = Vec::new();
-    for session in page.sessions {
-        let messages = engine.session_messages(session.id, None, 500).await.unwrap();
-        all.push((session.contact_platform_id, messages.into_iter().map(|m| m.body).collect()));
-    }
-    all.sort();
-    all
-}
 
 fn script(customers: usize) -> Script {
     let personas: Vec<_> = (0..customers)
