@@ -50,6 +50,14 @@ pub fn run() {
             app.manage(engine);
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("the Tauri application failed to run");
+        .build(tauri::generate_context!())
+        .expect("the Tauri application failed to build")
+        .run(|app, event| {
+            // The process exits right after this event, without dropping the engine.
+            if let tauri::RunEvent::Exit = event
+                && let Some(engine) = app.try_state::<std::sync::Arc<switchboard_engine::Engine>>()
+            {
+                tauri::async_runtime::block_on(engine.close());
+            }
+        });
 }

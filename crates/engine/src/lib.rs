@@ -220,6 +220,11 @@ impl Engine {
         }
     }
 
+    /// Closes the cache on the way out: every connection is closed before the process exits.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
     }

@@ -49,6 +49,12 @@ async fn bursts_are_coalesced_and_the_open_session_and_do_not_disturb_stay_quiet
     );
     assert!(!log.contains("first from Zed"), "not one notice per message");
 
+    // The notice may be another test's words too: wait for this one's sessions as well.
+    eventually("both sessions are listed", Duration::from_secs(10), || {
+        let engine = engine.clone();
+        async move { stored(&engine, "second from Zed").await && stored(&engine, "from Yara").await }
+    })
+    .await;
     let sessions = engine.session_list(&SessionFilter::default(), None, 10).await.unwrap().sessions;
     let zed = sessions.iter().find(|s| s.contact_platform_id == "6001").unwrap().id;
     engine.session_focus(Some(zed));
