@@ -7,7 +7,6 @@ fn main() {
         .app_manifest(tauri_build::AppManifest::new().commands(&[
             "session_list",
             "session_messages",
-            "session_reply",
             "message_retry",
             "session_focus",
             "notifications_set_dnd",
@@ -18,6 +17,22 @@ fn main() {
             "channel_disconnect",
             "twilio_numbers",
             "twilio_connect",
+            "session_send",
+            "session_read",
+            "draft_save",
+            "session_set_state",
+            "session_delete",
+            "outbound_start",
+            "session_details",
+            "session_set_contact",
+            "session_set_categories",
+            "category_create",
+            "note_add",
+            "search",
+            "canned_list",
+            "canned_save",
+            "canned_delete",
+            "canned_expand",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -37,7 +37,11 @@ impl From<EngineError> for CommandError {
             | EngineError::Window(_)
             | EngineError::Phone(_)
             | EngineError::Credentials(_)
-            | EngineError::Login(_) => ErrorCode::InvalidInput,
+            | EngineError::Login(_)
+            | EngineError::Canned(_)
+            | EngineError::Note(_)
+            | EngineError::Refused(_)
+            | EngineError::Store(StoreError::Conflict { .. }) => ErrorCode::InvalidInput,
             EngineError::Store(StoreError::NotFound { .. }) => ErrorCode::NotFound,
             EngineError::Keychain(_) | EngineError::Platform(_) | EngineError::Store(_) => {
                 ErrorCode::Unavailable

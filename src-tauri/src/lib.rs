@@ -23,7 +23,6 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::sessions::session_list,
             commands::sessions::session_messages,
-            commands::sessions::session_reply,
             commands::sessions::message_retry,
             commands::notifications::session_focus,
             commands::notifications::notifications_set_dnd,
@@ -34,6 +33,22 @@ pub fn run() {
             commands::channels::channel_disconnect,
             commands::channels::twilio_numbers,
             commands::channels::twilio_connect,
+            commands::sessions::session_send,
+            commands::sessions::session_read,
+            commands::sessions::draft_save,
+            commands::sessions::session_set_state,
+            commands::sessions::session_delete,
+            commands::sessions::outbound_start,
+            commands::desk::session_details,
+            commands::desk::session_set_contact,
+            commands::desk::session_set_categories,
+            commands::desk::category_create,
+            commands::desk::note_add,
+            commands::desk::search,
+            commands::desk::canned_list,
+            commands::desk::canned_save,
+            commands::desk::canned_delete,
+            commands::desk::canned_expand,
         ])
         .setup(move |app| {
             // With SWITCHBOARD_DATA_DIR everything the app writes stays in that folder.

@@ -28,9 +28,12 @@ pub async fn start(app: &AppHandle, config: &Config) -> Result<Arc<Engine>, Box<
         }
     };
     let (cache_path, service) = if config.is_demo() {
-        // The demo starts afresh each time: its sandbox is new, so its old cache means nothing.
         let folder = data_dir.join("demo");
-        let _ = std::fs::remove_dir_all(&folder);
+        // The embedded demo starts afresh each time: its sandbox is new, so its old cache
+        // means nothing. A sandbox given by URL outlives the app, and so does its cache.
+        if matches!(config.platforms, Platforms::EmbeddedSandbox) {
+            let _ = std::fs::remove_dir_all(&folder);
+        }
         // Each demo's sandbox has its own app and tokens: two demos side by side (the
         // end-to-end tests) must not share keychain entries.
         (folder.join("cache.sqlite3"), format!("switchboard-demo:{}", folder.display()))

@@ -2,3 +2,4 @@
 
 mod channels;
 mod desk;
+mod desk_features;

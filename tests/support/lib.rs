@@ -69,6 +69,28 @@ impl App {
     pub async fn launch(test_name: &str, sandbox_url: &str) -> App {
         let turn = ONE_APP.clone().lock_owned().await;
         let data = tempfile::tempdir().expect("a data folder");
+        Self::start(test_name, sandbox_url, data, turn).await
+    }
+
+    /// Quits the app and starts it again on the same data folder (cache, keychain entries).
+    pub async fn restart(mut self, sandbox_url: &str) -> App {
+        let _ = timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        let _ = self.driver.kill().await;
+        let _ = self.driver.wait().await;
+        Self::start(&self.name, sandbox_url, self.data, self._turn).await
+    }
+
+    /// Runs a script in the page and answers its value.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("the script fails: {e}"))
+    }
+
+    async fn start(
+        test_name: &str,
+        sandbox_url: &str,
+        data: tempfile::TempDir,
+        turn: tokio::sync::OwnedMutexGuard<()>,
+    ) -> App {
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])

@@ -3,6 +3,7 @@
 //! Pure: no I/O, and no clock — every rule that depends on time takes `now` as an argument.
 
 pub mod attachment;
+pub mod canned;
 pub mod channel;
 pub mod interaction;
 pub mod message;
@@ -15,6 +16,7 @@ pub mod sms;
 pub mod window;
 
 pub use attachment::{Attachment, AttachmentError, AttachmentKind};
+pub use canned::{CannedError, CannedResponse, Variables};
 pub use channel::{ChannelState, Platform};
 pub use interaction::{EndReason, Interaction, InteractionState};
 pub use message::{Author, DeliveryState, Direction};

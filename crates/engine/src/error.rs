@@ -1,5 +1,5 @@
 use crate::keychain::KeychainError;
-use switchboard_core::{PhoneError, ReplyError, WindowError};
+use switchboard_core::{CannedError, NoteError, PhoneError, ReplyError, WindowError};
 use switchboard_platforms::PlatformError;
 use switchboard_store::StoreError;
 
@@ -19,6 +19,13 @@ pub enum EngineError {
     Window(#[from] WindowError),
     #[error(transparent)]
     Phone(#[from] PhoneError),
+    #[error(transparent)]
+    Canned(#[from] CannedError),
+    #[error(transparent)]
+    Note(#[from] NoteError),
+    /// Refused by a rule, with the reason worded for the agent.
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Login(#[from] crate::login::LoginError),
     /// Credentials that are present but not usable as they are (not a platform's refusal).

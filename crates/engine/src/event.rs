@@ -9,6 +9,8 @@ use switchboard_store::{ChannelRecord, MessageRecord, PurgeReport, SessionSummar
 pub enum Event {
     /// A session's list entry changed (new message, reply, state).
     SessionChanged { session: SessionSummary },
+    /// A session was deleted: windows drop it.
+    SessionDeleted { session_id: i64 },
     /// A message was added or its delivery state changed.
     MessageChanged { message: MessageRecord },
     /// A channel was connected, expired or disconnected.
@@ -32,6 +34,7 @@ impl Event {
     pub fn name(&self) -> &'static str {
         match self {
             Event::SessionChanged { .. } => "session_changed",
+            Event::SessionDeleted { .. } => "session_deleted",
             Event::MessageChanged { .. } => "message_changed",
             Event::Purged { .. } => "purged",
             Event::ChannelChanged { .. } => "channel_changed",

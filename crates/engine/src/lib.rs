@@ -3,6 +3,7 @@
 
 pub mod clock;
 mod demo;
+mod desk;
 mod error;
 pub mod event;
 mod health;
@@ -15,6 +16,7 @@ mod retention;
 pub mod status;
 
 pub use clock::{Clock, SystemClock};
+pub use desk::{ListFilter, Outbound, Scope, SessionDetails};
 pub use error::EngineError;
 pub use event::Event;
 pub use keychain::{Keychain, KeychainError};
@@ -25,10 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchboard_core::{PhoneNumber, Platform, ReplyText, Secret, Writer, messaging_window};
 use switchboard_platforms::{GraphApi, TwilioApi, TwilioCredentials};
-use switchboard_store::{
-    CacheKey, ChannelRecord, ListCursor, MessageCursor, MessageRecord, NewChannel, SessionFilter,
-    SessionPage, Store,
-};
+use switchboard_store::{CacheKey, ChannelRecord, MessageCursor, MessageRecord, NewChannel, Store};
 use tokio::sync::{Notify, broadcast};
 use url::Url;
 
@@ -122,7 +121,7 @@ pub struct Engine {
 /// The keychain entry of the cache's encryption key.
 const CACHE_KEY_ENTRY: &str = "cache-key";
 /// The most a window asks for at once.
-const MAX_PAGE: u32 = 500;
+pub(crate) const MAX_PAGE: u32 = 500;
 
 impl Engine {
     pub async fn open(
@@ -395,15 +394,6 @@ impl Engine {
         Ok(self.store.channels().await?)
     }
 
-    pub async fn session_list(
-        &self,
-        filter: &SessionFilter,
-        after: Option<ListCursor>,
-        limit: u32,
-    ) -> Result<SessionPage, EngineError> {
-        Ok(self.store.session_list(filter, after, limit.clamp(1, MAX_PAGE)).await?)
-    }
-
     pub async fn session_messages(
         &self,
         session_id: i64,
@@ -413,11 +403,29 @@ impl Engine {
         Ok(self.store.session_messages(session_id, before, limit.clamp(1, MAX_PAGE)).await?)
     }
 
-    /// Checks the reply against the platform's limits and messaging window, saves it to the
-    /// outbox (before any network call) and wakes the sender.
+    /// Sends one reply; see [`Engine::session_send`].
     pub async fn session_reply(&self, session_id: i64, text: &str) -> Result<MessageRecord, EngineError> {
+        let mut sent = self.session_send(session_id, &[text.to_owned()]).await?;
+        sent.pop().ok_or(EngineError::Refused("There is nothing to send.".into()))
+    }
+
+    /// Checks each bubble against the platform's limits and the messaging window, saves them
+    /// all to the outbox in order (before any network call, clearing the draft) and wakes the
+    /// sender.
+    pub async fn session_send(
+        &self,
+        session_id: i64,
+        bubbles: &[String],
+    ) -> Result<Vec<MessageRecord>, EngineError> {
         let session = self.store.session_summary(session_id).await?;
-        let text = ReplyText::parse(session.platform, text)?;
+        let texts = bubbles
+            .iter()
+            .filter(|b| !b.trim().is_empty())
+            .map(|b| ReplyText::parse(session.platform, b))
+            .collect::<Result<Vec<_>, _>>()?;
+        if texts.is_empty() {
+            return Err(EngineError::Reply(switchboard_core::ReplyError::Empty));
+        }
         let now = self.clock.now();
         let window = messaging_window(
             session.platform,
@@ -427,13 +435,16 @@ impl Engine {
             now,
         );
         let tag = window.check_text(session.platform)?;
-        let message = self.store.enqueue_reply(session_id, &text, tag, Some(&self.config.agent), now).await?;
-        // The windows show it at once, as pending, whether or not it can go out now.
-        self.publish(Event::MessageChanged { message: message.clone() });
+        let messages =
+            self.store.enqueue_replies(session_id, &texts, tag, Some(&self.config.agent), now).await?;
+        // The windows show them at once, as pending, whether or not they can go out now.
+        for message in &messages {
+            self.publish(Event::MessageChanged { message: message.clone() });
+        }
         self.publish_session(session_id).await;
         self.publish_awaiting().await;
         self.outbox_wake.notify_one();
-        Ok(message)
+        Ok(messages)
     }
 
     /// Sends a failed reply again, if the messaging window allows it now.
@@ -474,12 +485,12 @@ impl Engine {
         }
     }
 
-    fn publish(&self, event: Event) {
+    pub(crate) fn publish(&self, event: Event) {
         // No window listening is not an error: the next one to open reads the store.
         let _ = self.events.send(event);
     }
 
-    async fn publish_session(&self, session_id: i64) {
+    pub(crate) async fn publish_session(&self, session_id: i64) {
         match self.store.session_summary(session_id).await {
             Ok(session) => self.publish(Event::SessionChanged { session }),
             Err(error) => tracing::warn!(%error, session_id, "cannot read the changed session"),

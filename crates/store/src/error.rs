@@ -16,6 +16,9 @@ pub enum StoreError {
     Key(String),
     #[error("the local cache holds an unexpected value: {what}")]
     Corrupt { what: String },
+    /// Refused because it would clash with what is stored; `what` is worded for the user.
+    #[error("{what}")]
+    Conflict { what: String },
     #[error("no such {what}")]
     NotFound { what: &'static str },
     #[error("local cache error: {0}")]

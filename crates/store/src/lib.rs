@@ -6,9 +6,11 @@
 //! `jiff::Timestamp` and are kept as milliseconds since the epoch. Nothing here leaks SQLite
 //! meaning to callers, so that a PostgreSQL store can offer the same API.
 
+mod canned;
 mod channels;
 mod details;
 mod error;
+mod exit;
 mod key;
 mod messages;
 mod outbox;
@@ -16,6 +18,7 @@ mod retention;
 mod search;
 mod sessions;
 
+pub use canned::CannedRecord;
 pub use channels::{ChannelRecord, NewChannel};
 pub use details::{Category, Note};
 pub use error::StoreError;
@@ -32,40 +35,10 @@ use sqlx::sqlite::{
 use std::path::Path;
 use std::time::Duration;
 
-/// A handle on the cache; cheap to clone. The connections close when the last handle goes.
+/// A handle on the cache; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
-    _closer: std::sync::Arc<CloseOnDrop>,
-}
-
-/// SQLCipher frees its global state in an exit handler (atexit and `.fini_array`, with no
-/// switch to turn it off). A pool dropped without closing leaves each connection to close on
-/// its own worker thread, later: if the process exits meanwhile, that close runs on freed
-/// state and the process dies with SIGSEGV after its work is done (seen in CI after every
-/// test had passed; reproduced 36 times in 300 runs of a program that drops six stores and
-/// returns). So the last handle closes the connections before it goes.
-#[derive(Debug)]
-struct CloseOnDrop(SqlitePool);
-
-impl Drop for CloseOnDrop {
-    fn drop(&mut self) {
-        if self.0.is_closed() {
-            return;
-        }
-        // Closing needs no runtime (each connection's worker answers over a channel), but a
-        // connection still lent to a task being torn down would make it wait for ever: it gets
-        // a few seconds, on a thread of its own so that no async runtime is blocked by it.
-        let pool = self.0.clone();
-        let (done, closed) = std::sync::mpsc::channel();
-        let closing = std::thread::Builder::new().name("store-close".into()).spawn(move || {
-            futures_executor::block_on(pool.close());
-            let _ = done.send(());
-        });
-        if closing.is_ok() {
-            let _ = closed.recv_timeout(Duration::from_secs(5));
-        }
-    }
 }
 
 impl Store {
@@ -105,7 +78,8 @@ impl Store {
             .await
             .map_err(|source| StoreError::opening(path, source))?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { _closer: std::sync::Arc::new(CloseOnDrop(pool.clone())), pool })
+        exit::wait_for_closing_connections();
+        Ok(Self { pool })
     }
 
     /// Closes every connection, waiting for them (the app calls it on the way out).

@@ -243,7 +243,8 @@ async fn activate(tx: &mut SqliteConnection, first_inbound: &[(i64, i64)]) -> Re
 /// Recomputes what a session's list entry shows from its messages and interactions: the last
 /// message, the last activity, the contact's last message (for the messaging window), and
 /// since when the customer has waited for a reply: the first unanswered customer message of
-/// the open interaction (none when no interaction is open).
+/// the open interaction (none when no interaction is open), and how many customer messages
+/// came after both the agent's last look and the last reply.
 pub(crate) async fn refresh_session(tx: &mut SqliteConnection, session_id: i64) -> Result<(), StoreError> {
     refresh_sessions(tx, &[session_id]).await
 }
@@ -271,7 +272,13 @@ pub(crate) async fn refresh_sessions(
                   AND m.created_at >= i.queued_at
                   AND m.created_at > COALESCE(
                       (SELECT MAX(o.created_at) FROM messages o
-                       WHERE o.session_id = sessions.id AND o.direction = 'outbound'), -1))
+                       WHERE o.session_id = sessions.id AND o.direction = 'outbound'), -1)),
+            unread = (
+                SELECT count(*) FROM messages m
+                WHERE m.session_id = sessions.id AND m.direction = 'inbound'
+                  AND m.created_at > MAX(COALESCE(sessions.read_at, -1), COALESCE(
+                      (SELECT MAX(o.created_at) FROM messages o
+                       WHERE o.session_id = sessions.id AND o.direction = 'outbound'), -1)))
          WHERE id IN (SELECT value FROM json_each(?))",
         ids,
     )

@@ -21,8 +21,7 @@ pub struct OutboxItem {
 }
 
 impl Store {
-    /// Writes an agent's reply as `pending`; the open interaction becomes the agent's, and its
-    /// first response is recorded.
+    /// Writes an agent's reply as `pending`; see [`Store::enqueue_replies`].
     pub async fn enqueue_reply(
         &self,
         session_id: i64,
@@ -31,21 +30,42 @@ impl Store {
         agent: Option<&str>,
         now: Timestamp,
     ) -> Result<MessageRecord, StoreError> {
+        let mut sent = self.enqueue_replies(session_id, std::slice::from_ref(text), tag, agent, now).await?;
+        sent.pop().ok_or(StoreError::NotFound { what: "session" })
+    }
+
+    /// Writes an agent's bubbles as `pending` messages, in order, in one transaction, and
+    /// clears the session's draft with them; the open interaction becomes the agent's, and its
+    /// first response is recorded.
+    pub async fn enqueue_replies(
+        &self,
+        session_id: i64,
+        texts: &[ReplyText],
+        tag: Option<&str>,
+        agent: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
         let mut tx = self.write().await?;
-        let (body, at) = (text.as_str(), to_millis(now));
-        let row = sqlx::query_as!(
-            MessageRow,
-            r#"INSERT INTO messages (session_id, channel_id, direction, author, body, delivery, tag, created_at)
-               SELECT id, channel_id, 'outbound', 'agent', ?, 'pending', ?, ? FROM sessions WHERE id = ?
-               RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
-            body,
-            tag,
-            at,
-            session_id,
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound { what: "session" })?;
+        let at = to_millis(now);
+        let mut messages = Vec::with_capacity(texts.len());
+        for text in texts {
+            let body = text.as_str();
+            let row = sqlx::query_as!(
+                MessageRow,
+                r#"INSERT INTO messages (session_id, channel_id, direction, author, body, delivery, tag, created_at)
+                   SELECT id, channel_id, 'outbound', 'agent', ?, 'pending', ?, ? FROM sessions WHERE id = ?
+                   RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
+                body,
+                tag,
+                at,
+                session_id,
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound { what: "session" })?;
+            messages.push(MessageRecord::try_from(row)?);
+        }
+        sqlx::query!("DELETE FROM drafts WHERE session_id = ?", session_id).execute(&mut *tx).await?;
         sqlx::query!(
             "UPDATE interactions SET state = CASE state WHEN 'queued' THEN 'assigned' ELSE state END,
                                      agent = COALESCE(agent, ?3),
@@ -60,7 +80,7 @@ impl Store {
         .await?;
         refresh_session(&mut tx, session_id).await?;
         tx.commit().await?;
-        row.try_into()
+        Ok(messages)
     }
 
     /// The oldest pending reply on a connected channel, if any.

@@ -1,7 +1,7 @@
 //! Full-text search over message text and contact names and numbers (SQLite FTS5), combined
 //! with filters, returning sessions with the matching snippet.
 
-use crate::sessions::{SessionState, SummaryRow};
+use crate::sessions::{SessionState, summaries};
 use crate::{SessionSummary, Store, StoreError, to_millis};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -121,22 +121,8 @@ impl Store {
         }
         hits.truncate(limit as usize);
         let ids = format!("[{}]", hits.iter().map(|(id, _, _)| id.to_string()).collect::<Vec<_>>().join(","));
-        let rows = sqlx::query_as!(
-            SummaryRow,
-            r#"SELECT s.id, s.channel_id, c.platform, c.name AS channel_name,
-                      k.platform_id AS contact_platform_id, k.platform_name, k.first_name, k.last_name,
-                      k.opted_out, s.state, s.internal_reference, m.body AS "preview?",
-                      s.last_activity_at, s.last_inbound_at, s.awaiting_since,
-                      s.list_group AS "list_group!: i64", s.list_key AS "list_key!: i64"
-               FROM sessions s
-               JOIN channels c ON c.id = s.channel_id
-               JOIN contacts k ON k.id = s.contact_id
-               LEFT JOIN messages m ON m.id = s.last_message_id
-               WHERE s.id IN (SELECT value FROM json_each(?))"#,
-            ids,
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            summaries!("WHERE s.id IN (SELECT value FROM json_each(?))", ids).fetch_all(&self.pool).await?;
         let mut summaries: Vec<SessionSummary> =
             rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
         Ok(hits

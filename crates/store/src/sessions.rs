@@ -1,3 +1,4 @@
+use crate::search::fts_query;
 use crate::{Store, StoreError, from_millis, parse_name, to_millis};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -48,13 +49,23 @@ pub struct SessionSummary {
     /// Since when the customer has been waiting for a reply; `None` when nobody waits.
     pub awaiting_since: Option<Timestamp>,
     pub opted_out: bool,
+    /// Customer messages since the agent last looked and since the last reply.
+    pub unread: u32,
+    /// What the agent typed and has not sent (one entry per bubble).
+    pub draft: Option<Vec<String>>,
 }
 
 /// Which sessions the list shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionFilter {
     pub state: Option<SessionState>,
     pub channel_id: Option<i64>,
+    /// Only sessions whose latest interaction is this agent's.
+    pub agent: Option<String>,
+    /// Only sessions whose latest interaction is in one of these queues.
+    pub queues: Option<Vec<String>>,
+    /// Contact name or number (every word, the last as a prefix), or internal reference (prefix).
+    pub text: Option<String>,
 }
 
 /// The position after which the next page of the list starts (keyset paging, never OFFSET).
@@ -88,6 +99,8 @@ pub(crate) struct SummaryRow {
     pub last_activity_at: i64,
     pub last_inbound_at: Option<i64>,
     pub awaiting_since: Option<i64>,
+    pub unread: i64,
+    pub draft: Option<String>,
     pub list_group: i64,
     pub list_key: i64,
 }
@@ -126,9 +139,29 @@ impl TryFrom<SummaryRow> for SessionSummary {
             last_inbound_at: row.last_inbound_at.map(from_millis).transpose()?,
             awaiting_since: row.awaiting_since.map(from_millis).transpose()?,
             opted_out: row.opted_out != 0,
+            unread: u32::try_from(row.unread).unwrap_or(0),
+            draft: row.draft.as_deref().map(parse_bubbles).transpose()?,
         })
     }
 }
+
+/// A query over `session_summaries` (one list entry per row), with what follows its FROM.
+macro_rules! summaries {
+    ($rest:literal, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            $crate::sessions::SummaryRow,
+            r#"SELECT id AS "id!", channel_id AS "channel_id!", platform AS "platform!",
+                      channel_name AS "channel_name!", contact_platform_id AS "contact_platform_id!",
+                      platform_name, first_name, last_name, opted_out AS "opted_out!", state AS "state!",
+                      internal_reference, preview, last_activity_at AS "last_activity_at!", last_inbound_at,
+                      awaiting_since, unread AS "unread!", draft,
+                      list_group AS "list_group!: i64", list_key AS "list_key!: i64"
+               FROM session_summaries s "# + $rest,
+            $($arg),*
+        )
+    };
+}
+pub(crate) use summaries;
 
 impl Store {
     /// How many sessions await a reply (the tray icon's number).
@@ -151,27 +184,31 @@ impl Store {
         let state = filter.state.map(SessionState::as_str);
         let start = after.unwrap_or(ListCursor { group: i64::MIN, key: i64::MIN, id: i64::MIN });
         let fetch = i64::from(limit) + 1;
-        let mut rows = sqlx::query_as!(
-            SummaryRow,
-            r#"SELECT s.id, s.channel_id, c.platform, c.name AS channel_name,
-                      k.platform_id AS contact_platform_id, k.platform_name, k.first_name, k.last_name,
-                      k.opted_out, s.state, s.internal_reference, m.body AS "preview?",
-                      s.last_activity_at, s.last_inbound_at, s.awaiting_since,
-                      s.list_group AS "list_group!: i64", s.list_key AS "list_key!: i64"
-               FROM sessions s
-               JOIN channels c ON c.id = s.channel_id
-               JOIN contacts k ON k.id = s.contact_id
-               LEFT JOIN messages m ON m.id = s.last_message_id
-               WHERE (s.list_group, s.list_key, s.id) > (?1, ?2, ?3)
+        let queues = filter.queues.as_ref().map(|q| serde_json::Value::from(q.clone()).to_string());
+        let text = filter.text.as_deref().and_then(fts_query);
+        let reference = filter.text.as_deref().map(|t| format!("{}%", like_escape(t.trim())));
+        let mut rows = summaries!(
+            r#"WHERE (s.list_group, s.list_key, s.id) > (?1, ?2, ?3)
                  AND (?4 IS NULL OR s.state = ?4)
                  AND (?5 IS NULL OR s.channel_id = ?5)
+                 AND (?6 IS NULL OR (SELECT i.agent FROM interactions i WHERE i.session_id = s.id
+                                     ORDER BY i.id DESC LIMIT 1) = ?6)
+                 AND (?7 IS NULL OR (SELECT i.queue FROM interactions i WHERE i.session_id = s.id
+                                     ORDER BY i.id DESC LIMIT 1) IN (SELECT value FROM json_each(?7)))
+                 AND (?8 IS NULL
+                      OR s.contact_id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?8)
+                      OR s.internal_reference LIKE ?9 ESCAPE '\')
                ORDER BY s.list_group, s.list_key, s.id
-               LIMIT ?6"#,
+               LIMIT ?10"#,
             start.group,
             start.key,
             start.id,
             state,
             filter.channel_id,
+            filter.agent,
+            queues,
+            text,
+            reference,
             fetch,
         )
         .fetch_all(&self.pool)
@@ -187,22 +224,7 @@ impl Store {
     }
 
     pub async fn session_summary(&self, session_id: i64) -> Result<SessionSummary, StoreError> {
-        let row = sqlx::query_as!(
-            SummaryRow,
-            r#"SELECT s.id, s.channel_id, c.platform, c.name AS channel_name,
-                      k.platform_id AS contact_platform_id, k.platform_name, k.first_name, k.last_name,
-                      k.opted_out, s.state, s.internal_reference, m.body AS "preview?",
-                      s.last_activity_at, s.last_inbound_at, s.awaiting_since,
-                      s.list_group AS "list_group!: i64", s.list_key AS "list_key!: i64"
-               FROM sessions s
-               JOIN channels c ON c.id = s.channel_id
-               JOIN contacts k ON k.id = s.contact_id
-               LEFT JOIN messages m ON m.id = s.last_message_id
-               WHERE s.id = ?"#,
-            session_id,
-        )
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = summaries!("WHERE s.id = ?", session_id).fetch_optional(&self.pool).await?;
         row.ok_or(StoreError::NotFound { what: "session" })?.try_into()
     }
 
@@ -237,6 +259,111 @@ impl Store {
         Ok(())
     }
 
+    /// The agent has seen everything in the session so far. Answers whether its unread count
+    /// changed (then the list entry needs showing again).
+    pub async fn mark_read(&self, session_id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query!(
+            "UPDATE sessions SET unread = 0,
+                    read_at = (SELECT MAX(created_at) FROM messages WHERE session_id = sessions.id)
+             WHERE id = ? AND unread > 0",
+            session_id,
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Keeps what the agent typed and has not sent; nothing typed clears it.
+    pub async fn set_draft(
+        &self,
+        session_id: i64,
+        bubbles: &[String],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        if bubbles.iter().all(|b| b.trim().is_empty()) {
+            sqlx::query!("DELETE FROM drafts WHERE session_id = ?", session_id).execute(&self.pool).await?;
+            return Ok(());
+        }
+        let json = serde_json::to_string(bubbles).map_err(|e| StoreError::Corrupt { what: e.to_string() })?;
+        let at = to_millis(now);
+        sqlx::query!(
+            "INSERT INTO drafts (session_id, bubbles, updated_at) SELECT id, ?2, ?3 FROM sessions WHERE id = ?1
+             ON CONFLICT (session_id) DO UPDATE SET bubbles = excluded.bubbles, updated_at = excluded.updated_at",
+            session_id,
+            json,
+            at,
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The queues an agent works.
+    pub async fn agent_queues(&self, agent: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar!("SELECT queue FROM agent_queues WHERE agent = ? ORDER BY queue", agent)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The session with a contact on a channel, made if there is none (an agent writes first).
+    /// Names given are set on the contact.
+    pub async fn open_session(
+        &self,
+        channel_id: i64,
+        platform: Platform,
+        contact_platform_id: &str,
+        first_name: Option<&str>,
+        last_name: Option<&str>,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.write().await?;
+        let (platform, at) = (platform.as_str(), to_millis(now));
+        let clean = |part: Option<&str>| part.map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
+        let (first, last) = (clean(first_name), clean(last_name));
+        let contact_id = sqlx::query_scalar!(
+            r#"INSERT INTO contacts (platform, platform_id, first_name, last_name) VALUES (?1, ?2, ?3, ?4)
+               ON CONFLICT (platform, platform_id) DO UPDATE
+               SET first_name = COALESCE(?3, first_name), last_name = COALESCE(?4, last_name)
+               RETURNING id AS "id!""#,
+            platform,
+            contact_platform_id,
+            first,
+            last,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let session_id = sqlx::query_scalar!(
+            r#"INSERT INTO sessions (channel_id, contact_id, last_activity_at) VALUES (?, ?, ?)
+               ON CONFLICT (channel_id, contact_id) DO UPDATE SET state = 'active'
+               RETURNING id AS "id!""#,
+            channel_id,
+            contact_id,
+            at,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(session_id)
+    }
+
+    /// Whether a contact ever wrote to the business on this platform.
+    pub async fn has_written(
+        &self,
+        platform: Platform,
+        contact_platform_id: &str,
+    ) -> Result<bool, StoreError> {
+        let platform = platform.as_str();
+        Ok(sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM messages m JOIN sessions s ON s.id = m.session_id
+                              JOIN contacts k ON k.id = s.contact_id
+                              WHERE k.platform = ? AND k.platform_id = ? AND m.direction = 'inbound') AS "wrote!: bool""#,
+            platform,
+            contact_platform_id,
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// Deletes a session with its messages, interactions and notes (explicit, never automatic
     /// except by retention).
     pub async fn delete_session(&self, session_id: i64) -> Result<(), StoreError> {
@@ -246,4 +373,14 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A draft's bubbles, as stored (a JSON array of strings).
+pub(crate) fn parse_bubbles(json: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt { what: format!("draft: {e}") })
+}
+
+/// `LIKE` treats `%` and `_` as wildcards; what an agent typed means itself.
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -1,5 +1,6 @@
 //! Thin commands, grouped by area: parse, call the engine, map the error.
 
 pub mod channels;
+pub mod desk;
 pub mod notifications;
 pub mod sessions;

@@ -1,36 +1,70 @@
-import { createEffect, createSignal, Show } from "solid-js";
-import { type Platform, errorMessage, platformLabel, replyLimit } from "../lib/api";
+import { createEffect, createSignal, For, Index, onCleanup, Show } from "solid-js";
+import { type CannedResponse, type DeskApi, type SessionSummary, errorMessage, platformLabel } from "../lib/api";
+import { CannedPicker } from "./CannedPicker";
+import { count } from "./counter";
+import { EmojiPicker } from "./EmojiPicker";
+import { replyWindow, windowLabel } from "./window";
 
-/** The reply box: Enter sends, Shift+Enter breaks the line; the text stays until it is saved. */
+const MAX_BUBBLES = 5;
+const DRAFT_DELAY_MS = 400;
+
+/** The reply box: one or more bubbles (a canned response may bring up to 5), sent in order.
+ * Enter sends, Shift+Enter breaks the line. What is typed is kept as the session's draft
+ * and stays until the core has saved the reply. */
 export function Composer(props: {
-  platform: Platform;
-  onSend: (text: string) => Promise<unknown>;
+  api: DeskApi;
+  session: SessionSummary;
+  now: number;
+  onSend: (bubbles: string[]) => Promise<unknown>;
   /** Text to edit (a failed reply's), taken over once. */
   edit?: string | null;
   onEdited?: () => void;
 }) {
-  const [text, setText] = createSignal("");
+  const [bubbles, setBubbles] = createSignal<string[]>(props.session.draft?.length ? [...props.session.draft] : [""]);
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const [popover, setPopover] = createSignal<"canned" | "emoji" | null>(null);
+  // The bubble the caret was last in: emoji go there.
+  let focused = 0;
+  const inputs: HTMLTextAreaElement[] = [];
+
+  // The draft is saved shortly after typing stops, and at once when the session changes.
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const saveDraft = () => {
+    clearTimeout(pending);
+    pending = undefined;
+    void props.api.draftSave(props.session.id, bubbles()).catch(() => undefined);
+  };
+  const typed = (next: string[]) => {
+    setBubbles(next);
+    clearTimeout(pending);
+    pending = setTimeout(saveDraft, DRAFT_DELAY_MS);
+  };
+  onCleanup(() => pending !== undefined && saveDraft());
+
   createEffect(() => {
     const edit = props.edit;
     if (edit != null) {
-      setText(edit);
+      typed([edit]);
       props.onEdited?.();
     }
   });
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
-  const length = () => Array.from(text()).length;
-  const limit = () => replyLimit[props.platform];
-  const tooLong = () => length() > limit();
-  const canSend = () => !busy() && text().trim().length > 0 && !tooLong();
+
+  const window = () => replyWindow(props.session, props.now);
+  const canWrite = () => window().kind === "open" || window().kind === "human_agent";
+  const counts = () => bubbles().map((b) => count(props.session.platform, b));
+  const tooLong = () => counts().some((c) => c.over);
+  const canSend = () => !busy() && canWrite() && bubbles().some((b) => b.trim()) && !tooLong();
 
   async function send() {
     if (!canSend()) return;
     setBusy(true);
     setError(null);
+    clearTimeout(pending);
+    pending = undefined;
     try {
-      await props.onSend(text());
-      setText("");
+      await props.onSend(bubbles().filter((b) => b.trim()));
+      setBubbles([""]);
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
@@ -38,43 +72,145 @@ export function Composer(props: {
     }
   }
 
+  async function useCanned(canned: CannedResponse) {
+    setPopover(null);
+    try {
+      const filled = await props.api.cannedExpand(props.session.id, canned.id);
+      // Into an empty box it replaces; after typed text its bubbles follow.
+      const typedSoFar = bubbles().filter((b) => b.trim());
+      typed([...typedSoFar, ...filled].slice(0, MAX_BUBBLES));
+      queueMicrotask(() => inputs[0]?.focus());
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  }
+
+  function insertEmoji(emoji: string) {
+    const i = Math.min(focused, bubbles().length - 1);
+    const input = inputs[i];
+    const text = bubbles()[i];
+    const [start, end] = input ? [input.selectionStart, input.selectionEnd] : [text.length, text.length];
+    const next = [...bubbles()];
+    next[i] = text.slice(0, start) + emoji + text.slice(end);
+    typed(next);
+    queueMicrotask(() => {
+      input?.focus();
+      input?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  }
+
   return (
     <form
       class="composer"
+      aria-label="Reply"
       onSubmit={(e) => {
         e.preventDefault();
         void send();
       }}
     >
-      <textarea
-        data-testid="composer-input"
-        aria-label="Reply"
-        placeholder={`Reply on ${platformLabel[props.platform]} — Enter to send, Shift+Enter for a new line`}
-        value={text()}
-        onInput={(e) => setText(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-            e.preventDefault();
-            void send();
-          }
-        }}
-      />
+      <p class={`window-indicator ${window().kind}`} data-testid="window-indicator" role="status">
+        {windowLabel(window(), props.now)}
+        <Show when={window().kind === "human_agent"}>
+          <span class="muted"> · sent with the HUMAN_AGENT tag</span>
+        </Show>
+      </p>
+      <Show when={canWrite()}>
+        <Index each={bubbles()}>
+          {(text, i) => (
+            <div class="bubble-input">
+              <textarea
+                ref={(el) => (inputs[i] = el)}
+                data-testid="composer-input"
+                aria-label={bubbles().length > 1 ? `Reply, bubble ${i + 1} of ${bubbles().length}` : "Reply"}
+                placeholder={`Reply on ${platformLabel[props.session.platform]} — Enter to send, Shift+Enter for a new line`}
+                value={text()}
+                onFocus={() => (focused = i)}
+                onInput={(e) => {
+                  const next = [...bubbles()];
+                  next[i] = e.currentTarget.value;
+                  typed(next);
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+                    e.preventDefault();
+                    void send();
+                  }
+                }}
+              />
+              <Show when={bubbles().length > 1}>
+                <button
+                  type="button"
+                  class="icon"
+                  aria-label={`Remove bubble ${i + 1}`}
+                  title="Remove this bubble"
+                  onClick={() => typed(bubbles().filter((_, j) => j !== i))}
+                >
+                  ✕
+                </button>
+              </Show>
+            </div>
+          )}
+        </Index>
+      </Show>
       <div class="composer-bar">
+        <Show when={canWrite()}>
+          <button
+            type="button"
+            class="tool"
+            aria-haspopup="dialog"
+            aria-expanded={popover() === "canned"}
+            data-testid="canned-open"
+            title="Canned responses"
+            onClick={() => setPopover((p) => (p === "canned" ? null : "canned"))}
+          >
+            Canned
+          </button>
+          <button
+            type="button"
+            class="tool"
+            aria-haspopup="dialog"
+            aria-expanded={popover() === "emoji"}
+            data-testid="emoji-open"
+            aria-label="Emoji"
+            title="Emoji"
+            onClick={() => setPopover((p) => (p === "emoji" ? null : "emoji"))}
+          >
+            😊
+          </button>
+        </Show>
         <span class="counter" classList={{ over: tooLong() }} data-testid="composer-counter">
-          {length()} / {limit()}
+          <For each={counts()}>
+            {(c, i) => (
+              <span>
+                {counts().length > 1 ? `${i() + 1}: ` : ""}
+                {c.characters} / {c.limit}
+                {c.segments ? ` · ${c.segments}` : ""}
+              </span>
+            )}
+          </For>
         </span>
         <Show when={tooLong()}>
           <span class="error" role="alert">
-            {platformLabel[props.platform]} accepts at most {limit()} characters.
+            {platformLabel[props.session.platform]} accepts at most {replyLimitOf(counts())} characters per message.
           </span>
         </Show>
         <Show when={error()}>
           <span class="error" role="alert">{error()}</span>
         </Show>
-        <button type="submit" data-testid="composer-send" disabled={!canSend()}>
-          Send
+        <button type="submit" class="send" data-testid="composer-send" disabled={!canSend()}>
+          {bubbles().filter((b) => b.trim()).length > 1 ? `Send ${bubbles().filter((b) => b.trim()).length}` : "Send"}
         </button>
       </div>
+      <Show when={popover() === "canned"}>
+        <CannedPicker api={props.api} onPick={(c) => void useCanned(c)} onClose={() => setPopover(null)} />
+      </Show>
+      <Show when={popover() === "emoji"}>
+        <EmojiPicker onPick={insertEmoji} onClose={() => setPopover(null)} />
+      </Show>
     </form>
   );
+}
+
+function replyLimitOf(counts: { limit: number }[]): number {
+  return counts[0]?.limit ?? 0;
 }

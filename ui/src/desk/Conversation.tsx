@@ -1,5 +1,12 @@
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { type ChannelState, type MessageRecord, type SessionSummary, errorMessage, platformLabel } from "../lib/api";
+import {
+  type ChannelState,
+  type DeskApi,
+  type MessageRecord,
+  type SessionSummary,
+  errorMessage,
+  platformLabel,
+} from "../lib/api";
 import { Composer } from "./Composer";
 
 const deliveryLabel: Record<MessageRecord["delivery"], string> = {
@@ -10,53 +17,183 @@ const deliveryLabel: Record<MessageRecord["delivery"], string> = {
   failed: "Failed",
 };
 
+const authorLabel = (message: MessageRecord, contact: string) =>
+  message.author === "customer" ? contact : message.author === "agent" ? "Agent" : "System";
+
 export function Conversation(props: {
+  api: DeskApi;
   session: SessionSummary;
   messages: MessageRecord[];
-  onReply: (text: string) => Promise<unknown>;
+  now: number;
+  /** More history exists before the first message shown. */
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder: () => Promise<unknown>;
+  /** A message to show and mark (a search result). */
+  highlight: number | null;
+  onSend: (bubbles: string[]) => Promise<unknown>;
   onRetry: (messageId: number) => Promise<unknown>;
+  onSetState: (state: "active" | "stored") => Promise<unknown>;
+  onDelete: () => Promise<unknown>;
+  detailsOpen: boolean;
+  onToggleDetails: () => void;
   /** The session's channel state; a disconnected channel takes no replies. */
   channelState?: ChannelState;
 }) {
   let history: HTMLOListElement | undefined;
   // Text handed to the composer by a failed reply's Edit.
   const [edit, setEdit] = createSignal<string | null>(null);
-  const [retryError, setRetryError] = createSignal<string | null>(null);
-  async function retry(messageId: number) {
-    setRetryError(null);
+  const [actionError, setActionError] = createSignal<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = createSignal(false);
+  async function attempt(action: () => Promise<unknown>) {
+    setActionError(null);
     try {
-      await props.onRetry(messageId);
+      await action();
     } catch (error) {
-      setRetryError(errorMessage(error));
+      setActionError(errorMessage(error));
     }
   }
-  // Follow new messages to the bottom.
-  createEffect(on(() => props.messages.length, () => history?.scrollTo?.({ top: history.scrollHeight })));
+
+  // New messages at the end follow the bottom; older ones loaded at the top keep the view
+  // where it was; a highlighted message is scrolled into view.
+  let lastCount = 0;
+  let lastFirst: number | undefined;
+  let heightBefore = 0;
+  createEffect(
+    on(
+      () => props.messages,
+      (messages) => {
+        if (!history) return;
+        const first = messages[0]?.id;
+        if (lastFirst !== undefined && first !== lastFirst && messages.length > lastCount) {
+          history.scrollTop += history.scrollHeight - heightBefore;
+        } else if (props.highlight === null && messages.length !== lastCount) {
+          history.scrollTo?.({ top: history.scrollHeight });
+        }
+        lastCount = messages.length;
+        lastFirst = first;
+        heightBefore = history.scrollHeight;
+      },
+    ),
+  );
+  createEffect(() => {
+    const id = props.highlight;
+    if (id !== null && props.messages.some((m) => m.id === id)) {
+      queueMicrotask(() => history?.querySelector(`[data-message-id="${id}"]`)?.scrollIntoView?.({ block: "center" }));
+    }
+  });
+  const onScroll = () => {
+    if (!history) return;
+    heightBefore = history.scrollHeight;
+    if (history.scrollTop < 80 && props.hasOlder && !props.loadingOlder) void props.onLoadOlder();
+  };
 
   return (
     <section class="conversation" aria-label={`Conversation with ${props.session.contact_name}`}>
       <header class="conversation-header">
-        <h2 data-testid="conversation-title">{props.session.contact_name}</h2>
-        <span class="conversation-channel">
-          {platformLabel[props.session.platform]} · {props.session.channel_name}
-        </span>
+        <div class="conversation-title">
+          <h2 data-testid="conversation-title">{props.session.contact_name}</h2>
+          <span class="conversation-channel">
+            {platformLabel[props.session.platform]} · {props.session.channel_name}
+            {props.session.state === "stored" ? " · Stored" : ""}
+          </span>
+        </div>
+        <div class="conversation-actions">
+          <Show
+            when={props.session.state === "active"}
+            fallback={
+              <button type="button" data-testid="session-reopen" onClick={() => void attempt(() => props.onSetState("active"))}>
+                Reopen
+              </button>
+            }
+          >
+            <button
+              type="button"
+              data-testid="session-store"
+              title="Store: put the session away and end its interaction (s)"
+              onClick={() => void attempt(() => props.onSetState("stored"))}
+            >
+              Store
+            </button>
+          </Show>
+          <Show
+            when={confirmDelete()}
+            fallback={
+              <button type="button" class="danger" data-testid="session-delete" onClick={() => setConfirmDelete(true)}>
+                Delete
+              </button>
+            }
+          >
+            <span class="confirm" role="alertdialog" aria-label="Confirm deletion">
+              Delete this session and its whole history?
+              <button
+                type="button"
+                class="danger"
+                data-testid="session-delete-confirm"
+                ref={(el) => queueMicrotask(() => el.focus())}
+                onClick={() => void attempt(props.onDelete)}
+              >
+                Delete
+              </button>
+              <button type="button" onClick={() => setConfirmDelete(false)}>
+                Cancel
+              </button>
+            </span>
+          </Show>
+          <button
+            type="button"
+            aria-pressed={props.detailsOpen}
+            data-testid="details-toggle"
+            title="Details (i)"
+            onClick={() => props.onToggleDetails()}
+          >
+            Details
+          </button>
+        </div>
       </header>
-      <ol class="history" ref={history} data-testid="conversation">
+      <Show when={actionError()}>
+        <p class="error action-error" role="alert">{actionError()}</p>
+      </Show>
+      <ol class="history" ref={history} data-testid="conversation" onScroll={onScroll} aria-label="Messages">
+        <Show when={props.hasOlder || props.loadingOlder}>
+          <li class="older">
+            <button type="button" class="link" disabled={props.loadingOlder} onClick={() => void props.onLoadOlder()}>
+              {props.loadingOlder ? "Loading older messages…" : "Load older messages"}
+            </button>
+          </li>
+        </Show>
         <For each={props.messages}>
           {(message) => (
-            <li class={`message ${message.direction}`} data-testid="message" data-delivery={message.delivery}>
+            <li
+              class={`message ${message.direction}`}
+              classList={{ highlight: message.id === props.highlight }}
+              data-testid="message"
+              data-message-id={message.id}
+              data-delivery={message.delivery}
+            >
               {/* Customer text is always text: never innerHTML. */}
               <p class="body">{message.body}</p>
               <span class="meta">
-                <time dateTime={message.created_at}>
-                  {new Date(message.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+                {authorLabel(message, props.session.contact_name)} ·{" "}
+                <time dateTime={message.created_at} title={new Date(message.created_at).toLocaleString()}>
+                  {new Date(message.created_at).toLocaleString([], {
+                    month: "short",
+                    day: "numeric",
+                    hour: "2-digit",
+                    minute: "2-digit",
+                  })}
                 </time>
                 {message.direction === "outbound" ? ` · ${deliveryLabel[message.delivery]}` : ""}
+                {message.tag ? ` · ${message.tag}` : ""}
               </span>
               <Show when={message.delivery === "failed"}>
                 <span class="failure" role="status">{message.failure ?? "Not sent."}</span>
                 <span class="failed-actions">
-                  <button type="button" data-testid="message-retry" onClick={() => void retry(message.id)}>
+                  <button
+                    type="button"
+                    data-testid="message-retry"
+                    onClick={() => void attempt(() => props.onRetry(message.id))}
+                  >
                     Retry
                   </button>
                   <button type="button" data-testid="message-edit" onClick={() => setEdit(message.body)}>
@@ -68,9 +205,6 @@ export function Conversation(props: {
           )}
         </For>
       </ol>
-      <Show when={retryError()}>
-        <p class="error retry-error" role="alert">{retryError()}</p>
-      </Show>
       <Show when={props.channelState === "expired"}>
         <p class="channel-note" role="status" data-testid="channel-note">
           The connection to {props.session.channel_name} expired: replies wait and go out once an admin reauthorizes it.
@@ -85,7 +219,14 @@ export function Conversation(props: {
           </p>
         }
       >
-        <Composer platform={props.session.platform} onSend={props.onReply} edit={edit()} onEdited={() => setEdit(null)} />
+        <Composer
+          api={props.api}
+          session={props.session}
+          now={props.now}
+          onSend={props.onSend}
+          edit={edit()}
+          onEdited={() => setEdit(null)}
+        />
       </Show>
     </section>
   );

@@ -20,9 +20,12 @@ function summary(overrides: Partial<SessionSummary> = {}): SessionSummary {
     internal_reference: null,
     preview: hostile,
     last_activity_at: "2026-01-01T10:00:00Z",
-    last_inbound_at: "2026-01-01T10:00:00Z",
+    // An hour ago: the messaging window is open.
+    last_inbound_at: new Date(Date.now() - 3_600_000).toISOString(),
     awaiting_since: "2026-01-01T10:00:00Z",
     opted_out: false,
+    unread: 0,
+    draft: null,
     ...overrides,
   };
 }
@@ -112,9 +115,9 @@ describe("Desk", () => {
     const input = (await screen.findByTestId("composer-input")) as HTMLTextAreaElement;
     fireEvent.input(input, { target: { value: "On its way" } });
     fireEvent.keyDown(input, { key: "Enter", shiftKey: true });
-    expect(api.sessionReply).not.toHaveBeenCalled();
+    expect(api.sessionSend).not.toHaveBeenCalled();
     fireEvent.keyDown(input, { key: "Enter" });
-    await waitFor(() => expect(api.sessionReply).toHaveBeenCalledWith(7, "On its way"));
+    await waitFor(() => expect(api.sessionSend).toHaveBeenCalledWith(7, ["On its way"]));
     await waitFor(() => expect(input.value).toBe(""));
     emit("message_changed", {
       message: message({ id: 99, direction: "outbound", author: "agent", body: "On its way", delivery: "sent" }),
@@ -130,16 +133,16 @@ describe("Desk", () => {
     const input = (await screen.findByTestId("composer-input")) as HTMLTextAreaElement;
     fireEvent.input(input, { target: { value: "x".repeat(2001) } });
     expect(screen.getByTestId("composer-counter")).toHaveTextContent("2001 / 2000");
-    expect(screen.getByRole("alert")).toHaveTextContent("Messenger accepts at most 2000 characters.");
+    expect(screen.getByRole("alert")).toHaveTextContent("Messenger accepts at most 2000 characters per message.");
     expect(screen.getByTestId("composer-send")).toBeDisabled();
     fireEvent.keyDown(input, { key: "Enter" });
-    expect(api.sessionReply).not.toHaveBeenCalled();
+    expect(api.sessionSend).not.toHaveBeenCalled();
     expect(input.value).toHaveLength(2001);
   });
 
   it("keeps the typed text and shows the error when the core refuses the reply", async () => {
     const { api } = fakeApi([summary()], []);
-    api.sessionReply = vi.fn(async () => {
+    api.sessionSend = vi.fn(async () => {
       throw { code: "unavailable", message: "The local cache is busy; try again." };
     });
     render(() => <Desk api={api} />);

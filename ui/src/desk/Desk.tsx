@@ -4,39 +4,72 @@ import {
   type BackfillProgress,
   type ChannelRecord,
   type DeskApi,
+  type ListCursor,
   type MessageRecord,
+  type SessionFilter,
   type SessionSummary,
   errorMessage,
+  platformLabel,
 } from "../lib/api";
 import { compareSessions, mergeMessage } from "./order";
 import { SessionList } from "./SessionList";
 import { Conversation } from "./Conversation";
-import { Channels } from "../settings/Channels";
+import { Details } from "./Details";
+import { Search } from "./Search";
+import { NewMessage } from "./NewMessage";
+import { Shortcuts } from "./Shortcuts";
+import { Settings } from "../settings/Settings";
 
-// The desk shows the first page of the list and the newest part of a conversation; scrolling
-// for more arrives with the full desk (issue #7).
-const FIRST_PAGE = 200;
-const HISTORY_PAGE = 100;
+const LIST_PAGE = 200;
+const HISTORY_PAGE = 50;
+/** How far back opening a search result looks for its message. */
+const MAX_HISTORY_PAGES = 40;
+
+type View = "conversation" | "search" | "settings";
 
 /** The main window: every session in one list, and the open conversation. */
 export function Desk(props: { api: DeskApi }) {
-  const [sessions, setSessions] = createStore<Record<number, SessionSummary>>({});
-  const [selected, setSelected] = createSignal<number | null>(null);
-  const [messages, setMessages] = createSignal<MessageRecord[]>([]);
-  const [loadError, setLoadError] = createSignal<string | null>(null);
+  // The list: the loaded part of the filtered, ordered list (keyset pages), by id.
+  const [byId, setById] = createStore<Record<number, SessionSummary>>({});
+  const [order, setOrder] = createSignal<number[]>([]);
+  const [next, setNext] = createSignal<ListCursor | null>(null);
+  const [filter, setFilter] = createSignal<SessionFilter>({});
   const [loaded, setLoaded] = createSignal(false);
+  let loadingMore = false;
+  let listGeneration = 0;
+
+  const [selected, setSelected] = createSignal<number | null>(null);
+  const [active, setActive] = createSignal<number | null>(null);
+  const [messages, setMessages] = createSignal<MessageRecord[]>([]);
+  const [hasOlder, setHasOlder] = createSignal(false);
+  const [loadingOlder, setLoadingOlder] = createSignal(false);
+  const [highlight, setHighlight] = createSignal<number | null>(null);
+
+  const [loadError, setLoadError] = createSignal<string | null>(null);
   const [now, setNow] = createSignal(Date.now());
   const [quiet, setQuiet] = createSignal(false);
-  const [settings, setSettings] = createSignal(false);
+  const [view, setView] = createSignal<View>("conversation");
+  const [detailsOpen, setDetailsOpen] = createSignal(false);
+  const [newMessage, setNewMessage] = createSignal(false);
+  const [shortcuts, setShortcuts] = createSignal(false);
   // Every channel's state: expiries are announced at once (banner, badge), and a
   // disconnected channel's sessions take no replies.
   const [channels, setChannels] = createStore<Record<number, ChannelRecord>>({});
-  const expired = createMemo(() => Object.values(channels).filter((c) => c.state === "expired"));
+  const channelList = createMemo(() => Object.values(channels));
+  const expired = createMemo(() => channelList().filter((c) => c.state === "expired"));
   // Channels still reading their history; an entry goes when its backfill is done.
   const [backfills, setBackfills] = createStore<Record<number, BackfillProgress | undefined>>({});
   // The core's count covers every session, not only the loaded page.
   const [awaitingCount, setAwaitingCount] = createSignal<number | null>(null);
   const reading = createMemo(() => Object.values(backfills).filter((p): p is BackfillProgress => !!p));
+  let filterInput: HTMLInputElement | undefined;
+  let listElement: HTMLDivElement | undefined;
+
+  const ordered = createMemo(() => order().map((id) => byId[id]).filter((s): s is SessionSummary => !!s));
+  const current = createMemo(() => {
+    const id = selected();
+    return id === null ? undefined : byId[id];
+  });
 
   async function toggleQuiet() {
     const on = !quiet();
@@ -48,32 +81,222 @@ export function Desk(props: { api: DeskApi }) {
     }
   }
 
-  const ordered = createMemo(() => Object.values(sessions).sort(compareSessions));
-  const current = createMemo(() => {
-    const id = selected();
-    return id === null ? undefined : sessions[id];
-  });
+  async function loadList() {
+    const generation = ++listGeneration;
+    try {
+      const page = await props.api.sessionList(filter(), null, LIST_PAGE);
+      if (generation !== listGeneration) return;
+      page.sessions.forEach((s) => setById(s.id, reconcile(s)));
+      setOrder(page.sessions.map((s) => s.id));
+      setNext(page.next);
+      setLoaded(true);
+      setLoadError(null);
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    }
+  }
+
+  async function loadMore() {
+    const after = next();
+    if (!after || loadingMore) return;
+    loadingMore = true;
+    const generation = listGeneration;
+    try {
+      const page = await props.api.sessionList(filter(), after, LIST_PAGE);
+      if (generation !== listGeneration) return;
+      page.sessions.forEach((s) => setById(s.id, reconcile(s)));
+      const known = new Set(order());
+      setOrder((ids) => [...ids, ...page.sessions.map((s) => s.id).filter((id) => !known.has(id))]);
+      setNext(page.next);
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    } finally {
+      loadingMore = false;
+    }
+  }
+
+  /** Whether a session belongs in the list as filtered; `null` when only the core can tell. */
+  function belongs(session: SessionSummary): boolean | null {
+    const f = filter();
+    if (f.state && session.state !== f.state) return false;
+    if (f.channel_id !== undefined && session.channel_id !== f.channel_id) return false;
+    if ((f.scope && f.scope !== "all") || f.text) return null;
+    return true;
+  }
+
+  function upsert(session: SessionSummary) {
+    const listed = order().includes(session.id);
+    setById(session.id, reconcile(session));
+    const fits = belongs(session);
+    const ids = order().filter((id) => id !== session.id);
+    if (fits === false || (fits === null && !listed)) {
+      if (listed) setOrder(ids);
+      return;
+    }
+    // Binary search for its place; past the loaded part it arrives with a later page.
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareSessions(byId[ids[mid]], session) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === ids.length && next() !== null && !listed) return;
+    ids.splice(lo, 0, session.id);
+    setOrder(ids);
+  }
+
+  function remove(sessionId: number) {
+    setOrder((ids) => ids.filter((id) => id !== sessionId));
+    if (selected() === sessionId) {
+      setSelected(null);
+      setMessages([]);
+      void props.api.sessionFocus(null).catch(() => undefined);
+    }
+  }
+
+  async function open(sessionId: number, messageId: number | null = null) {
+    setView("conversation");
+    setSelected(sessionId);
+    setActive(sessionId);
+    setHighlight(messageId);
+    setMessages([]);
+    setHasOlder(false);
+    void props.api.sessionFocus(sessionId).catch(() => undefined);
+    void props.api.sessionRead(sessionId).catch(() => undefined);
+    try {
+      if (!byId[sessionId]) {
+        const details = await props.api.sessionDetails(sessionId);
+        setById(sessionId, reconcile(details.session));
+      }
+      let history = await props.api.sessionMessages(sessionId, null, HISTORY_PAGE);
+      let more = history.length === HISTORY_PAGE;
+      // A search result opens at its message, however far back.
+      for (let pages = 1; messageId !== null && more && pages < MAX_HISTORY_PAGES; pages++) {
+        if (history.some((m) => m.id === messageId)) break;
+        const older = await props.api.sessionMessages(sessionId, cursorOf(history[0]), HISTORY_PAGE);
+        more = older.length === HISTORY_PAGE;
+        history = [...older, ...history];
+      }
+      // Events may have arrived while loading: merge rather than overwrite.
+      if (selected() === sessionId) {
+        setMessages((live) => live.reduce(mergeMessage, history));
+        setHasOlder(more);
+      }
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    }
+  }
+
+  async function loadOlder() {
+    const sessionId = selected();
+    const first = messages()[0];
+    if (sessionId === null || !first || loadingOlder()) return;
+    setLoadingOlder(true);
+    try {
+      const older = await props.api.sessionMessages(sessionId, cursorOf(first), HISTORY_PAGE);
+      if (selected() === sessionId) {
+        setMessages((list) => [...older, ...list]);
+        setHasOlder(older.length === HISTORY_PAGE);
+      }
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  function applyFilter(change: Partial<SessionFilter>) {
+    setFilter((f) => {
+      const merged: SessionFilter = { ...f, ...change };
+      for (const key of Object.keys(merged) as (keyof SessionFilter)[]) {
+        if (merged[key] === undefined || merged[key] === "") delete merged[key];
+      }
+      return merged;
+    });
+    void loadList();
+  }
+
+  function step(delta: number) {
+    const list = ordered();
+    if (list.length === 0) return;
+    const at = list.findIndex((s) => s.id === selected());
+    const target = list[Math.min(list.length - 1, Math.max(0, at < 0 ? 0 : at + delta))];
+    void open(target.id);
+  }
+
+  function onGlobalKey(e: KeyboardEvent) {
+    const target = e.target as HTMLElement | null;
+    const typing = target?.closest("input, textarea, select, [contenteditable]") !== null && target !== null;
+    if (e.key === "Escape") {
+      if (shortcuts()) setShortcuts(false);
+      else if (newMessage()) setNewMessage(false);
+      else if (view() !== "conversation") setView("conversation");
+      else if (detailsOpen()) setDetailsOpen(false);
+      return;
+    }
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
+      e.preventDefault();
+      setView("search");
+      return;
+    }
+    if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+    const session = current();
+    switch (e.key) {
+      case "?":
+        setShortcuts(true);
+        break;
+      case "/":
+        filterInput?.focus();
+        break;
+      case "j":
+        if (target !== listElement) step(1);
+        break;
+      case "k":
+        if (target !== listElement) step(-1);
+        break;
+      case "r":
+        document.querySelector<HTMLTextAreaElement>("[data-testid=composer-input]")?.focus();
+        break;
+      case "s":
+        if (session) void props.api.sessionSetState(session.id, session.state === "active" ? "stored" : "active");
+        break;
+      case "i":
+        if (session) setDetailsOpen((open) => !open);
+        break;
+      case "n":
+        setNewMessage(true);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
 
   onMount(() => {
     const stops = [
-      props.api.on("session_changed", ({ session }) => setSessions(session.id, reconcile(session))),
+      props.api.on("session_changed", ({ session }) => upsert(session)),
+      props.api.on("session_deleted", ({ session_id }) => remove(session_id)),
       props.api.on("message_changed", ({ message }) => {
-        if (message.session_id === selected()) setMessages((list) => mergeMessage(list, message));
+        if (message.session_id !== selected()) return;
+        setMessages((list) => mergeMessage(list, message));
+        // On screen, a customer's new message is read at once.
+        if (message.direction === "inbound") void props.api.sessionRead(message.session_id).catch(() => undefined);
       }),
-    ];
-    stops.push(props.api.on("purged", () => void loadList()));
-    stops.push(
+      props.api.on("purged", () => void loadList()),
       props.api.on("backfill_progress", ({ progress }) =>
         setBackfills(progress.channel_id, progress.done ? undefined : progress),
       ),
       props.api.on("open_session", ({ session_id }) => void open(session_id)),
       props.api.on("awaiting_changed", ({ count }) => setAwaitingCount(count)),
       props.api.on("channel_changed", ({ channel }) => setChannels(channel.id, reconcile(channel))),
-    );
+    ];
     const tick = setInterval(() => setNow(Date.now()), 30_000);
+    window.addEventListener("keydown", onGlobalKey);
     onCleanup(() => {
       stops.forEach((stop) => stop());
       clearInterval(tick);
+      window.removeEventListener("keydown", onGlobalKey);
     });
     void loadList();
     props.api
@@ -82,32 +305,19 @@ export function Desk(props: { api: DeskApi }) {
       .catch((error) => setLoadError(errorMessage(error)));
   });
 
-  async function loadList() {
-    try {
-      const { sessions: list } = await props.api.sessionList({}, null, FIRST_PAGE);
-      setSessions(reconcile(Object.fromEntries(list.map((s) => [s.id, s]))));
-      setLoaded(true);
-    } catch (error) {
-      setLoadError(errorMessage(error));
-    }
-  }
-
-  async function open(sessionId: number) {
-    setSelected(sessionId);
-    setMessages([]);
-    void props.api.sessionFocus(sessionId).catch(() => undefined);
-    try {
-      const history = await props.api.sessionMessages(sessionId, null, HISTORY_PAGE);
-      // Events may have arrived while loading: merge rather than overwrite.
-      if (selected() === sessionId) setMessages((live) => live.reduce(mergeMessage, history));
-    } catch (error) {
-      setLoadError(errorMessage(error));
-    }
-  }
+  const emptyText = () => {
+    const f = filter();
+    if (f.text) return `No session matches “${f.text}”.`;
+    if (f.scope === "mine") return "No sessions are yours yet: the ones you answer appear here.";
+    if (f.scope === "my_queues") return "No sessions in your queues (an admin assigns agents to queues).";
+    if (f.state === "stored") return "No stored sessions.";
+    if (Object.keys(f).length > 0) return "No session matches these filters.";
+    return "No sessions yet. New messages appear here.";
+  };
 
   return (
-    <div class="desk">
-      <aside class="sidebar" aria-label="Sessions">
+    <div class="desk" classList={{ "with-details": detailsOpen() && view() === "conversation" && !!current() }}>
+      <aside class="sidebar" aria-label="Inbox">
         <header class="sidebar-header">
           <h1>Inbox</h1>
           <span class="count" data-testid="awaiting-count" title="Awaiting a reply">
@@ -130,11 +340,69 @@ export function Desk(props: { api: DeskApi }) {
             classList={{ alert: expired().length > 0 }}
             data-testid="open-channels"
             title="Settings → Channels"
-            onClick={() => setSettings(true)}
+            onClick={() => setView("settings")}
           >
-            ⚙ Channels
+            ⚙ Settings
           </button>
         </header>
+        <div class="sidebar-tools">
+          <button type="button" class="quiet" data-testid="new-message-open" title="New SMS or WhatsApp (n)" onClick={() => setNewMessage(true)}>
+            ✎ New
+          </button>
+          <button type="button" class="quiet" data-testid="search-open" title="Search (Ctrl+F)" onClick={() => setView("search")}>
+            🔍 Search
+          </button>
+          <button type="button" class="quiet" data-testid="shortcuts-open" title="Keyboard shortcuts (?)" onClick={() => setShortcuts(true)}>
+            ⌨ ?
+          </button>
+        </div>
+        <div class="filters" role="group" aria-label="Filters">
+          <input
+            type="search"
+            ref={filterInput}
+            data-testid="list-filter"
+            aria-label="Filter by name, number or reference"
+            placeholder="Filter: name, number, reference ( / )"
+            onInput={(e) => {
+              const text = e.currentTarget.value;
+              applyFilter({ text: text.trim() ? text : undefined });
+            }}
+          />
+          <div class="row">
+            <select
+              aria-label="Whose sessions"
+              data-testid="filter-scope"
+              onChange={(e) => applyFilter({ scope: e.currentTarget.value as SessionFilter["scope"] })}
+            >
+              <option value="all">All</option>
+              <option value="mine">Mine</option>
+              <option value="my_queues">My queues</option>
+            </select>
+            <select
+              aria-label="Active or stored"
+              data-testid="filter-state"
+              onChange={(e) => applyFilter({ state: (e.currentTarget.value || undefined) as SessionFilter["state"] })}
+            >
+              <option value="">Any state</option>
+              <option value="active">Active</option>
+              <option value="stored">Stored</option>
+            </select>
+            <select
+              aria-label="Channel"
+              data-testid="filter-channel"
+              onChange={(e) => applyFilter({ channel_id: e.currentTarget.value ? Number(e.currentTarget.value) : undefined })}
+            >
+              <option value="">All channels</option>
+              <For each={channelList()}>
+                {(c) => (
+                  <option value={c.id}>
+                    {platformLabel[c.platform]} · {c.name}
+                  </option>
+                )}
+              </For>
+            </select>
+          </div>
+        </div>
         <Show when={loadError()}>
           <p class="error" role="alert">{loadError()}</p>
         </Show>
@@ -142,7 +410,7 @@ export function Desk(props: { api: DeskApi }) {
           {(channel) => (
             <p class="banner small" role="alert" data-testid="desk-expired-banner">
               Connection expired: {channel.name}.{" "}
-              <button type="button" class="link" onClick={() => setSettings(true)}>
+              <button type="button" class="link" onClick={() => setView("settings")}>
                 Reauthorize
               </button>
             </p>
@@ -151,14 +419,9 @@ export function Desk(props: { api: DeskApi }) {
         <For each={reading()}>
           {(progress) => (
             <div class="backfill" data-testid="backfill" role="status">
-              <span>
-                Reading history… {progress.messages.toLocaleString()} messages
-              </span>
+              <span>Reading history… {progress.messages.toLocaleString()} messages</span>
               {/* History all from one day reads as 0 of the span: show motion, not an empty bar. */}
-              <Show
-                when={progress.fraction > 0}
-                fallback={<progress aria-label="Reading history" />}
-              >
+              <Show when={progress.fraction > 0} fallback={<progress aria-label="Reading history" />}>
                 <progress max="1" value={progress.fraction} aria-label="History read so far" />
               </Show>
             </div>
@@ -167,33 +430,94 @@ export function Desk(props: { api: DeskApi }) {
         <SessionList
           sessions={ordered()}
           selected={selected()}
+          active={active()}
           loaded={loaded()}
+          emptyText={emptyText()}
           now={now()}
-          onOpen={open}
+          onOpen={(id) => void open(id)}
+          onActivate={setActive}
+          onNearEnd={() => void loadMore()}
+          ref={(el) => (listElement = el)}
         />
       </aside>
       <main class="main">
-        <Show when={!settings()} fallback={<Channels api={props.api} onClose={() => setSettings(false)} />}>
-        <Show
-          when={current()}
-          fallback={
-            <div class="placeholder">
-              <p>Select a session to read and reply.</p>
-            </div>
-          }
-        >
-          {(session) => (
-            <Conversation
-              session={session()}
-              messages={messages()}
-              onReply={(text) => props.api.sessionReply(session().id, text)}
-              onRetry={(messageId) => props.api.messageRetry(session().id, messageId)}
-              channelState={channels[session().channel_id]?.state}
-            />
-          )}
+        <Show when={view() === "settings"}>
+          <Settings api={props.api} onClose={() => setView("conversation")} />
         </Show>
+        <Show when={view() === "search"}>
+          <Search
+            api={props.api}
+            channels={channelList()}
+            onOpen={(id, messageId) => void open(id, messageId)}
+            onClose={() => setView("conversation")}
+          />
+        </Show>
+        <Show when={view() === "conversation"}>
+          <Show
+            when={selected()}
+            keyed
+            fallback={
+              <div class="placeholder">
+                <p>Select a session to read and reply.</p>
+                <p class="muted">Press ? for keyboard shortcuts.</p>
+              </div>
+            }
+          >
+            {(sessionId) => (
+              <Show when={byId[sessionId]}>
+                {(session) => (
+                  <Conversation
+                    api={props.api}
+                    session={session()}
+                    messages={messages()}
+                    now={now()}
+                    hasOlder={hasOlder()}
+                    loadingOlder={loadingOlder()}
+                    onLoadOlder={loadOlder}
+                    highlight={highlight()}
+                    onSend={(bubbles) => props.api.sessionSend(sessionId, bubbles)}
+                    onRetry={(messageId) => props.api.messageRetry(sessionId, messageId)}
+                    onSetState={async (state) => upsert(await props.api.sessionSetState(sessionId, state))}
+                    onDelete={async () => {
+                      await props.api.sessionDelete(sessionId);
+                      remove(sessionId);
+                    }}
+                    detailsOpen={detailsOpen()}
+                    onToggleDetails={() => setDetailsOpen((open) => !open)}
+                    channelState={channels[session().channel_id]?.state}
+                  />
+                )}
+              </Show>
+            )}
+          </Show>
         </Show>
       </main>
+      <Show when={detailsOpen() && view() === "conversation" ? selected() : null} keyed>
+        {(sessionId) => (
+          <Show when={byId[sessionId]}>
+            {(session) => <Details api={props.api} session={session()} onClose={() => setDetailsOpen(false)} />}
+          </Show>
+        )}
+      </Show>
+      <Show when={newMessage()}>
+        <NewMessage
+          api={props.api}
+          channels={channelList()}
+          onClose={() => setNewMessage(false)}
+          onStarted={(session) => {
+            setNewMessage(false);
+            upsert(session);
+            void open(session.id);
+          }}
+        />
+      </Show>
+      <Show when={shortcuts()}>
+        <Shortcuts onClose={() => setShortcuts(false)} />
+      </Show>
     </div>
   );
+}
+
+function cursorOf(message: MessageRecord) {
+  return { created_at: message.created_at, id: message.id };
 }

@@ -19,6 +19,8 @@ function session(id: number, lastActivity: string, awaitingSince: string | null 
     last_inbound_at: null,
     awaiting_since: awaitingSince,
     opted_out: false,
+    unread: 0,
+    draft: null,
   };
 }
 

@@ -23,11 +23,21 @@ export interface SessionSummary {
   last_inbound_at: string | null;
   awaiting_since: string | null;
   opted_out: boolean;
+  /** Customer messages since the agent last looked and since the last reply. */
+  unread: number;
+  /** What the agent typed and has not sent, one entry per bubble. */
+  draft: string[] | null;
 }
 
+export type SessionState = "active" | "stored";
+export type Scope = "all" | "mine" | "my_queues";
+
 export interface SessionFilter {
-  state?: "active" | "stored";
+  state?: SessionState;
   channel_id?: number;
+  scope?: Scope;
+  /** Contact name or number, or internal reference. */
+  text?: string;
 }
 
 /** Opaque: handed back to get the next page. */
@@ -53,6 +63,60 @@ export interface MessageRecord {
   failure: string | null;
   tag: string | null;
   created_at: string;
+}
+
+export interface Note {
+  id: number;
+  session_id: number;
+  author: string;
+  body: string;
+  created_at: string;
+}
+
+export interface Category {
+  id: number;
+  name: string;
+}
+
+export interface SessionDetails {
+  session: SessionSummary;
+  notes: Note[];
+  categories: Category[];
+  all_categories: Category[];
+}
+
+export interface SearchQuery {
+  text: string;
+  /** RFC 3339 */
+  from?: string | null;
+  to?: string | null;
+  agent?: string | null;
+  queue?: string | null;
+  channel_id?: number | null;
+  state?: SessionState | null;
+  limit: number;
+}
+
+export interface SearchHit {
+  session: SessionSummary;
+  /** The matching message to open at; null when the contact matched. */
+  message_id: number | null;
+  /** Matched words are between \u0002 and \u0003. */
+  snippet: string | null;
+}
+
+export interface CannedResponse {
+  id: number;
+  title: string;
+  bubbles: string[];
+}
+
+export interface Outbound {
+  channel_id: number;
+  number: string;
+  first_name: string | null;
+  last_name: string | null;
+  text: string;
 }
 
 /** The one error shape every command rejects with. */
@@ -121,6 +185,7 @@ export interface BackfillProgress {
 
 export interface EngineEvents {
   session_changed: { session: SessionSummary };
+  session_deleted: { session_id: number };
   message_changed: { message: MessageRecord };
   purged: { report: { messages_deleted: number; sessions_deleted: number; files_deleted: number } };
   backfill_progress: { progress: BackfillProgress };
@@ -137,7 +202,30 @@ export interface EngineEvents {
 export interface DeskApi {
   sessionList(filter: SessionFilter, after: ListCursor | null, limit: number): Promise<SessionPage>;
   sessionMessages(sessionId: number, before: MessageCursor | null, limit: number): Promise<MessageRecord[]>;
-  sessionReply(sessionId: number, text: string): Promise<MessageRecord>;
+  /** Sends the composer's bubbles, in order. */
+  sessionSend(sessionId: number, bubbles: string[]): Promise<MessageRecord[]>;
+  /** The agent has seen the session. */
+  sessionRead(sessionId: number): Promise<void>;
+  draftSave(sessionId: number, bubbles: string[]): Promise<void>;
+  sessionSetState(sessionId: number, state: SessionState): Promise<SessionSummary>;
+  sessionDelete(sessionId: number): Promise<void>;
+  outboundStart(outbound: Outbound): Promise<SessionSummary>;
+  sessionDetails(sessionId: number): Promise<SessionDetails>;
+  sessionSetContact(
+    sessionId: number,
+    firstName: string | null,
+    lastName: string | null,
+    internalReference: string | null,
+  ): Promise<SessionSummary>;
+  sessionSetCategories(sessionId: number, categoryIds: number[]): Promise<void>;
+  categoryCreate(name: string): Promise<Category>;
+  noteAdd(sessionId: number, text: string): Promise<Note>;
+  search(query: SearchQuery): Promise<SearchHit[]>;
+  cannedList(): Promise<CannedResponse[]>;
+  cannedSave(id: number | null, title: string, bubbles: string[]): Promise<CannedResponse>;
+  cannedDelete(id: number): Promise<void>;
+  /** A canned response filled in for a session. */
+  cannedExpand(sessionId: number, cannedId: number): Promise<string[]>;
   /** Sends a failed reply again. */
   messageRetry(sessionId: number, messageId: number): Promise<MessageRecord>;
   /** Tells the core which session is on screen, so that it raises no notifications. */
@@ -158,7 +246,23 @@ export interface DeskApi {
 export const tauriApi: DeskApi = {
   sessionList: (filter, after, limit) => invoke("session_list", { filter, after, limit }),
   sessionMessages: (sessionId, before, limit) => invoke("session_messages", { sessionId, before, limit }),
-  sessionReply: (sessionId, text) => invoke("session_reply", { sessionId, text }),
+  sessionSend: (sessionId, bubbles) => invoke("session_send", { sessionId, bubbles }),
+  sessionRead: (sessionId) => invoke("session_read", { sessionId }),
+  draftSave: (sessionId, bubbles) => invoke("draft_save", { sessionId, bubbles }),
+  sessionSetState: (sessionId, state) => invoke("session_set_state", { sessionId, state }),
+  sessionDelete: (sessionId) => invoke("session_delete", { sessionId }),
+  outboundStart: (outbound) => invoke("outbound_start", { outbound }),
+  sessionDetails: (sessionId) => invoke("session_details", { sessionId }),
+  sessionSetContact: (sessionId, firstName, lastName, internalReference) =>
+    invoke("session_set_contact", { sessionId, firstName, lastName, internalReference }),
+  sessionSetCategories: (sessionId, categoryIds) => invoke("session_set_categories", { sessionId, categoryIds }),
+  categoryCreate: (name) => invoke("category_create", { name }),
+  noteAdd: (sessionId, text) => invoke("note_add", { sessionId, text }),
+  search: (query) => invoke("search", { query }),
+  cannedList: () => invoke("canned_list"),
+  cannedSave: (id, title, bubbles) => invoke("canned_save", { id, title, bubbles }),
+  cannedDelete: (id) => invoke("canned_delete", { id }),
+  cannedExpand: (sessionId, cannedId) => invoke("canned_expand", { sessionId, cannedId }),
   messageRetry: (sessionId, messageId) => invoke("message_retry", { sessionId, messageId }),
   sessionFocus: (sessionId) => invoke("session_focus", { sessionId }),
   notificationsSetDnd: (on) => invoke("notifications_set_dnd", { on }),

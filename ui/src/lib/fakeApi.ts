@@ -1,6 +1,7 @@
 // An in-memory DeskApi for component tests: every command is a spy, and `emit` fires events.
 import { vi } from "vitest";
-import type { ChannelRecord, DeskApi, EngineEvents, MessageRecord, SessionSummary } from "./api";
+import { compareSessions } from "../desk/order";
+import type { CannedResponse, ChannelRecord, DeskApi, EngineEvents, MessageRecord, SessionSummary } from "./api";
 
 function message(overrides: Partial<MessageRecord>): MessageRecord {
   return {
@@ -18,14 +19,64 @@ function message(overrides: Partial<MessageRecord>): MessageRecord {
 }
 
 /** An in-memory DeskApi whose events the test can fire. */
-export function fakeApi(sessions: SessionSummary[] = [], messages: MessageRecord[] = [], channels: ChannelRecord[] = []) {
+export function fakeApi(
+  sessions: SessionSummary[] = [],
+  messages: MessageRecord[] = [],
+  channels: ChannelRecord[] = [],
+  canned: CannedResponse[] = [],
+) {
   const handlers: { [K in keyof EngineEvents]?: (payload: EngineEvents[K]) => void } = {};
+  let nextId = 99;
   const api: DeskApi = {
-    sessionList: vi.fn(async () => ({ sessions, next: null })),
+    // In the core's order, as the store answers.
+    sessionList: vi.fn(async () => ({ sessions: [...sessions].sort(compareSessions), next: null })),
     sessionMessages: vi.fn(async () => messages),
-    sessionReply: vi.fn(async (sessionId: number, text: string) =>
-      message({ id: 99, session_id: sessionId, direction: "outbound", author: "agent", body: text, delivery: "pending" }),
+    sessionSend: vi.fn(async (sessionId: number, bubbles: string[]) =>
+      bubbles.map((body) =>
+        message({ id: nextId++, session_id: sessionId, direction: "outbound", author: "agent", body, delivery: "pending" }),
+      ),
     ),
+    sessionRead: vi.fn(async () => undefined),
+    draftSave: vi.fn(async () => undefined),
+    sessionSetState: vi.fn(async (sessionId: number, state: "active" | "stored") => ({
+      ...sessions.find((s) => s.id === sessionId)!,
+      state,
+    })),
+    sessionDelete: vi.fn(async () => undefined),
+    outboundStart: vi.fn(async (outbound) => ({
+      ...sessions[0],
+      id: 500,
+      channel_id: outbound.channel_id,
+      contact_name: outbound.number,
+      contact_platform_id: outbound.number,
+    })),
+    sessionDetails: vi.fn(async (sessionId: number) => ({
+      session: sessions.find((s) => s.id === sessionId)!,
+      notes: [],
+      categories: [],
+      all_categories: [{ id: 1, name: "Billing" }],
+    })),
+    sessionSetContact: vi.fn(async (sessionId: number, first: string | null, last: string | null, reference: string | null) => ({
+      ...sessions.find((s) => s.id === sessionId)!,
+      first_name: first,
+      last_name: last,
+      internal_reference: reference,
+      contact_name: [first, last].filter(Boolean).join(" "),
+    })),
+    sessionSetCategories: vi.fn(async () => undefined),
+    categoryCreate: vi.fn(async (name: string) => ({ id: 50, name })),
+    noteAdd: vi.fn(async (sessionId: number, text: string) => ({
+      id: 60,
+      session_id: sessionId,
+      author: "maria",
+      body: text,
+      created_at: "2026-01-01T10:05:00Z",
+    })),
+    search: vi.fn(async () => []),
+    cannedList: vi.fn(async () => canned),
+    cannedSave: vi.fn(async (id: number | null, title: string, bubbles: string[]) => ({ id: id ?? 70, title, bubbles })),
+    cannedDelete: vi.fn(async () => undefined),
+    cannedExpand: vi.fn(async (_sessionId: number, cannedId: number) => canned.find((c) => c.id === cannedId)!.bubbles),
     messageRetry: vi.fn(async (sessionId: number, messageId: number) =>
       message({ id: messageId, session_id: sessionId, direction: "outbound", author: "agent", delivery: "pending" }),
     ),

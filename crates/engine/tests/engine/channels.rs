@@ -5,10 +5,10 @@
 use crate::{Options, eventually, require_desktop, running, test_service};
 use std::time::Duration;
 use switchboard_core::{ChannelState, Secret};
+use switchboard_engine::ListFilter;
 use switchboard_engine::{Keychain, keychain};
 use switchboard_platforms::TwilioCredentials;
 use switchboard_sandbox::{Sandbox, Script};
-use switchboard_store::SessionFilter;
 
 const SCRIPT: &str = r#"{
   "pages": [{ "id": "5201", "name": "Velo Bikes" }],
@@ -48,7 +48,7 @@ async fn a_disconnected_page_keeps_its_history_and_connecting_again_restores_it(
             .collect::<Vec<_>>()
     };
     assert_eq!(bodies(engine.clone()).await, ["Before"], "the history stays; nothing new is read");
-    let listed = engine.session_list(&SessionFilter::default(), None, 10).await.unwrap().sessions;
+    let listed = engine.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
     assert_eq!(listed.len(), 1, "the session stays in the list");
 
     // Connecting the same page again restores it: same channel, history, and what was missed.

@@ -9,9 +9,9 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_core::DeliveryState;
+use switchboard_engine::ListFilter;
 use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, SystemClock};
 use switchboard_sandbox::{Endpoint, Fault, FaultRule, Sandbox, Script};
-use switchboard_store::SessionFilter;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 
@@ -151,7 +151,7 @@ async fn killed_during_sending_the_restart_sends_every_reply_exactly_once() {
         probability: Some(1.0),
     });
     let desk = open(dir.path(), &service, &sandbox).await;
-    let sessions = desk.session_list(&SessionFilter::default(), None, 10).await.unwrap().sessions;
+    let sessions = desk.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
     assert_eq!(sessions.len(), 5);
     let mut replies = Vec::new();
     for round in 0..4 {

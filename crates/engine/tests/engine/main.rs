@@ -6,6 +6,7 @@
 mod cache;
 mod channels;
 mod crash;
+mod desk;
 mod expiry;
 mod health;
 mod keychain;
@@ -61,7 +62,7 @@ pub fn notification_log() -> String {
 
 /// Every session's bodies, in the session's order, keyed by the customer's id.
 pub async fn stored(engine: &Engine) -> Vec<(String, Vec<String>)> {
-    let page = engine.session_list(&switchboard_store::SessionFilter::default(), None, 500).await.unwrap();
+    let page = engine.session_list(&switchboard_engine::ListFilter::default(), None, 500).await.unwrap();
     let mut all = Vec::new();
     for session in page.sessions {
         let messages = engine.session_messages(session.id, None, 500).await.unwrap();

@@ -3,9 +3,9 @@
 
 use crate::{Options, eventually, notification_log, require_desktop, running};
 use std::time::Duration;
+use switchboard_engine::ListFilter;
 use switchboard_engine::{Engine, Event};
 use switchboard_sandbox::{Sandbox, Script};
-use switchboard_store::SessionFilter;
 
 const SCRIPT: &str = r#"{
   "pages": [{ "id": "4001", "name": "Notify Page" }],
@@ -16,7 +16,7 @@ const SCRIPT: &str = r#"{
 }"#;
 
 async fn stored(engine: &Engine, text: &str) -> bool {
-    let page = engine.session_list(&SessionFilter::default(), None, 50).await.unwrap();
+    let page = engine.session_list(&ListFilter::default(), None, 50).await.unwrap();
     for session in page.sessions {
         if engine.session_messages(session.id, None, 50).await.unwrap().iter().any(|m| m.body == text) {
             return true;
@@ -55,7 +55,7 @@ async fn bursts_are_coalesced_and_the_open_session_and_do_not_disturb_stay_quiet
         async move { stored(&engine, "second from Zed").await && stored(&engine, "from Yara").await }
     })
     .await;
-    let sessions = engine.session_list(&SessionFilter::default(), None, 10).await.unwrap().sessions;
+    let sessions = engine.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
     let zed = sessions.iter().find(|s| s.contact_platform_id == "6001").unwrap().id;
     engine.session_focus(Some(zed));
     sandbox.customer_writes("6001", "Zed on screen").unwrap();

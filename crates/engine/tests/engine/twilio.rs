@@ -7,9 +7,10 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use switchboard_core::{Direction, Platform, Secret};
 use switchboard_engine::Engine;
+use switchboard_engine::ListFilter;
 use switchboard_platforms::TwilioApi;
 use switchboard_sandbox::{Endpoint, Fault, FaultRule, Sandbox, Script};
-use switchboard_store::{SessionFilter, SessionSummary};
+use switchboard_store::SessionSummary;
 
 const OUR_NUMBER: &str = "+14155550100";
 
@@ -27,7 +28,7 @@ fn script(sms_customers: usize) -> Script {
 }
 
 async fn sessions(engine: &Engine) -> Vec<SessionSummary> {
-    engine.session_list(&SessionFilter::default(), None, 500).await.unwrap().sessions
+    engine.session_list(&ListFilter::default(), None, 500).await.unwrap().sessions
 }
 
 async fn find(engine: &Engine, platform: Platform, contact: &str) -> Option<SessionSummary> {

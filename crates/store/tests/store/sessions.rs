@@ -68,10 +68,10 @@ async fn the_list_filters_by_state_and_channel() {
     f.store.record_messages(other.id, Platform::Messenger, &[inbound("m3", "p3", "three", 2)]).await.unwrap();
     f.store.set_session_state(s1, SessionState::Stored, at(5)).await.unwrap();
 
-    let stored = SessionFilter { state: Some(SessionState::Stored), channel_id: None };
+    let stored = SessionFilter { state: Some(SessionState::Stored), ..SessionFilter::default() };
     let page = f.store.session_list(&stored, None, 50).await.unwrap();
     assert_eq!(page.sessions.iter().map(|s| s.id).collect::<Vec<_>>(), [s1]);
-    let on_other = SessionFilter { state: None, channel_id: Some(other.id) };
+    let on_other = SessionFilter { channel_id: Some(other.id), ..SessionFilter::default() };
     let page = f.store.session_list(&on_other, None, 50).await.unwrap();
     assert_eq!(page.sessions.len(), 1);
     assert_eq!(page.sessions[0].channel_name, "Other page");
