@@ -33,10 +33,14 @@ rust-test: app
 	scripts/desktop-session.sh cargo test --workspace
 
 # Figures for docs/PERFORMANCE.md: release builds, real encrypted files; not part of make test.
-bench: setup
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+bench: setup ui
 	cargo bench -p switchboard-store --bench cache
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench latency
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench backfill
+	cargo build --release --bin switchboard --example bare-window
+	SWITCHBOARD_APP=$(TARGET_DIR)/release/switchboard \
+	  scripts/desktop-session.sh cargo bench -p switchboard-e2e --bench desk
 
 # After changing a query or a migration: rebuild a schema database and refresh .sqlx/ (needs
 # sqlx-cli: cargo install sqlx-cli --no-default-features --features sqlite).

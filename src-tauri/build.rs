@@ -18,6 +18,7 @@ fn main() {
             "twilio_numbers",
             "twilio_connect",
             "session_send",
+            "awaiting_count",
             "session_read",
             "draft_save",
             "session_set_state",

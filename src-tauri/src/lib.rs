@@ -34,6 +34,7 @@ pub fn run() {
             commands::channels::twilio_numbers,
             commands::channels::twilio_connect,
             commands::sessions::session_send,
+            commands::sessions::awaiting_count,
             commands::sessions::session_read,
             commands::sessions::draft_save,
             commands::sessions::session_set_state,

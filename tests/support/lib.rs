@@ -27,12 +27,12 @@ fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
 }
 
 /// The built app; `make test` builds it before running these tests.
-fn app_binary() -> PathBuf {
+pub fn app_binary() -> PathBuf {
     let path = std::env::var_os("SWITCHBOARD_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| target_dir().join("debug").join("switchboard"));
@@ -69,6 +69,12 @@ impl App {
     pub async fn launch(test_name: &str, sandbox_url: &str) -> App {
         let turn = ONE_APP.clone().lock_owned().await;
         let data = tempfile::tempdir().expect("a data folder");
+        Self::start(test_name, sandbox_url, data, turn).await
+    }
+
+    /// The app on a data folder prepared beforehand (a bench's cache).
+    pub async fn launch_with_data(test_name: &str, sandbox_url: &str, data: tempfile::TempDir) -> App {
+        let turn = ONE_APP.clone().lock_owned().await;
         Self::start(test_name, sandbox_url, data, turn).await
     }
 
@@ -174,9 +180,16 @@ impl App {
     }
 
     /// Ends the WebDriver session (closing the app) and stops tauri-driver.
-    pub async fn close(mut self) {
+    pub async fn close(self) {
+        let _ = self.into_data().await;
+    }
+
+    /// Closes the app and hands back its data folder.
+    pub async fn into_data(mut self) -> tempfile::TempDir {
         let _ = timeout(Duration::from_secs(10), self.client.clone().close()).await;
         let _ = self.driver.kill().await;
+        let _ = self.driver.wait().await;
+        self.data
     }
 }
 

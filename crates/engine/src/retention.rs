@@ -1,13 +1,17 @@
-//! The retention job: applies the retention policy at start and then every few hours.
+//! The retention job: applies the retention policy shortly after start and then every few
+//! hours.
 
 use crate::{Engine, Event};
 use std::sync::Arc;
 use std::time::Duration;
 
 const EVERY: Duration = Duration::from_secs(6 * 3600);
+/// Purging a large cache reads every message (seconds at 1M) and holds the write lock: not
+/// while the app is starting, the agent opening sessions and the pollers catching up.
+const AFTER_START: Duration = Duration::from_secs(5 * 60);
 
 pub(crate) async fn run(engine: Arc<Engine>) {
-    let mut interval = tokio::time::interval(EVERY);
+    let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + AFTER_START, EVERY);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;

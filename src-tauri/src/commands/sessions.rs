@@ -84,3 +84,9 @@ pub async fn outbound_start(
 ) -> Result<SessionSummary, CommandError> {
     Ok(engine.outbound_start(&outbound).await?)
 }
+
+/// How many sessions await a reply (the desk's count before the first change arrives).
+#[tauri::command]
+pub async fn awaiting_count(engine: State<'_, Arc<Engine>>) -> Result<u32, CommandError> {
+    Ok(engine.awaiting_count().await?)
+}

@@ -17,6 +17,10 @@ const deliveryLabel: Record<MessageRecord["delivery"], string> = {
   failed: "Failed",
 };
 
+// Made once: building a formatter per message cost more than rendering the message.
+const shortTime = new Intl.DateTimeFormat([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const longTime = new Intl.DateTimeFormat([], { dateStyle: "full", timeStyle: "medium" });
+
 const authorLabel = (message: MessageRecord, contact: string) =>
   message.author === "customer" ? contact : message.author === "agent" ? "Agent" : "System";
 
@@ -175,13 +179,8 @@ export function Conversation(props: {
               <p class="body">{message.body}</p>
               <span class="meta">
                 {authorLabel(message, props.session.contact_name)} ·{" "}
-                <time dateTime={message.created_at} title={new Date(message.created_at).toLocaleString()}>
-                  {new Date(message.created_at).toLocaleString([], {
-                    month: "short",
-                    day: "numeric",
-                    hour: "2-digit",
-                    minute: "2-digit",
-                  })}
+                <time dateTime={message.created_at} title={longTime.format(Date.parse(message.created_at))}>
+                  {shortTime.format(Date.parse(message.created_at))}
                 </time>
                 {message.direction === "outbound" ? ` · ${deliveryLabel[message.delivery]}` : ""}
                 {message.tag ? ` · ${message.tag}` : ""}

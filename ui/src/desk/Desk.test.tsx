@@ -105,7 +105,10 @@ describe("Desk", () => {
     await waitFor(() =>
       expect(screen.getAllByTestId("contact-name").map((n) => n.textContent)).toEqual(["Earlier", "Waiting", "Answered"]),
     );
-    expect(screen.getByTestId("awaiting-count")).toHaveTextContent("2 awaiting");
+    // The count is the core's: it covers every session, not only the loaded ones.
+    expect(screen.getByTestId("awaiting-count")).toHaveTextContent("1 awaiting");
+    emit("awaiting_changed", { count: 2 });
+    await waitFor(() => expect(screen.getByTestId("awaiting-count")).toHaveTextContent("2 awaiting"));
   });
 
   it("sends on Enter, breaks the line on Shift+Enter, and shows delivery updates", async () => {

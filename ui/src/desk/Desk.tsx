@@ -300,6 +300,10 @@ export function Desk(props: { api: DeskApi }) {
     });
     void loadList();
     props.api
+      .awaitingCount()
+      .then((count) => setAwaitingCount((known) => known ?? count))
+      .catch(() => undefined);
+    props.api
       .channelList()
       .then(({ channels: all }) => all.forEach((c) => setChannels(c.id, reconcile(c))))
       .catch((error) => setLoadError(errorMessage(error)));

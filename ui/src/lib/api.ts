@@ -204,6 +204,8 @@ export interface DeskApi {
   sessionMessages(sessionId: number, before: MessageCursor | null, limit: number): Promise<MessageRecord[]>;
   /** Sends the composer's bubbles, in order. */
   sessionSend(sessionId: number, bubbles: string[]): Promise<MessageRecord[]>;
+  /** How many sessions await a reply. */
+  awaitingCount(): Promise<number>;
   /** The agent has seen the session. */
   sessionRead(sessionId: number): Promise<void>;
   draftSave(sessionId: number, bubbles: string[]): Promise<void>;
@@ -247,6 +249,7 @@ export const tauriApi: DeskApi = {
   sessionList: (filter, after, limit) => invoke("session_list", { filter, after, limit }),
   sessionMessages: (sessionId, before, limit) => invoke("session_messages", { sessionId, before, limit }),
   sessionSend: (sessionId, bubbles) => invoke("session_send", { sessionId, bubbles }),
+  awaitingCount: () => invoke("awaiting_count"),
   sessionRead: (sessionId) => invoke("session_read", { sessionId }),
   draftSave: (sessionId, bubbles) => invoke("draft_save", { sessionId, bubbles }),
   sessionSetState: (sessionId, state) => invoke("session_set_state", { sessionId, state }),

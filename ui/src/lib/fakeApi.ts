@@ -36,6 +36,7 @@ export function fakeApi(
         message({ id: nextId++, session_id: sessionId, direction: "outbound", author: "agent", body, delivery: "pending" }),
       ),
     ),
+    awaitingCount: vi.fn(async () => sessions.filter((s) => s.awaiting_since).length),
     sessionRead: vi.fn(async () => undefined),
     draftSave: vi.fn(async () => undefined),
     sessionSetState: vi.fn(async (sessionId: number, state: "active" | "stored") => ({

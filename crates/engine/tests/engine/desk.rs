@@ -127,7 +127,9 @@ async fn an_agent_writes_first_by_sms_but_whatsapp_only_to_people_who_wrote() {
     let session = engine.outbound_start(&outbound(channel(Platform::Sms), "+1 415 555 7777")).await.unwrap();
     assert_eq!(
         (session.contact_name.as_str(), session.contact_platform_id.as_str()),
-        ("Lee Park", "+14155557777")
+        ("Lee Park", "+14155557777"),
+        "{session:?} on {channels:?}; all: {:?}",
+        engine.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions
     );
     let base = sandbox.base_url();
     eventually("the SMS reaches Twilio", Duration::from_secs(10), || {
