@@ -320,25 +320,38 @@ impl Store {
         let (platform, at) = (platform.as_str(), to_millis(now));
         let clean = |part: Option<&str>| part.map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
         let (first, last) = (clean(first_name), clean(last_name));
-        let contact_id = sqlx::query_scalar!(
-            r#"INSERT INTO contacts (platform, platform_id, first_name, last_name) VALUES (?1, ?2, ?3, ?4)
-               ON CONFLICT (platform, platform_id) DO UPDATE
-               SET first_name = COALESCE(?3, first_name), last_name = COALESCE(?4, last_name)
-               RETURNING id AS "id!""#,
+        // Upserts, then the ids by their natural keys: explicit, whichever way each went.
+        sqlx::query!(
+            "INSERT INTO contacts (platform, platform_id, first_name, last_name) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (platform, platform_id) DO UPDATE
+             SET first_name = COALESCE(?3, first_name), last_name = COALESCE(?4, last_name)",
             platform,
             contact_platform_id,
             first,
             last,
         )
+        .execute(&mut *tx)
+        .await?;
+        let contact_id = sqlx::query_scalar!(
+            "SELECT id FROM contacts WHERE platform = ? AND platform_id = ?",
+            platform,
+            contact_platform_id,
+        )
         .fetch_one(&mut *tx)
         .await?;
-        let session_id = sqlx::query_scalar!(
-            r#"INSERT INTO sessions (channel_id, contact_id, last_activity_at) VALUES (?, ?, ?)
-               ON CONFLICT (channel_id, contact_id) DO UPDATE SET state = 'active'
-               RETURNING id AS "id!""#,
+        sqlx::query!(
+            "INSERT INTO sessions (channel_id, contact_id, last_activity_at) VALUES (?, ?, ?)
+             ON CONFLICT (channel_id, contact_id) DO UPDATE SET state = 'active'",
             channel_id,
             contact_id,
             at,
+        )
+        .execute(&mut *tx)
+        .await?;
+        let session_id = sqlx::query_scalar!(
+            "SELECT id FROM sessions WHERE channel_id = ? AND contact_id = ?",
+            channel_id,
+            contact_id,
         )
         .fetch_one(&mut *tx)
         .await?;

@@ -114,6 +114,12 @@ export function Composer(props: {
           <span class="muted"> · sent with the HUMAN_AGENT tag</span>
         </Show>
       </p>
+      <Show when={window().kind === "template_only"}>
+        <p class="channel-note" data-testid="template-note">
+          WhatsApp allows only an approved template now. Switchboard cannot send templates yet (coming next): send one
+          from the Twilio console, or wait for the customer's next message, which opens the window again.
+        </p>
+      </Show>
       <Show when={canWrite()}>
         <Index each={bubbles()}>
           {(text, i) => (

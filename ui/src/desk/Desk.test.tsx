@@ -1,49 +1,20 @@
 import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
 import type { MessageRecord, SessionSummary } from "../lib/api";
-import { fakeApi } from "../lib/fakeApi";
+import { message as baseMessage, fakeApi, summary as baseSummary } from "../lib/fakeApi";
 import { Desk } from "./Desk";
 
 const hostile = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
 
-function summary(overrides: Partial<SessionSummary> = {}): SessionSummary {
-  return {
-    id: 7,
-    channel_id: 1,
-    platform: "messenger",
-    channel_name: "Velo Bikes",
-    contact_name: "Ana Lima",
-    contact_platform_id: "7001",
-    first_name: null,
-    last_name: null,
-    state: "active",
-    internal_reference: null,
+const summary = (overrides: Partial<SessionSummary> = {}) =>
+  baseSummary({
     preview: hostile,
     last_activity_at: "2026-01-01T10:00:00Z",
-    // An hour ago: the messaging window is open.
-    last_inbound_at: new Date(Date.now() - 3_600_000).toISOString(),
     awaiting_since: "2026-01-01T10:00:00Z",
-    opted_out: false,
-    unread: 0,
-    draft: null,
     ...overrides,
-  };
-}
+  });
 
-function message(overrides: Partial<MessageRecord> = {}): MessageRecord {
-  return {
-    id: 1,
-    session_id: 7,
-    direction: "inbound",
-    author: "customer",
-    body: hostile,
-    delivery: "delivered",
-    failure: null,
-    tag: null,
-    created_at: "2026-01-01T10:00:00Z",
-    ...overrides,
-  };
-}
+const message = (overrides: Partial<MessageRecord> = {}) => baseMessage({ body: hostile, ...overrides });
 
 describe("Desk", () => {
   it("shows hostile customer text literally and runs none of it", async () => {

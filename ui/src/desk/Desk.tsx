@@ -9,7 +9,6 @@ import {
   type SessionFilter,
   type SessionSummary,
   errorMessage,
-  platformLabel,
 } from "../lib/api";
 import { compareSessions, mergeMessage } from "./order";
 import { SessionList } from "./SessionList";
@@ -18,6 +17,7 @@ import { Details } from "./Details";
 import { Search } from "./Search";
 import { NewMessage } from "./NewMessage";
 import { Shortcuts } from "./Shortcuts";
+import { ChannelOptions } from "./ChannelOptions";
 import { Settings } from "../settings/Settings";
 
 const LIST_PAGE = 200;
@@ -396,14 +396,7 @@ export function Desk(props: { api: DeskApi }) {
               data-testid="filter-channel"
               onChange={(e) => applyFilter({ channel_id: e.currentTarget.value ? Number(e.currentTarget.value) : undefined })}
             >
-              <option value="">All channels</option>
-              <For each={channelList()}>
-                {(c) => (
-                  <option value={c.id}>
-                    {platformLabel[c.platform]} · {c.name}
-                  </option>
-                )}
-              </For>
+              <ChannelOptions channels={channelList()} />
             </select>
           </div>
         </div>

@@ -1,46 +1,11 @@
 import { fireEvent, render, screen, waitFor, within } from "@solidjs/testing-library";
 import { describe, expect, it } from "vitest";
-import type { ChannelRecord, MessageRecord, SessionSummary } from "../lib/api";
-import { fakeApi } from "../lib/fakeApi";
+import type { ChannelRecord, MessageRecord } from "../lib/api";
+import { message as baseMessage, fakeApi, summary } from "../lib/fakeApi";
 import { Desk } from "./Desk";
 
-function summary(overrides: Partial<SessionSummary> = {}): SessionSummary {
-  return {
-    id: 7,
-    channel_id: 1,
-    platform: "messenger",
-    channel_name: "Velo Bikes",
-    contact_name: "Ana Lima",
-    contact_platform_id: "7001",
-    first_name: null,
-    last_name: null,
-    state: "active",
-    internal_reference: null,
-    preview: "Hello",
-    last_activity_at: new Date(Date.now() - 3_600_000).toISOString(),
-    last_inbound_at: new Date(Date.now() - 3_600_000).toISOString(),
-    awaiting_since: null,
-    opted_out: false,
-    unread: 0,
-    draft: null,
-    ...overrides,
-  };
-}
-
-function message(overrides: Partial<MessageRecord> = {}): MessageRecord {
-  return {
-    id: 1,
-    session_id: 7,
-    direction: "inbound",
-    author: "customer",
-    body: "Hello",
-    delivery: "delivered",
-    failure: null,
-    tag: null,
-    created_at: new Date(Date.now() - 3_600_000).toISOString(),
-    ...overrides,
-  };
-}
+const message = (overrides: Partial<MessageRecord> = {}) =>
+  baseMessage({ body: "Hello", created_at: new Date(Date.now() - 3_600_000).toISOString(), ...overrides });
 
 const sms: ChannelRecord = { id: 2, platform: "sms", external_id: "+14155550100", name: "Velo SMS", state: "connected" };
 

@@ -1,5 +1,6 @@
 import { createSignal, For, Show } from "solid-js";
 import { type ChannelRecord, type DeskApi, type SearchHit, errorMessage, platformLabel } from "../lib/api";
+import { ChannelOptions } from "./ChannelOptions";
 
 const MATCH = /\u0002([^\u0003]*)\u0003/g;
 
@@ -113,14 +114,7 @@ export function Search(props: {
         <label>
           Channel
           <select value={channel()} onChange={(e) => setChannel(e.currentTarget.value)}>
-            <option value="">All channels</option>
-            <For each={props.channels}>
-              {(c) => (
-                <option value={c.id}>
-                  {platformLabel[c.platform]} · {c.name}
-                </option>
-              )}
-            </For>
+            <ChannelOptions channels={props.channels} />
           </select>
         </label>
         <label>

@@ -3,7 +3,8 @@ import { vi } from "vitest";
 import { compareSessions } from "../desk/order";
 import type { CannedResponse, ChannelRecord, DeskApi, EngineEvents, MessageRecord, SessionSummary } from "./api";
 
-function message(overrides: Partial<MessageRecord>): MessageRecord {
+/** A message for tests: an inbound customer message unless overridden. */
+export function message(overrides: Partial<MessageRecord> = {}): MessageRecord {
   return {
     id: 1,
     session_id: 7,
@@ -14,6 +15,31 @@ function message(overrides: Partial<MessageRecord>): MessageRecord {
     failure: null,
     tag: null,
     created_at: "2026-01-01T10:00:00Z",
+    ...overrides,
+  };
+}
+
+/** A list entry for tests: Ana Lima on Messenger, who wrote an hour ago, unless overridden. */
+export function summary(overrides: Partial<SessionSummary> = {}): SessionSummary {
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  return {
+    id: 7,
+    channel_id: 1,
+    platform: "messenger",
+    channel_name: "Velo Bikes",
+    contact_name: "Ana Lima",
+    contact_platform_id: "7001",
+    first_name: null,
+    last_name: null,
+    state: "active",
+    internal_reference: null,
+    preview: "Hello",
+    last_activity_at: hourAgo,
+    last_inbound_at: hourAgo,
+    awaiting_since: null,
+    opted_out: false,
+    unread: 0,
+    draft: null,
     ...overrides,
   };
 }

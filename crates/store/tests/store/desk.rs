@@ -109,15 +109,7 @@ async fn the_list_filters_by_name_number_reference_and_agent() {
 async fn an_agent_opens_a_session_to_write_first() {
     let f = fixture().await;
     let ana = f.record(&[inbound("m1", "p1", "Hi", 0)]).await.sessions[0];
-    let sms = f
-        .store
-        .connect_channel(switchboard_store::NewChannel {
-            platform: Platform::Sms,
-            external_id: "+15550001111",
-            name: "Shop SMS",
-        })
-        .await
-        .unwrap();
+    let sms = sms_channel(&f).await;
     assert!(!f.store.has_written(Platform::Sms, "+15551230000").await.unwrap());
     let session =
         f.store.open_session(sms.id, Platform::Sms, "+15551230000", Some("Lee"), None, at(0)).await.unwrap();
@@ -132,15 +124,7 @@ async fn an_agent_opens_a_session_to_write_first() {
 #[tokio::test]
 async fn sessions_opened_while_customers_write_are_the_right_ones() {
     let f = fixture().await;
-    let sms = f
-        .store
-        .connect_channel(switchboard_store::NewChannel {
-            platform: Platform::Sms,
-            external_id: "+15550001111",
-            name: "Shop SMS",
-        })
-        .await
-        .unwrap();
+    let sms = sms_channel(&f).await;
     let writers = {
         let store = f.store.clone();
         let channel = f.channel.id;
@@ -158,4 +142,13 @@ async fn sessions_opened_while_customers_write_are_the_right_ones() {
         assert_eq!((summary.contact_platform_id.as_str(), summary.channel_id), (number.as_str(), sms.id));
     }
     writers.await.unwrap();
+}
+
+async fn sms_channel(f: &crate::Fixture) -> switchboard_store::ChannelRecord {
+    let sms = switchboard_store::NewChannel {
+        platform: Platform::Sms,
+        external_id: "+15550001111",
+        name: "Shop SMS",
+    };
+    f.store.connect_channel(sms).await.expect("the SMS channel")
 }
