@@ -34,6 +34,8 @@ fn main() {
             "canned_save",
             "canned_delete",
             "canned_expand",
+            "whatsapp_templates",
+            "session_send_template",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

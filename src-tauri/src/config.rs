@@ -13,7 +13,7 @@ use url::Url;
 
 #[derive(Debug, Clone)]
 pub enum Platforms {
-    Live { hosts: Hosts },
+    Live { hosts: Box<Hosts> },
     EmbeddedSandbox,
     Sandbox(Url),
 }
@@ -40,11 +40,12 @@ impl Config {
             (None, false) => {
                 let live = Hosts::live();
                 Platforms::Live {
-                    hosts: Hosts {
+                    hosts: Box::new(Hosts {
                         graph: url("SWITCHBOARD_GRAPH_URL")?.unwrap_or(live.graph),
                         twilio: url("SWITCHBOARD_TWILIO_URL")?.unwrap_or(live.twilio),
+                        twilio_content: url("SWITCHBOARD_TWILIO_CONTENT_URL")?.unwrap_or(live.twilio_content),
                         login: url("SWITCHBOARD_LOGIN_URL")?.unwrap_or(live.login),
-                    },
+                    }),
                 }
             }
         };

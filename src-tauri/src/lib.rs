@@ -50,6 +50,8 @@ pub fn run() {
             commands::desk::canned_save,
             commands::desk::canned_delete,
             commands::desk::canned_expand,
+            commands::desk::whatsapp_templates,
+            commands::desk::session_send_template,
         ])
         .setup(move |app| {
             // With SWITCHBOARD_DATA_DIR everything the app writes stays in that folder.

@@ -17,7 +17,7 @@ pub async fn start(app: &AppHandle, config: &Config) -> Result<Arc<Engine>, Box<
         None => app.path().app_data_dir()?,
     };
     let (hosts, sandbox) = match &config.platforms {
-        Platforms::Live { hosts } => (hosts.clone(), None),
+        Platforms::Live { hosts } => (hosts.as_ref().clone(), None),
         Platforms::Sandbox(url) => (Hosts::sandbox(url.clone()), Some(url.clone())),
         Platforms::EmbeddedSandbox => {
             let sandbox = Sandbox::start(Script::demo()).await?;

@@ -13,6 +13,7 @@ pub mod reply;
 pub mod retention;
 pub mod secret;
 pub mod sms;
+pub mod template;
 pub mod window;
 
 pub use attachment::{Attachment, AttachmentError, AttachmentKind};

@@ -4,10 +4,12 @@
 
 use crate::{Engine, EngineError, Event, MAX_PAGE};
 use serde::{Deserialize, Serialize};
-use switchboard_core::{CannedResponse, NoteText, PhoneNumber, Platform, Variables};
+use std::collections::BTreeMap;
+use switchboard_core::{CannedResponse, NoteText, PhoneNumber, Platform, Variables, template};
+use switchboard_platforms::twilio::Template;
 use switchboard_store::{
-    CannedRecord, Category, ChannelRecord, ListCursor, Note, SearchHit, SearchQuery, SessionFilter,
-    SessionPage, SessionState, SessionSummary,
+    CannedRecord, Category, ChannelRecord, ListCursor, MessageRecord, Note, SearchHit, SearchQuery,
+    SessionFilter, SessionPage, SessionState, SessionSummary, TemplateRef,
 };
 
 /// Whose sessions the list shows.
@@ -243,6 +245,55 @@ impl Engine {
             .await?;
         self.session_send(session_id, std::slice::from_ref(&outbound.text)).await?;
         Ok(self.store.session_summary(session_id).await?)
+    }
+
+    /// The approved WhatsApp templates of a WhatsApp session's account.
+    pub async fn whatsapp_templates(&self, session_id: i64) -> Result<Vec<Template>, EngineError> {
+        let session = self.store.session_summary(session_id).await?;
+        if session.platform != Platform::Whatsapp {
+            return Err(EngineError::Refused("Templates are for WhatsApp sessions.".into()));
+        }
+        let channel = self.channel(session.channel_id).await?;
+        let key = crate::keychain::channel_key(channel.platform, &channel.external_id);
+        let secret = self.keychain.get(&key).await?.ok_or_else(|| {
+            EngineError::Refused(format!("{} is not connected: connect it again to send.", channel.name))
+        })?;
+        Ok(self.twilio(&secret)?.templates(&self.config.hosts.twilio_content).await?)
+    }
+
+    /// Sends an approved WhatsApp template with its variables (allowed outside the 24-hour
+    /// window). Every variable needs a value; the conversation shows the text as sent.
+    pub async fn session_send_template(
+        &self,
+        session_id: i64,
+        content_sid: &str,
+        variables: &BTreeMap<String, String>,
+    ) -> Result<MessageRecord, EngineError> {
+        let templates = self.whatsapp_templates(session_id).await?;
+        let template = templates.iter().find(|t| t.sid == content_sid).ok_or_else(|| {
+            EngineError::Refused("This template is not (or no longer) approved for WhatsApp.".into())
+        })?;
+        let missing = template::missing(&template.body, variables);
+        if !missing.is_empty() {
+            let names = missing.iter().map(|v| format!("{{{{{v}}}}}")).collect::<Vec<_>>().join(", ");
+            return Err(EngineError::Refused(format!("Fill in {names} before sending the template.")));
+        }
+        let used: BTreeMap<&String, &String> =
+            variables.iter().filter(|(name, _)| template.variables.contains(name)).collect();
+        let reference = TemplateRef {
+            content_sid: template.sid.clone(),
+            variables: serde_json::to_string(&used).map_err(|e| EngineError::Refused(e.to_string()))?,
+        };
+        let body = template::fill(&template.body, variables);
+        let message = self
+            .store
+            .enqueue_template(session_id, &body, &reference, Some(&self.config.agent), self.clock.now())
+            .await?;
+        self.publish(Event::MessageChanged { message: message.clone() });
+        self.publish_session(session_id).await;
+        self.publish_awaiting().await;
+        self.outbox_wake.notify_one();
+        Ok(message)
     }
 
     async fn channel(&self, channel_id: i64) -> Result<ChannelRecord, EngineError> {

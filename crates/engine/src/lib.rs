@@ -67,6 +67,8 @@ impl EngineConfig {
 pub struct Hosts {
     pub graph: Url,
     pub twilio: Url,
+    /// Twilio's Content API (WhatsApp templates), on a host of its own.
+    pub twilio_content: Url,
     /// Where Facebook's login dialog is (`www.facebook.com`, not the Graph host).
     pub login: Url,
 }
@@ -76,12 +78,13 @@ impl Hosts {
         Self {
             graph: "https://graph.facebook.com".parse().expect("a valid constant URL"),
             twilio: "https://api.twilio.com".parse().expect("a valid constant URL"),
+            twilio_content: "https://content.twilio.com".parse().expect("a valid constant URL"),
             login: "https://www.facebook.com".parse().expect("a valid constant URL"),
         }
     }
 
     pub fn sandbox(base: Url) -> Self {
-        Self { graph: base.clone(), twilio: base.clone(), login: base }
+        Self { graph: base.clone(), twilio: base.clone(), twilio_content: base.clone(), login: base }
     }
 }
 

@@ -128,7 +128,10 @@ async fn send_twilio(engine: &Engine, item: &OutboxItem, api: &TwilioApi) -> Res
         }
     }
     engine.store.mark_attempt(item.message_id, engine.clock.now()).await?;
-    let sent = api.send(&from, &to, &item.body).await?;
+    let sent = match &item.template {
+        Some(template) => api.send_template(&from, &to, &template.content_sid, &template.variables).await?,
+        None => api.send(&from, &to, &item.body).await?,
+    };
     sent.sid.ok_or_else(|| {
         EngineError::Platform(PlatformError::Malformed {
             platform: "Twilio",

@@ -5,7 +5,7 @@ use crate::error::{ErrorKind, PlatformError};
 use jiff::Timestamp;
 use reqwest::{Client, Response};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use switchboard_core::Secret;
 use switchboard_core::secret::ExposeSecret;
 use url::Url;
@@ -183,6 +183,29 @@ impl TwilioApi {
         self.read(self.http.post(self.url("Messages.json")).form(&form)).await
     }
 
+    /// The account's text templates that WhatsApp approved (Content API `ContentAndApprovals`,
+    /// at `content_base`: `https://content.twilio.com` or the sandbox).
+    pub async fn templates(&self, content_base: &Url) -> Result<Vec<Template>, PlatformError> {
+        let mut url = content_base.clone();
+        url.set_path("/v1/ContentAndApprovals");
+        let page: ContentPage = self.read(self.http.get(url).query(&[("PageSize", "500")])).await?;
+        Ok(page
+            .contents
+            .into_iter()
+            .filter(|c| c.approval_requests.as_ref().is_some_and(|a| a.status == "approved"))
+            .filter_map(|c| {
+                let body = c.types.text?.body;
+                Some(Template {
+                    variables: switchboard_core::template::variables(&body),
+                    sid: c.sid,
+                    name: c.friendly_name.unwrap_or_default(),
+                    language: c.language.unwrap_or_default(),
+                    body,
+                })
+            })
+            .collect())
+    }
+
     /// The first page of messages matching `filters` (`To`, `From`, `DateSent>`…).
     pub async fn messages(
         &self,
@@ -218,6 +241,48 @@ impl TwilioApi {
         let sent = request.basic_auth(&self.account_sid, Some(self.auth_token.expose_secret())).send().await;
         read(sent).await
     }
+}
+
+/// A WhatsApp-approved text template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Template {
+    /// The Content SID (`HX…`) a message names to send it.
+    pub sid: String,
+    pub name: String,
+    pub language: String,
+    /// With `{{1}}`-style variables.
+    pub body: String,
+    pub variables: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ContentPage {
+    contents: Vec<Content>,
+}
+
+#[derive(Deserialize)]
+struct Content {
+    sid: String,
+    friendly_name: Option<String>,
+    language: Option<String>,
+    types: ContentTypes,
+    approval_requests: Option<Approval>,
+}
+
+#[derive(Deserialize)]
+struct ContentTypes {
+    #[serde(rename = "twilio/text")]
+    text: Option<TextContent>,
+}
+
+#[derive(Deserialize)]
+struct TextContent {
+    body: String,
+}
+
+#[derive(Deserialize)]
+struct Approval {
+    status: String,
 }
 
 /// The form of a text message (`Messages.json` create).

@@ -47,11 +47,21 @@ pub struct NumberSpec {
     pub whatsapp: bool,
 }
 
-/// An approved WhatsApp template (Twilio Content API), with `{{1}}`-style variables.
+/// A WhatsApp template (Twilio Content API), with `{{1}}`-style variables.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TemplateSpec {
     pub sid: String,
     pub body: String,
+    /// The friendly name; the sid when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Whether WhatsApp approved it (`approval_requests.status`); approved unless said otherwise.
+    #[serde(default = "approved")]
+    pub approved: bool,
+}
+
+fn approved() -> bool {
+    true
 }
 
 #[derive(Debug, Clone)]

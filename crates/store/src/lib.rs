@@ -24,7 +24,7 @@ pub use details::{Category, Note};
 pub use error::StoreError;
 pub use key::CacheKey;
 pub use messages::{IncomingMessage, MessageCursor, MessageRecord, RecordedBatch};
-pub use outbox::OutboxItem;
+pub use outbox::{OutboxItem, TemplateRef};
 pub use retention::{PurgeReport, RetentionPolicy};
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchQuery};
 pub use sessions::{ListCursor, SessionFilter, SessionPage, SessionState, SessionSummary};

@@ -18,6 +18,15 @@ pub struct OutboxItem {
     pub tag: Option<String>,
     /// Set when an earlier attempt went out without a known outcome.
     pub attempted_at: Option<Timestamp>,
+    /// A WhatsApp template to send instead of the body's text.
+    pub template: Option<TemplateRef>,
+}
+
+/// Which template a reply is, and its variables (a JSON object).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateRef {
+    pub content_sid: String,
+    pub variables: String,
 }
 
 impl Store {
@@ -65,29 +74,50 @@ impl Store {
             .ok_or(StoreError::NotFound { what: "session" })?;
             messages.push(MessageRecord::try_from(row)?);
         }
-        sqlx::query!("DELETE FROM drafts WHERE session_id = ?", session_id).execute(&mut *tx).await?;
-        sqlx::query!(
-            "UPDATE interactions SET state = CASE state WHEN 'queued' THEN 'assigned' ELSE state END,
-                                     agent = COALESCE(agent, ?3),
-                                     assigned_at = COALESCE(assigned_at, ?1),
-                                     first_response_at = COALESCE(first_response_at, ?1)
-             WHERE session_id = ?2 AND state <> 'ended'",
-            at,
-            session_id,
-            agent,
-        )
-        .execute(&mut *tx)
-        .await?;
+        answered(&mut tx, session_id, agent, at).await?;
         refresh_session(&mut tx, session_id).await?;
         tx.commit().await?;
         Ok(messages)
+    }
+
+    /// Writes a WhatsApp template reply as `pending`: `body` is its text with the variables
+    /// filled in, as the conversation shows it.
+    pub async fn enqueue_template(
+        &self,
+        session_id: i64,
+        body: &str,
+        template: &TemplateRef,
+        agent: Option<&str>,
+        now: Timestamp,
+    ) -> Result<MessageRecord, StoreError> {
+        let mut tx = self.write().await?;
+        let at = to_millis(now);
+        let row = sqlx::query_as!(
+            MessageRow,
+            r#"INSERT INTO messages (session_id, channel_id, direction, author, body, delivery, created_at,
+                                     template_sid, template_variables)
+               SELECT id, channel_id, 'outbound', 'agent', ?, 'pending', ?, ?, ? FROM sessions WHERE id = ?
+               RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
+            body,
+            at,
+            template.content_sid,
+            template.variables,
+            session_id,
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound { what: "session" })?;
+        answered(&mut tx, session_id, agent, at).await?;
+        refresh_session(&mut tx, session_id).await?;
+        tx.commit().await?;
+        row.try_into()
     }
 
     /// The oldest pending reply on a connected channel, if any.
     pub async fn next_pending(&self) -> Result<Option<OutboxItem>, StoreError> {
         let row = sqlx::query!(
             "SELECT m.id, m.session_id, m.channel_id, c.platform, c.external_id, k.platform_id, m.body, m.tag,
-                    m.attempted_at
+                    m.attempted_at, m.template_sid, m.template_variables
              FROM messages m
              JOIN channels c ON c.id = m.channel_id
              JOIN sessions s ON s.id = m.session_id
@@ -108,6 +138,10 @@ impl Store {
                 body: row.body,
                 tag: row.tag,
                 attempted_at: row.attempted_at.map(crate::from_millis).transpose()?,
+                template: row.template_sid.map(|content_sid| TemplateRef {
+                    content_sid,
+                    variables: row.template_variables.unwrap_or_else(|| "{}".into()),
+                }),
             })
         })
         .transpose()
@@ -179,4 +213,28 @@ impl Store {
         .await?;
         row.ok_or(StoreError::NotFound { what: "message" })?.try_into()
     }
+}
+
+/// The agent answered: the draft goes, the open interaction becomes the agent's, and its first
+/// response is recorded.
+async fn answered(
+    tx: &mut sqlx::SqliteConnection,
+    session_id: i64,
+    agent: Option<&str>,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query!("DELETE FROM drafts WHERE session_id = ?", session_id).execute(&mut *tx).await?;
+    sqlx::query!(
+        "UPDATE interactions SET state = CASE state WHEN 'queued' THEN 'assigned' ELSE state END,
+                                     agent = COALESCE(agent, ?3),
+                                     assigned_at = COALESCE(assigned_at, ?1),
+                                     first_response_at = COALESCE(first_response_at, ?1)
+             WHERE session_id = ?2 AND state <> 'ended'",
+        at,
+        session_id,
+        agent,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

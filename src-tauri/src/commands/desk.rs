@@ -1,9 +1,13 @@
 //! The details panel, search and canned responses.
 
 use crate::error::CommandError;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use switchboard_engine::{Engine, SessionDetails};
-use switchboard_store::{CannedRecord, Category, Note, SearchHit, SearchQuery, SessionSummary};
+use switchboard_platforms::twilio::Template;
+use switchboard_store::{
+    CannedRecord, Category, MessageRecord, Note, SearchHit, SearchQuery, SessionSummary,
+};
 use tauri::State;
 
 #[tauri::command]
@@ -92,4 +96,23 @@ pub async fn canned_expand(
     canned_id: i64,
 ) -> Result<Vec<String>, CommandError> {
     Ok(engine.canned_expand(session_id, canned_id).await?)
+}
+
+/// The approved WhatsApp templates for a WhatsApp session.
+#[tauri::command]
+pub async fn whatsapp_templates(
+    engine: State<'_, Arc<Engine>>,
+    session_id: i64,
+) -> Result<Vec<Template>, CommandError> {
+    Ok(engine.whatsapp_templates(session_id).await?)
+}
+
+#[tauri::command]
+pub async fn session_send_template(
+    engine: State<'_, Arc<Engine>>,
+    session_id: i64,
+    content_sid: String,
+    variables: BTreeMap<String, String>,
+) -> Result<MessageRecord, CommandError> {
+    Ok(engine.session_send_template(session_id, &content_sid, &variables).await?)
 }

@@ -3,6 +3,7 @@ import { type CannedResponse, type DeskApi, type SessionSummary, errorMessage, p
 import { CannedPicker } from "./CannedPicker";
 import { count } from "./counter";
 import { EmojiPicker } from "./EmojiPicker";
+import { TemplatePicker } from "./TemplatePicker";
 import { replyWindow, windowLabel } from "./window";
 
 const MAX_BUBBLES = 5;
@@ -115,10 +116,7 @@ export function Composer(props: {
         </Show>
       </p>
       <Show when={window().kind === "template_only"}>
-        <p class="channel-note" data-testid="template-note">
-          WhatsApp allows only an approved template now. Switchboard cannot send templates yet (coming next): send one
-          from the Twilio console, or wait for the customer's next message, which opens the window again.
-        </p>
+        <TemplatePicker api={props.api} sessionId={props.session.id} onSent={() => setError(null)} />
       </Show>
       <Show when={canWrite()}>
         <Index each={bubbles()}>

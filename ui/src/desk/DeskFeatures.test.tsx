@@ -107,7 +107,7 @@ describe("the composer", () => {
     await waitFor(() => expect(api.draftSave).toHaveBeenCalledWith(7, [input.value]));
   });
 
-  it("counts SMS segments and offers no text box when WhatsApp needs a template", async () => {
+  it("counts SMS segments, and outside WhatsApp's window offers approved templates instead of a text box", async () => {
     const { api } = fakeApi(
       [
         summary({ id: 1, platform: "sms", contact_name: "+14155550123", last_inbound_at: null }),
@@ -122,6 +122,19 @@ describe("the composer", () => {
     fireEvent.keyDown(document.body, { key: "j" });
     await waitFor(() => expect(screen.getByTestId("window-indicator")).toHaveTextContent("Window closed — send a template"));
     expect(screen.queryByTestId("composer-input")).toBeNull();
+    // The template picker: an approved template, its variables, a preview, then send.
+    const select = (await screen.findByTestId("template-select")) as HTMLSelectElement;
+    await waitFor(() => expect(select.options).toHaveLength(2));
+    fireEvent.change(select, { target: { value: "HX01" } });
+    const [first, second] = await screen.findAllByTestId("template-variable");
+    fireEvent.input(first, { target: { value: "Lukas" } });
+    expect(screen.getByTestId("template-send")).toBeDisabled();
+    fireEvent.input(second, { target: { value: "<b>#4821</b>" } });
+    expect(screen.getByTestId("template-preview")).toHaveTextContent("Hi Lukas, order <b>#4821</b> is ready.");
+    fireEvent.click(screen.getByTestId("template-send"));
+    await waitFor(() =>
+      expect(api.sessionSendTemplate).toHaveBeenCalledWith(2, "HX01", { "1": "Lukas", "2": "<b>#4821</b>" }),
+    );
   });
 });
 

@@ -111,6 +111,16 @@ export interface CannedResponse {
   bubbles: string[];
 }
 
+/** A WhatsApp-approved template (Twilio Content API). */
+export interface WhatsappTemplate {
+  sid: string;
+  name: string;
+  language: string;
+  /** With {{1}}-style variables. */
+  body: string;
+  variables: string[];
+}
+
 export interface Outbound {
   channel_id: number;
   number: string;
@@ -228,6 +238,8 @@ export interface DeskApi {
   cannedDelete(id: number): Promise<void>;
   /** A canned response filled in for a session. */
   cannedExpand(sessionId: number, cannedId: number): Promise<string[]>;
+  whatsappTemplates(sessionId: number): Promise<WhatsappTemplate[]>;
+  sessionSendTemplate(sessionId: number, contentSid: string, variables: Record<string, string>): Promise<MessageRecord>;
   /** Sends a failed reply again. */
   messageRetry(sessionId: number, messageId: number): Promise<MessageRecord>;
   /** Tells the core which session is on screen, so that it raises no notifications. */
@@ -266,6 +278,9 @@ export const tauriApi: DeskApi = {
   cannedSave: (id, title, bubbles) => invoke("canned_save", { id, title, bubbles }),
   cannedDelete: (id) => invoke("canned_delete", { id }),
   cannedExpand: (sessionId, cannedId) => invoke("canned_expand", { sessionId, cannedId }),
+  whatsappTemplates: (sessionId) => invoke("whatsapp_templates", { sessionId }),
+  sessionSendTemplate: (sessionId, contentSid, variables) =>
+    invoke("session_send_template", { sessionId, contentSid, variables }),
   messageRetry: (sessionId, messageId) => invoke("message_retry", { sessionId, messageId }),
   sessionFocus: (sessionId) => invoke("session_focus", { sessionId }),
   notificationsSetDnd: (on) => invoke("notifications_set_dnd", { on }),

@@ -104,6 +104,19 @@ export function fakeApi(
     cannedSave: vi.fn(async (id: number | null, title: string, bubbles: string[]) => ({ id: id ?? 70, title, bubbles })),
     cannedDelete: vi.fn(async () => undefined),
     cannedExpand: vi.fn(async (_sessionId: number, cannedId: number) => canned.find((c) => c.id === cannedId)!.bubbles),
+    whatsappTemplates: vi.fn(async () => [
+      { sid: "HX01", name: "order_ready", language: "en", body: "Hi {{1}}, order {{2}} is ready.", variables: ["1", "2"] },
+    ]),
+    sessionSendTemplate: vi.fn(async (sessionId: number, _sid: string, variables: Record<string, string>) =>
+      message({
+        id: nextId++,
+        session_id: sessionId,
+        direction: "outbound",
+        author: "agent",
+        body: `Hi ${variables["1"]}, order ${variables["2"]} is ready.`,
+        delivery: "pending",
+      }),
+    ),
     messageRetry: vi.fn(async (sessionId: number, messageId: number) =>
       message({ id: messageId, session_id: sessionId, direction: "outbound", author: "agent", delivery: "pending" }),
     ),

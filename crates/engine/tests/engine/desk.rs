@@ -16,8 +16,14 @@ fn script() -> Script {
     let script = json!({
         "pages": [{"id": "3301", "name": "Desk Page"}],
         "numbers": [{"number": OUR_NUMBER, "name": "Shop line", "whatsapp": true}],
+        "templates": [
+            {"sid": "HX00000000000000000000000000000007", "name": "order_ready", "body": "Hi {{1}}, order {{2}} is ready."},
+            {"sid": "HX00000000000000000000000000000008", "name": "draft_one", "body": "Not approved", "approved": false}
+        ],
         "personas": [{"psid": "7301", "page": "3301", "first_name": "Ana", "last_name": "Lima",
-                      "messages": [{"after_seconds": 0.1, "text": "Is the blue bike in stock?"}]}],
+                      "messages": [{"after_seconds": 0.1, "text": "Is the blue bike in stock?"}]},
+                     {"phone": "+14155550133", "number": OUR_NUMBER, "whatsapp": true,
+                      "first_name": "Lukas", "last_name": "Becker"}],
     });
     Script::from_json(&script.to_string()).unwrap()
 }
@@ -141,4 +147,57 @@ async fn an_agent_writes_first_by_sms_but_whatsapp_only_to_people_who_wrote() {
         }
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_whatsapp_template_is_chosen_from_the_approved_ones_filled_in_and_sent_once() {
+    require_desktop();
+    let sandbox = Sandbox::start(script()).await.unwrap();
+    sandbox.customer_writes("whatsapp:+14155550133", "Is my order ready?").unwrap();
+    let running = running(sandbox, "templates", Options { quiet: true, ..Options::default() }).await;
+    let (sandbox, engine) = (&running.sandbox, running.engine.clone());
+    let mut session = None;
+    eventually("the WhatsApp session is stored", Duration::from_secs(10), || {
+        let engine = engine.clone();
+        async move {
+            let sessions = engine.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
+            sessions.iter().any(|s| s.platform == Platform::Whatsapp)
+        }
+    })
+    .await;
+    for s in engine.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions {
+        if s.platform == Platform::Whatsapp {
+            session = Some(s);
+        }
+    }
+    let session = session.unwrap();
+
+    let templates = engine.whatsapp_templates(session.id).await.unwrap();
+    assert_eq!(templates.len(), 1, "only approved ones: {templates:?}");
+    assert_eq!(
+        (templates[0].name.as_str(), templates[0].variables.clone()),
+        ("order_ready", vec!["1".to_owned(), "2".to_owned()])
+    );
+    let partial = [("1".to_owned(), "Lukas".to_owned())].into_iter().collect();
+    let refused = engine.session_send_template(session.id, &templates[0].sid, &partial).await.unwrap_err();
+    assert_eq!(refused.to_string(), "Fill in {{2}} before sending the template.");
+    let values =
+        [("1".to_owned(), "Lukas".to_owned()), ("2".to_owned(), "#4821".to_owned())].into_iter().collect();
+    let sent = engine.session_send_template(session.id, &templates[0].sid, &values).await.unwrap();
+    assert_eq!(sent.body, "Hi Lukas, order #4821 is ready.", "the conversation shows the text as sent");
+
+    let base = sandbox.base_url();
+    eventually("the template reaches Twilio", Duration::from_secs(10), || {
+        let base = base.clone();
+        async move {
+            let sent: Vec<Value> =
+                reqwest::get(format!("{base}/_sandbox/sent/twilio")).await.unwrap().json().await.unwrap();
+            sent.iter().any(|m| m["body"] == "Hi Lukas, order #4821 is ready.")
+        }
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let sent: Vec<Value> =
+        reqwest::get(format!("{base}/_sandbox/sent/twilio")).await.unwrap().json().await.unwrap();
+    assert_eq!(sent.iter().filter(|m| m["to"] == "whatsapp:+14155550133").count(), 1, "sent once: {sent:?}");
 }

@@ -1,6 +1,8 @@
 //! Twilio's 2010-04-01 REST API for messaging: Messages (create, list, fetch) for SMS and
-//! WhatsApp, and IncomingPhoneNumbers (list). Basic auth; errors in Twilio's body shape.
+//! WhatsApp, and IncomingPhoneNumbers (list); and the Content API's ContentAndApprovals (the
+//! WhatsApp templates). Basic auth; errors in Twilio's body shape.
 
+mod content;
 mod error;
 mod messages;
 mod numbers;
@@ -20,6 +22,7 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/2010-04-01/Accounts/{account}/Messages.json", get(messages::list).post(messages::create))
         .route("/2010-04-01/Accounts/{account}/Messages/{sid}", get(messages::fetch))
         .route("/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json", get(numbers::list))
+        .route("/v1/ContentAndApprovals", get(content::list))
 }
 
 /// HTTP Basic `AccountSid:AuthToken`, for the account named in the path (20003 otherwise).

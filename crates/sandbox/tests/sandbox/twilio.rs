@@ -219,3 +219,17 @@ async fn unknown_messages_wrong_channels_and_date_filters() {
     assert_eq!(from_today["messages"].as_array().unwrap().len(), 1, "DateSent>=today includes today");
     assert!(from_tomorrow["messages"].as_array().unwrap().is_empty(), "and not the day after");
 }
+
+#[tokio::test]
+async fn the_content_api_lists_templates_with_their_whatsapp_approval() {
+    let t = Twilio::new().await;
+    let listed: Value = t.get("/v1/ContentAndApprovals?PageSize=50").await.json().await.unwrap();
+    let first = &listed["contents"][0];
+    assert_eq!(first["sid"], "HX00000000000000000000000000000001");
+    assert_eq!(first["types"]["twilio/text"]["body"], "Hi {{1}}, your order is ready.");
+    assert_eq!(first["approval_requests"]["status"], "approved");
+    assert_eq!(listed["meta"]["key"], "contents");
+    let anonymous =
+        t.http.get(format!("{}/v1/ContentAndApprovals", t.sandbox.base_url())).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
