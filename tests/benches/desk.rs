@@ -52,6 +52,7 @@ async fn run() {
     let mut starts = Vec::new();
     let mut opens = Vec::new();
     let mut core_reads = Vec::new();
+    let mut short_opens = Vec::new();
     let mut from_process = Vec::new();
     for run in 0..RUNS {
         let begun = Instant::now();
@@ -62,8 +63,9 @@ async fn run() {
         if run == 0 {
             app.screenshot("100k-list").await;
         }
-        let (times, reads) = open_long_thread(&app).await;
+        let (times, reads, short) = open_long_thread(&app).await;
         opens.extend(times);
+        short_opens.extend(short);
         core_reads.extend(reads);
         if run == RUNS - 1 {
             app.screenshot("500-messages").await;
@@ -97,6 +99,10 @@ async fn run() {
         ms(median(&opens)),
         opens.len(),
         ms(median(&core_reads))
+    );
+    println!(
+        "  opening a session of 1 message the same way (the fixed cost): median {}",
+        ms(median(&short_opens))
     );
 
     // Memory after a minute idle, the app against a bare window.
@@ -236,7 +242,7 @@ async fn shown(app: &App, css: &str, text: &str) {
 
 /// Opens the long thread, then another session, a few times; each time from the click to the
 /// frame after its messages are in the page.
-async fn open_long_thread(app: &App) -> (Vec<Duration>, Vec<Duration>) {
+async fn open_long_thread(app: &App) -> (Vec<Duration>, Vec<Duration>, Vec<Duration>) {
     let script = r#"
         const [wanted, done] = arguments;
         const items = [...document.querySelectorAll('[data-testid=session-item]')];
@@ -258,16 +264,17 @@ async fn open_long_thread(app: &App) -> (Vec<Duration>, Vec<Duration>) {
         (async () => {
           const times = [];
           const reads = [];
+          const short = [];
           const id = Number(long.dataset.sessionId);
           for (let i = 0; i < 4; i++) {
-            await time(other, other.querySelector('[data-testid=contact-name]').textContent, 1);
+            short.push(await time(other, other.querySelector('[data-testid=contact-name]').textContent, 1));
             times.push(await time(long, 'Long Thread', wanted));
             // The same read the desk makes, alone: the core's share of the opening.
             const start = performance.now();
             await window.__TAURI_INTERNALS__.invoke('session_messages', { sessionId: id, before: null, limit: wanted });
             reads.push(performance.now() - start);
           }
-          done([times, reads]);
+          done([times, reads, short]);
         })();
     "#;
     // The conversation shows the newest 50 and loads older ones on scroll.
@@ -283,7 +290,7 @@ async fn open_long_thread(app: &App) -> (Vec<Duration>, Vec<Duration>) {
             .map(|t| Duration::from_secs_f64(t.as_f64().expect("milliseconds") / 1e3))
             .collect()
     };
-    (durations(&times[0]), durations(&times[1]))
+    (durations(&times[0]), durations(&times[1]), durations(&times[2]))
 }
 
 /// Starts a program on the app's data, leaves it alone for a minute, and sums the PSS of it
