@@ -53,6 +53,7 @@ async fn run() {
     let mut opens = Vec::new();
     let mut core_reads = Vec::new();
     let mut short_opens = Vec::new();
+    let mut frames = Vec::new();
     let mut from_process = Vec::new();
     for run in 0..RUNS {
         let begun = Instant::now();
@@ -63,7 +64,8 @@ async fn run() {
         if run == 0 {
             app.screenshot("100k-list").await;
         }
-        let (times, reads, short) = open_long_thread(&app).await;
+        let (times, reads, short, floor) = open_long_thread(&app).await;
+        frames.extend(floor);
         opens.extend(times);
         short_opens.extend(short);
         core_reads.extend(reads);
@@ -103,6 +105,10 @@ async fn run() {
     println!(
         "  opening a session of 1 message the same way (the fixed cost): median {}",
         ms(median(&short_opens))
+    );
+    println!(
+        "  a one-class change to the page to its second frame (the floor): median {}",
+        ms(median(&frames))
     );
 
     // Memory after a minute idle, the app against a bare window.
@@ -242,7 +248,9 @@ async fn shown(app: &App, css: &str, text: &str) {
 
 /// Opens the long thread, then another session, a few times; each time from the click to the
 /// frame after its messages are in the page.
-async fn open_long_thread(app: &App) -> (Vec<Duration>, Vec<Duration>, Vec<Duration>) {
+type Opening = (Vec<Duration>, Vec<Duration>, Vec<Duration>, Vec<Duration>);
+
+async fn open_long_thread(app: &App) -> Opening {
     let script = r#"
         const [wanted, done] = arguments;
         const items = [...document.querySelectorAll('[data-testid=session-item]')];
@@ -274,7 +282,15 @@ async fn open_long_thread(app: &App) -> (Vec<Duration>, Vec<Duration>, Vec<Durat
             await window.__TAURI_INTERNALS__.invoke('session_messages', { sessionId: id, before: null, limit: wanted });
             reads.push(performance.now() - start);
           }
-          done([times, reads, short]);
+          // The floor: a one-class change to the page, observed the same way (two frames).
+          const frames = [];
+          for (let i = 0; i < 10; i++) {
+            const start = performance.now();
+            document.body.classList.toggle('bench-frame');
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            frames.push(performance.now() - start);
+          }
+          done([times, reads, short, frames]);
         })();
     "#;
     // The conversation shows the newest 50 and loads older ones on scroll.
@@ -290,7 +306,7 @@ async fn open_long_thread(app: &App) -> (Vec<Duration>, Vec<Duration>, Vec<Durat
             .map(|t| Duration::from_secs_f64(t.as_f64().expect("milliseconds") / 1e3))
             .collect()
     };
-    (durations(&times[0]), durations(&times[1]), durations(&times[2]))
+    (durations(&times[0]), durations(&times[1]), durations(&times[2]), durations(&times[3]))
 }
 
 /// Starts a program on the app's data, leaves it alone for a minute, and sums the PSS of it
