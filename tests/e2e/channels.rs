@@ -110,10 +110,16 @@ async fn answer_popup(app: &App, css: &str) {
     let _ = tokio::time::timeout(Duration::from_secs(5), button.click()).await;
 }
 
-/// Clicks `button` in the main window, waits for the login popup and switches to it.
+/// Clicks the button labelled `button` in the main window, waits for the login popup and
+/// switches to it; answers the main window's handle.
 async fn open_popup(app: &App, button: &str) -> fantoccini::wd::WindowHandle {
+    open_popup_from(app, "button", button).await
+}
+
+/// The same, for the `css` element with text `text`.
+async fn open_popup_from(app: &App, css: &str, text: &str) -> fantoccini::wd::WindowHandle {
     let main = app.client.window().await.expect("the main window's handle");
-    app.wait_for_text("button", button).await.click().await.expect("the popup opens");
+    app.wait_for_text(css, text).await.click().await.expect("the popup opens");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let popup = loop {
         let handles = app.client.windows().await.expect("window handles");
@@ -191,20 +197,7 @@ async fn an_expired_page_is_reauthorized_and_the_waiting_reply_goes_out_once() {
             .await
             .expect("to Channels");
         app.wait_for_text("[data-testid=channel-state]", "Connection expired").await;
-        let main = app.client.window().await.expect("the main window");
-        app.wait_for_text("[data-testid=channel-row] button", "Reauthorize")
-            .await
-            .click()
-            .await
-            .expect("popup");
-        let popup = loop {
-            let handles = app.client.windows().await.expect("handles");
-            if let Some(popup) = handles.into_iter().find(|h| *h != main) {
-                break popup;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
-        app.client.switch_to_window(popup).await.expect("the popup");
+        let main = open_popup_from(&app, "[data-testid=channel-row] button", "Reauthorize").await;
         answer_popup(&app, "#continue").await;
         app.client.switch_to_window(main).await.expect("back");
         app.wait_for_text("[data-testid=page-picker]", "E2E Expiring").await;
@@ -212,13 +205,9 @@ async fn an_expired_page_is_reauthorized_and_the_waiting_reply_goes_out_once() {
         app.wait_for_text("[data-testid=channel-state]", "Connected").await;
         app.screenshot("2-reauthorized").await;
 
-        // The waiting reply goes out, once.
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while sent(&base).await.is_empty() {
-            assert!(tokio::time::Instant::now() < deadline, "the waiting reply never went out");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        // The waiting reply goes out, once: marked sent, it has left the outbox for good.
+        app.wait_for_text("button", "Back to inbox").await.click().await.expect("back to the inbox");
+        app.wait_for_text("[data-testid=message][data-delivery=sent]", "Yes, 10:00 to 16:00!").await;
         let out = sent(&base).await;
         assert_eq!(out.len(), 1, "exactly once: {out:?}");
         assert_eq!(out[0]["text"], "Yes, 10:00 to 16:00!");

@@ -142,7 +142,14 @@ async fn the_desk_from_hostile_text_to_canned_bubbles_details_search_and_a_first
         // A draft survives a restart.
         app.wait_for_text("[data-testid=session-item]", "Mallory").await.click().await.unwrap();
         app.find("[data-testid=composer-input]").await.send_keys("Half-written answer").await.unwrap();
-        tokio::time::sleep(Duration::from_millis(1_000)).await; // the draft is saved 0.4 s after typing stops
+        // The draft is saved 0.4 s after typing stops: wait until the core has it.
+        let saved = "return window.__TAURI_INTERNALS__.invoke('session_list', { filter: {}, after: null, limit: 50 })
+                       .then((page) => page.sessions.some((s) => (s.draft ?? []).includes('Half-written answer')))";
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while app.eval(saved).await != Value::Bool(true) {
+            assert!(std::time::Instant::now() < deadline, "the draft was not saved within 10 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     })
     .await;
     if let Err(elapsed) = outcome {

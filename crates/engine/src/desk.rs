@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use switchboard_core::{CannedResponse, NoteText, PhoneNumber, Platform, Variables, template};
 use switchboard_platforms::twilio::Template;
 use switchboard_store::{
-    CannedRecord, Category, ChannelRecord, ListCursor, MessageRecord, Note, SearchHit, SearchQuery,
-    SessionFilter, SessionPage, SessionState, SessionSummary, TemplateRef,
+    CannedRecord, Category, ListCursor, MessageRecord, Note, SearchHit, SearchQuery, SessionFilter,
+    SessionPage, SessionState, SessionSummary, TemplateRef,
 };
 
 /// Whose sessions the list shows.
@@ -294,14 +294,5 @@ impl Engine {
         self.publish_awaiting().await;
         self.outbox_wake.notify_one();
         Ok(message)
-    }
-
-    async fn channel(&self, channel_id: i64) -> Result<ChannelRecord, EngineError> {
-        self.store
-            .channels()
-            .await?
-            .into_iter()
-            .find(|c| c.id == channel_id)
-            .ok_or(EngineError::Store(switchboard_store::StoreError::NotFound { what: "channel" }))
     }
 }

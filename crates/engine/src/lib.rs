@@ -364,13 +364,7 @@ impl Engine {
     /// becomes `disconnected`. Its sessions, contacts and history stay (and stay searchable);
     /// connecting it again restores it.
     pub async fn channel_disconnect(&self, channel_id: i64) -> Result<ChannelRecord, EngineError> {
-        let channel = self
-            .store
-            .channels()
-            .await?
-            .into_iter()
-            .find(|c| c.id == channel_id)
-            .ok_or(switchboard_store::StoreError::NotFound { what: "channel" })?;
+        let channel = self.channel(channel_id).await?;
         self.keychain.delete(&keychain::channel_key(channel.platform, &channel.external_id)).await?;
         self.store.set_channel_state(channel.id, switchboard_core::ChannelState::Disconnected).await?;
         self.stop_polling(channel.id);
@@ -390,6 +384,16 @@ impl Engine {
         let credentials = TwilioCredentials::from_secret(secret)
             .ok_or_else(|| EngineError::Credentials("The keychain's Twilio entry is damaged.".into()))?;
         Ok(self.twilio_api(credentials))
+    }
+
+    /// One channel, connected or not.
+    pub(crate) async fn channel(&self, channel_id: i64) -> Result<ChannelRecord, EngineError> {
+        self.store
+            .channels()
+            .await?
+            .into_iter()
+            .find(|c| c.id == channel_id)
+            .ok_or(EngineError::Store(switchboard_store::StoreError::NotFound { what: "channel" }))
     }
 
     /// Every channel, connected or not.

@@ -1,5 +1,5 @@
 import { createEffect, createSignal, For, Index, onCleanup, Show } from "solid-js";
-import { type CannedResponse, type DeskApi, type SessionSummary, errorMessage, platformLabel } from "../lib/api";
+import { type CannedResponse, type DeskApi, type SessionSummary, errorMessage, platformLabel, replyLimit } from "../lib/api";
 import { CannedPicker } from "./CannedPicker";
 import { count } from "./counter";
 import { EmojiPicker } from "./EmojiPicker";
@@ -195,7 +195,7 @@ export function Composer(props: {
         </span>
         <Show when={tooLong()}>
           <span class="error" role="alert">
-            {platformLabel[props.session.platform]} accepts at most {replyLimitOf(counts())} characters per message.
+            {platformLabel[props.session.platform]} accepts at most {replyLimit[props.session.platform]} characters per message.
           </span>
         </Show>
         <Show when={error()}>
@@ -213,8 +213,4 @@ export function Composer(props: {
       </Show>
     </form>
   );
-}
-
-function replyLimitOf(counts: { limit: number }[]): number {
-  return counts[0]?.limit ?? 0;
 }

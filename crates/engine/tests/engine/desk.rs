@@ -5,7 +5,7 @@
 use crate::{Options, eventually, require_desktop, running};
 use serde_json::{Value, json};
 use std::time::Duration;
-use switchboard_core::Platform;
+use switchboard_core::{DeliveryState, Platform};
 use switchboard_engine::{Event, ListFilter, Outbound, Scope};
 use switchboard_sandbox::{Sandbox, Script};
 use switchboard_store::SessionState;
@@ -196,7 +196,15 @@ async fn a_whatsapp_template_is_chosen_from_the_approved_ones_filled_in_and_sent
         }
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Marked sent, it has left the outbox for good: whatever Twilio has now is all it gets.
+    eventually("the template is marked sent", Duration::from_secs(10), || {
+        let engine = engine.clone();
+        async move {
+            let messages = engine.session_messages(session.id, None, 10).await.unwrap();
+            messages.iter().any(|m| m.id == sent.id && m.delivery == DeliveryState::Sent)
+        }
+    })
+    .await;
     let sent: Vec<Value> =
         reqwest::get(format!("{base}/_sandbox/sent/twilio")).await.unwrap().json().await.unwrap();
     assert_eq!(sent.iter().filter(|m| m["to"] == "whatsapp:+14155550133").count(), 1, "sent once: {sent:?}");
