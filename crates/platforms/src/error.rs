@@ -62,6 +62,9 @@ pub enum PlatformError {
     /// An answer that is not what the platform documents.
     #[error("{platform} sent an unexpected answer (HTTP {status}): {detail}")]
     Malformed { platform: &'static str, status: u16, detail: String },
+    /// A file a customer sent could not be had (gone, refused, or over the size limit).
+    #[error("{platform}: {detail} (HTTP {status})")]
+    File { platform: &'static str, status: u16, detail: String },
 }
 
 impl PlatformError {
@@ -69,6 +72,8 @@ impl PlatformError {
         match self {
             PlatformError::Api { kind, .. } => *kind,
             PlatformError::Transport { .. } | PlatformError::Malformed { .. } => ErrorKind::Transient,
+            PlatformError::File { status, .. } if *status >= 500 => ErrorKind::Transient,
+            PlatformError::File { .. } => ErrorKind::BadRequest,
         }
     }
 

@@ -14,7 +14,8 @@ const PLATFORM: &str = "Messenger";
 /// The Graph API version the app is built against.
 pub const GRAPH_VERSION: &str = "v23.0";
 /// The fields one poll needs; nested `messages` returns each thread's newest 25.
-const CONVERSATION_FIELDS: &str = "id,updated_time,participants,messages{id,created_time,from,to,message}";
+const CONVERSATION_FIELDS: &str =
+    "id,updated_time,participants,messages{id,created_time,from,to,message,attachments}";
 
 /// The Graph API at a base URL: `https://graph.facebook.com` or the sandbox's.
 #[derive(Debug, Clone)]
@@ -82,6 +83,53 @@ pub struct GraphMessage {
     /// Empty for messages that carry only attachments.
     #[serde(default)]
     pub message: String,
+    #[serde(default)]
+    pub attachments: Option<List<GraphAttachment>>,
+}
+
+impl GraphMessage {
+    pub fn attachments(&self) -> &[GraphAttachment] {
+        self.attachments.as_ref().map_or(&[], |list| &list.data)
+    }
+}
+
+/// A file in a message (`attachments` field): an image, video or other file at a CDN URL.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GraphAttachment {
+    pub id: String,
+    #[serde(default)]
+    pub mime_type: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub size: Option<u64>,
+    #[serde(default)]
+    pub image_data: Option<MediaData>,
+    #[serde(default)]
+    pub video_data: Option<MediaData>,
+    #[serde(default)]
+    pub file_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MediaData {
+    pub url: String,
+}
+
+impl GraphAttachment {
+    /// Where the file is.
+    pub fn url(&self) -> Option<&str> {
+        let media = self.image_data.as_ref().or(self.video_data.as_ref()).map(|m| m.url.as_str());
+        media.or(self.file_url.as_deref())
+    }
+
+    pub fn media_type(&self) -> &str {
+        match (&self.mime_type, &self.image_data) {
+            (Some(media_type), _) => media_type,
+            (None, Some(_)) => "image/jpeg",
+            (None, None) => "application/octet-stream",
+        }
+    }
 }
 
 /// A page of a thread's messages (the `messages` edge), newest first.
@@ -274,7 +322,7 @@ impl GraphApi {
         token: &Secret,
         after: Option<&str>,
     ) -> Result<MessagesPage, PlatformError> {
-        let mut query = vec![("fields", "id,created_time,from,to,message"), ("limit", "100")];
+        let mut query = vec![("fields", "id,created_time,from,to,message,attachments"), ("limit", "100")];
         if let Some(after) = after {
             query.push(("after", after));
         }
@@ -317,6 +365,12 @@ impl GraphApi {
         Ok(answer.data)
     }
 
+    /// Downloads a file a message carries. Its URL is a CDN's, signed by Facebook: the page's
+    /// token is never sent along.
+    pub async fn download(&self, url: &str) -> Result<crate::Download, PlatformError> {
+        crate::media::download(PLATFORM, self.http.get(url)).await
+    }
+
     /// Uploads a file for sending (`POST /{page}/message_attachments`, multipart); answers the
     /// attachment's id. The attachment was checked (type, at most 25 MB) before.
     pub async fn upload_attachment(
@@ -327,7 +381,10 @@ impl GraphApi {
         bytes: Vec<u8>,
     ) -> Result<String, PlatformError> {
         let message = json!({ "attachment": { "type": attachment_type(attachment.kind), "payload": { "is_reusable": true } } });
-        let file = reqwest::multipart::Part::bytes(bytes).file_name(attachment.file_name.clone());
+        let file = reqwest::multipart::Part::bytes(bytes)
+            .file_name(attachment.file_name.clone())
+            .mime_str(attachment.media_type)
+            .map_err(|e| PlatformError::transport(PLATFORM, e))?;
         let form =
             reqwest::multipart::Form::new().text("message", message.to_string()).part("filedata", file);
         let request = self

@@ -5,9 +5,11 @@ pub mod demo;
 pub mod error;
 pub mod graph;
 pub mod login;
+pub mod media;
 pub mod twilio;
 
 pub use error::{ErrorKind, PlatformError};
 pub use graph::{GraphApi, MessagingType};
 pub use login::{FacebookApp, PageAccount};
+pub use media::Download;
 pub use twilio::{TwilioApi, TwilioCredentials};

@@ -232,6 +232,26 @@ impl TwilioApi {
         self.read(self.http.get(self.url(&format!("Messages/{sid}.json")))).await
     }
 
+    /// The files a message carries (`Messages/{sid}/Media.json`; at most 10, one page).
+    pub async fn media(&self, message_sid: &str) -> Result<Vec<Media>, PlatformError> {
+        let list: MediaList =
+            self.read(self.http.get(self.url(&format!("Messages/{message_sid}/Media.json")))).await?;
+        Ok(list.media_list)
+    }
+
+    /// A file's content: its Media resource's URI without `.json`, read with the account's
+    /// credentials (accounts may require them for media).
+    pub async fn download(&self, media: &Media) -> Result<crate::Download, PlatformError> {
+        let path = media.uri.strip_suffix(".json").unwrap_or(&media.uri);
+        let url = self.base.join(path).map_err(|e| PlatformError::Malformed {
+            platform: PLATFORM,
+            status: 200,
+            detail: format!("media uri: {e}"),
+        })?;
+        let request = self.http.get(url).basic_auth(&self.account_sid, Some(self.auth_token.expose_secret()));
+        crate::media::download(PLATFORM, request).await
+    }
+
     /// The account's phone numbers; a wrong SID or token fails with 20003.
     pub async fn numbers(&self) -> Result<IncomingNumberPage, PlatformError> {
         self.read(self.http.get(self.url("IncomingPhoneNumbers.json"))).await
@@ -241,6 +261,20 @@ impl TwilioApi {
         let sent = request.basic_auth(&self.account_sid, Some(self.auth_token.expose_secret())).send().await;
         read(sent).await
     }
+}
+
+/// A Media resource: one file of a message.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Media {
+    pub sid: String,
+    pub content_type: String,
+    /// Relative to the API's host, ending in `.json`.
+    pub uri: String,
+}
+
+#[derive(Deserialize)]
+struct MediaList {
+    media_list: Vec<Media>,
 }
 
 /// A WhatsApp-approved text template.

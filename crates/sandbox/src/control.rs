@@ -106,9 +106,9 @@ async fn sent(State(world): State<Arc<World>>) -> Json<Vec<SentMessage>> {
 struct CustomerText {
     #[serde(default)]
     text: String,
-    /// An image the customer sends, by URL.
-    #[serde(default)]
-    image: Option<String>,
+    /// A file the customer sends: one of the sandbox's samples (`bike.png`, `receipt.pdf`).
+    #[serde(default, alias = "image")]
+    attachment: Option<String>,
 }
 
 async fn customer_writes(
@@ -117,7 +117,7 @@ async fn customer_writes(
     Json(body): Json<CustomerText>,
 ) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
     world
-        .customer_sends(&id, &body.text, body.image.as_deref())
+        .customer_sends(&id, &body.text, body.attachment.as_deref())
         .map(|mid| Json(json!({ "message_id": mid })))
         .map_err(|error| (StatusCode::NOT_FOUND, Json(json!({ "error": error }))))
 }
@@ -193,11 +193,15 @@ async fn sent_twilio(State(world): State<Arc<World>>) -> Json<Vec<Value>> {
     Json(sent)
 }
 
-/// An uploaded attachment's stand-in content.
-async fn file(State(world): State<Arc<World>>, Path(id): Path<String>) -> Result<String, StatusCode> {
+/// A file the sandbox holds (an upload, or what a customer sent), with its media type: where
+/// Messenger's attachment URLs point (Facebook's CDN serves them without a token).
+async fn file(
+    State(world): State<Arc<World>>,
+    Path(id): Path<String>,
+) -> Result<([(axum::http::header::HeaderName, String); 1], Vec<u8>), StatusCode> {
     let state = world.lock();
-    let upload = state.uploads.iter().find(|u| u.id == id).ok_or(StatusCode::NOT_FOUND)?;
-    Ok(format!("{} ({} bytes)", upload.name, upload.size))
+    let file = state.files.iter().find(|u| u.id == id).ok_or(StatusCode::NOT_FOUND)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, file.content_type.clone())], file.bytes.to_vec()))
 }
 
 /// Everything back to the script's start: new tokens and credentials, nothing sent, no faults.

@@ -5,13 +5,14 @@
 mod control;
 mod faults;
 mod graph;
+mod samples;
 mod script;
 mod twilio;
 mod world;
 
 pub use faults::{Endpoint, Fault, FaultRule};
 pub use script::{Persona, Script, ScriptedMessage};
-pub use world::{NumberSpec, PageSpec, SentMessage, TemplateSpec, UserSpec};
+pub use world::{Attachment, NumberSpec, PageSpec, SentMessage, TemplateSpec, UserSpec};
 
 use axum::Router;
 use std::net::SocketAddr;
@@ -62,6 +63,12 @@ impl Sandbox {
     /// Makes a customer write to the page, as if on Messenger.
     pub fn customer_writes(&self, psid: &str, text: &str) -> Result<String, String> {
         self.world.customer_writes(psid, text)
+    }
+
+    /// A customer sends one of the sandbox's sample files (`bike.png`, `receipt.pdf`), with or
+    /// without text; answers the platform's message id.
+    pub fn customer_sends_file(&self, address: &str, text: &str, file: &str) -> Result<String, String> {
+        self.world.customer_sends(address, text, Some(file))
     }
 
     /// Moves the sandbox's clock forward; windows, statuses and expiries follow it.

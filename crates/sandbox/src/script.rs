@@ -56,9 +56,10 @@ pub struct ScriptedMessage {
     pub after_reply: bool,
     #[serde(default)]
     pub text: String,
-    /// An image the customer sends (a URL), with or without text.
-    #[serde(default)]
-    pub image: Option<String>,
+    /// A file the customer sends (one of the sandbox's samples: `bike.png`, `receipt.pdf`),
+    /// with or without text.
+    #[serde(default, alias = "image")]
+    pub attachment: Option<String>,
 }
 
 impl Persona {
@@ -106,8 +107,8 @@ pub(crate) fn run(script: &Script, world: Arc<World>) -> Vec<JoinHandle<()>> {
                         }
                     }
                     tokio::time::sleep(Duration::from_secs_f64(message.after_seconds.max(0.0))).await;
-                    let image = message.image.as_deref();
-                    if let Err(error) = world.customer_sends(&address, &message.text, image) {
+                    let file = message.attachment.as_deref();
+                    if let Err(error) = world.customer_sends(&address, &message.text, file) {
                         tracing::warn!(%error, "scripted customer could not write");
                     }
                 }

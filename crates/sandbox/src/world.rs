@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct PageSpec {
@@ -125,14 +125,18 @@ pub(crate) struct Message {
     pub attachments: Vec<Attachment>,
 }
 
-/// A file in a message: an image, audio, video or other file, at a URL.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Attachment {
+/// A file in a message: an image, audio, video or other file, at a URL. Files the sandbox holds
+/// (uploads, what customers send) are served at that URL with their bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
     pub id: String,
     pub kind: String,
     pub url: String,
     pub name: String,
     pub size: u64,
+    pub content_type: String,
+    #[serde(skip)]
+    pub bytes: Arc<[u8]>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +167,8 @@ pub struct SentMessage {
     pub text: String,
     pub messaging_type: String,
     pub tag: Option<String>,
+    /// The file sent, if the message was one.
+    pub attachment: Option<Attachment>,
     pub sent_at: Timestamp,
 }
 
@@ -186,8 +192,17 @@ pub(crate) struct TwilioMessage {
     pub inbound: bool,
     pub created: Timestamp,
     pub num_media: usize,
+    /// What a customer's message carried (files the sandbox serves), as Media resources.
+    pub media: Vec<TwilioMedia>,
     /// Set when delivery will fail (e.g. 63016 outside WhatsApp's window).
     pub fails_with: Option<(u32, &'static str)>,
+}
+
+/// A Media resource of a Twilio message: its own SID and the file it is.
+#[derive(Debug, Clone)]
+pub(crate) struct TwilioMedia {
+    pub sid: String,
+    pub file: Attachment,
 }
 
 #[derive(Debug, Default)]
@@ -199,8 +214,8 @@ pub(crate) struct State {
     pub user_tokens: Vec<UserToken>,
     pub page_tasks: Vec<(String, Vec<String>)>,
     pub faults: Vec<crate::faults::FaultRule>,
-    /// Files uploaded through `message_attachments`.
-    pub uploads: Vec<Attachment>,
+    /// Files uploaded through `message_attachments` and files customers sent.
+    pub files: Vec<Attachment>,
     /// A deterministic source for probabilistic faults, so runs can be repeated.
     pub fault_dice: u64,
     /// Conversations API calls per page in the last second, for its rate limit.
@@ -441,33 +456,45 @@ impl World {
         self.customer_sends(id, text, None)
     }
 
-    /// A customer writes text, an image (by URL), or both.
-    pub fn customer_sends(&self, id: &str, text: &str, image: Option<&str>) -> Result<String, String> {
+    /// A customer writes text, sends one of the sandbox's sample files (by name), or both.
+    pub fn customer_sends(&self, id: &str, text: &str, file: Option<&str>) -> Result<String, String> {
         let now = self.now();
         let mut state = self.lock();
         let customer = state.customer(id).cloned().ok_or_else(|| format!("no customer {id}"))?;
+        let file = match file {
+            Some(name) => Some(self.keep_sample(&mut state, name)?),
+            None => None,
+        };
         if let Some(number) = state.numbers.iter().find(|n| n.number == customer.page_id).cloned() {
-            return Ok(crate::twilio::receive(&mut state, &customer, &number, text, image, now));
+            return Ok(crate::twilio::receive(&mut state, &customer, &number, text, file, now));
         }
         let id = state.next_message_id();
-        let attachments = match image {
-            Some(url) => vec![Attachment {
-                id: state.next_secret(""),
-                kind: "image".into(),
-                url: url.into(),
-                name: url.rsplit('/').next().unwrap_or("image").into(),
-                size: 0,
-            }],
-            None => Vec::new(),
-        };
         state.conversation_mut(&customer.page_id, &customer.psid).messages.push(Message {
             id: id.clone(),
             created: now,
             from_page: false,
             text: text.into(),
-            attachments,
+            attachments: file.into_iter().collect(),
         });
         Ok(id)
+    }
+
+    /// A file the sandbox keeps and serves, made from a bundled sample.
+    fn keep_sample(&self, state: &mut State, name: &str) -> Result<Attachment, String> {
+        let sample = crate::samples::sample(name)
+            .ok_or_else(|| format!("no sample file {name}; the sandbox has {}", crate::samples::names()))?;
+        let id = state.next_secret("");
+        let file = Attachment {
+            url: format!("{}/_sandbox/files/{id}", self.base_url),
+            id,
+            kind: if sample.content_type.starts_with("image/") { "image" } else { "file" }.into(),
+            name: sample.name.into(),
+            size: sample.bytes.len() as u64,
+            content_type: sample.content_type.into(),
+            bytes: Arc::from(sample.bytes),
+        };
+        state.files.push(file.clone());
+        Ok(file)
     }
 
     /// Whether the business answered this customer since the customer's last message.

@@ -50,6 +50,7 @@ async fn an_attachment_is_uploaded_sent_and_a_too_large_one_refused_by_code() {
         file_name: "ride.mp4".into(),
         kind: AttachmentKind::Video,
         size_bytes: MAX_ATTACHMENT_BYTES + 1,
+        media_type: "video/mp4",
     };
     let refused = api
         .upload_attachment("1201", &demo.access_token, &huge, vec![0; (MAX_ATTACHMENT_BYTES + 1) as usize])
@@ -57,4 +58,22 @@ async fn an_attachment_is_uploaded_sent_and_a_too_large_one_refused_by_code() {
         .unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::BadRequest, "{refused}");
     assert!(refused.to_string().contains("2018109"), "{refused}");
+}
+
+#[tokio::test]
+async fn a_customer_s_photo_is_read_with_its_message_and_downloaded_without_the_token() {
+    let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    let demo = switchboard_platforms::demo::demo_page(&base).await.unwrap();
+    let api = GraphApi::new(base.clone());
+    sandbox.customer_sends_file("7201", "the pedal", "bike.png").unwrap();
+    let thread = api.conversation_with("1201", &demo.access_token, "7201").await.unwrap().unwrap();
+    let message = &thread.messages.unwrap().data[0];
+    assert_eq!(message.message, "the pedal");
+    let photo = &message.attachments()[0];
+    assert_eq!((photo.name.as_deref(), photo.media_type()), (Some("bike.png"), "image/png"));
+    let file = api.download(photo.url().unwrap()).await.unwrap();
+    assert_eq!(file.media_type.as_deref(), Some("image/png"));
+    assert_eq!(&file.bytes[1..4], b"PNG");
+    assert_eq!(photo.size, Some(file.bytes.len() as u64));
 }

@@ -52,3 +52,24 @@ async fn wrong_credentials_and_opt_outs_are_classified() {
     assert_eq!(error.kind(), ErrorKind::RecipientUnavailable, "21610: {error}");
     assert!(error.to_string().contains("21610"), "the code is in the message for logs: {error}");
 }
+
+#[tokio::test]
+async fn a_customer_s_file_is_listed_as_media_and_downloaded_with_the_account_s_credentials() {
+    let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    let (sid, token) = sandbox.twilio_credentials();
+    let api = TwilioApi::new(sandbox.base_url().parse().unwrap(), sid, Secret::from(token));
+    let message_sid = sandbox.customer_sends_file("+14155550111", "", "receipt.pdf").unwrap();
+    let message = api.message(&message_sid).await.unwrap();
+    assert_eq!(message.num_media.as_deref(), Some("1"));
+    let media = api.media(&message_sid).await.unwrap();
+    assert_eq!(media.len(), 1);
+    assert_eq!(media[0].content_type, "application/pdf");
+    let file = api.download(&media[0]).await.unwrap();
+    assert!(file.bytes.starts_with(b"%PDF-"), "the PDF itself");
+    let wrong = TwilioApi::new(
+        sandbox.base_url().parse().unwrap(),
+        sandbox.twilio_credentials().0,
+        Secret::from("wrong".to_owned()),
+    );
+    assert_eq!(wrong.download(&media[0]).await.unwrap_err().kind(), ErrorKind::BadRequest);
+}

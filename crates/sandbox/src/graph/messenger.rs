@@ -158,9 +158,9 @@ fn message_json(state: &State, page: &Page, c: &Conversation, m: &Message, wante
             .attachments
             .iter()
             .map(|a| {
-                let mut item = json!({ "id": a.id, "name": a.name, "size": a.size });
+                let mut item =
+                    json!({ "id": a.id, "name": a.name, "size": a.size, "mime_type": a.content_type });
                 if a.kind == "image" {
-                    item["mime_type"] = "image/jpeg".into();
                     item["image_data"] =
                         json!({ "url": a.url, "preview_url": a.url, "width": 800, "height": 600 });
                 } else {
@@ -184,7 +184,7 @@ fn attachment(state: &State, spec: &Value) -> Result<Attachment, GraphError> {
     }
     if let Some(id) = spec["payload"]["attachment_id"].as_str() {
         return state
-            .uploads
+            .files
             .iter()
             .find(|a| a.id == id)
             .cloned()
@@ -199,6 +199,8 @@ fn attachment(state: &State, spec: &Value) -> Result<Attachment, GraphError> {
         url: url.into(),
         name: url.rsplit('/').next().unwrap_or_default().into(),
         size: 0,
+        content_type: String::new(),
+        bytes: Arc::from(&[][..]),
     })
 }
 
@@ -211,7 +213,8 @@ pub(crate) async fn upload(
     headers: HeaderMap,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Json<Value>, GraphError> {
-    let (mut kind, mut name, mut size) = (String::from("file"), String::from("file"), 0u64);
+    let (mut kind, mut name, mut content_type) = (String::from("file"), String::from("file"), String::new());
+    let mut bytes = Bytes::new();
     while let Some(field) =
         multipart.next_field().await.map_err(|e| GraphError::invalid_parameter(format!("(#100) {e}")))?
     {
@@ -224,12 +227,13 @@ pub(crate) async fn upload(
             }
             "filedata" => {
                 name = field.file_name().unwrap_or("file").to_owned();
-                let bytes = field.bytes().await.map_err(|_| too_large())?;
-                size = bytes.len() as u64;
+                content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+                bytes = field.bytes().await.map_err(|_| too_large())?;
             }
             _ => {}
         }
     }
+    let size = bytes.len() as u64;
     if size > ATTACHMENT_LIMIT {
         return Err(too_large());
     }
@@ -238,7 +242,15 @@ pub(crate) async fn upload(
     authorize(&state, &request, &page_id)?;
     let id = state.next_secret("");
     let url = format!("{}/_sandbox/files/{id}", world.base_url);
-    state.uploads.push(Attachment { id: id.clone(), kind, url, name, size });
+    state.files.push(Attachment {
+        id: id.clone(),
+        kind,
+        url,
+        name,
+        size,
+        content_type,
+        bytes: Arc::from(&bytes[..]),
+    });
     Ok(Json(json!({ "attachment_id": id })))
 }
 
@@ -377,7 +389,7 @@ pub(crate) async fn send(
         created: now,
         from_page: true,
         text: text.clone(),
-        attachments: attachment.into_iter().collect(),
+        attachments: attachment.iter().cloned().collect(),
     });
     state.sent.push(SentMessage {
         page_id: page.id.clone(),
@@ -386,6 +398,7 @@ pub(crate) async fn send(
         text,
         messaging_type,
         tag,
+        attachment,
         sent_at: now,
     });
     Ok(Json(json!({ "recipient_id": recipient, "message_id": message_id })))

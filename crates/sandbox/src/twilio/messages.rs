@@ -2,7 +2,7 @@
 //! customer's SMS or WhatsApp message looks like when it arrives.
 
 use super::{TwilioError, authorize, field, form, rfc2822};
-use crate::world::{Customer, State, TwilioMessage, TwilioNumber, World};
+use crate::world::{Attachment, Customer, State, TwilioMedia, TwilioMessage, TwilioNumber, World};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as AxumState};
@@ -89,6 +89,7 @@ pub(crate) async fn create(
         inbound: false,
         created: now,
         num_media: media,
+        media: Vec::new(),
         fails_with,
     };
     let resource = resource(&state, &message, now);
@@ -196,7 +197,7 @@ pub(crate) fn receive(
     customer: &Customer,
     number: &TwilioNumber,
     text: &str,
-    image: Option<&str>,
+    file: Option<Attachment>,
     now: Timestamp,
 ) -> String {
     let word = text.trim().to_ascii_uppercase();
@@ -211,7 +212,9 @@ pub(crate) fn receive(
     } else {
         number.number.clone()
     };
-    let sid = state.next_sid(if image.is_some() { "MM" } else { "SM" });
+    let sid = state.next_sid(if file.is_some() { "MM" } else { "SM" });
+    let media: Vec<TwilioMedia> =
+        file.into_iter().map(|file| TwilioMedia { sid: state.next_sid("ME"), file }).collect();
     state.sms.push(TwilioMessage {
         sid: sid.clone(),
         from: customer.psid.clone(),
@@ -219,7 +222,8 @@ pub(crate) fn receive(
         body: text.to_owned(),
         inbound: true,
         created: now,
-        num_media: usize::from(image.is_some()),
+        num_media: media.len(),
+        media,
         fails_with: None,
     });
     sid
@@ -289,4 +293,77 @@ fn resource(state: &State, m: &TwilioMessage, now: Timestamp) -> Value {
         "to": m.to,
         "uri": format!("{uri}.json"),
     })
+}
+
+/// `GET …/Messages/{sid}/Media.json`: the Media resources of a message (one page: a message
+/// carries at most 10).
+pub(crate) async fn media_list(
+    AxumState(world): AxumState<Arc<World>>,
+    Path((account, sid)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, TwilioError> {
+    let state = world.lock();
+    authorize(&state, &headers, &account)?;
+    let uri = format!("/2010-04-01/Accounts/{account}/Messages/{sid}/Media.json");
+    let message = state.sms.iter().find(|m| m.sid == sid).ok_or_else(|| TwilioError::not_found(&uri))?;
+    let list: Vec<Value> = message
+        .media
+        .iter()
+        .map(|media| {
+            json!({
+                "account_sid": state.account_sid,
+                "content_type": media.file.content_type,
+                "date_created": rfc2822(message.created),
+                "date_updated": rfc2822(message.created),
+                "parent_sid": message.sid,
+                "sid": media.sid,
+                "uri": format!("/2010-04-01/Accounts/{account}/Messages/{sid}/Media/{}.json", media.sid),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "media_list": list,
+        "end": message.media.len().saturating_sub(1),
+        "first_page_uri": format!("{uri}?PageSize=50&Page=0"),
+        "next_page_uri": null,
+        "page": 0,
+        "page_size": 50,
+        "previous_page_uri": null,
+        "start": 0,
+        "uri": format!("{uri}?PageSize=50&Page=0"),
+    })))
+}
+
+/// `GET …/Messages/{sid}/Media/{media}`: the file itself (with Basic auth, as accounts that
+/// protect their media require); with `.json`, its Media resource.
+pub(crate) async fn media(
+    AxumState(world): AxumState<Arc<World>>,
+    Path((account, sid, media)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<axum::response::Response, TwilioError> {
+    use axum::response::IntoResponse;
+    let state = world.lock();
+    authorize(&state, &headers, &account)?;
+    let uri = format!("/2010-04-01/Accounts/{account}/Messages/{sid}/Media/{media}");
+    let (media_sid, json) = match media.strip_suffix(".json") {
+        Some(media_sid) => (media_sid, true),
+        None => (media.as_str(), false),
+    };
+    let message = state.sms.iter().find(|m| m.sid == sid).ok_or_else(|| TwilioError::not_found(&uri))?;
+    let found =
+        message.media.iter().find(|m| m.sid == media_sid).ok_or_else(|| TwilioError::not_found(&uri))?;
+    if json {
+        let resource = json!({
+            "account_sid": state.account_sid,
+            "content_type": found.file.content_type,
+            "date_created": rfc2822(message.created),
+            "date_updated": rfc2822(message.created),
+            "parent_sid": message.sid,
+            "sid": found.sid,
+            "uri": uri,
+        });
+        return Ok(Json(resource).into_response());
+    }
+    let content_type = found.file.content_type.clone();
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], found.file.bytes.to_vec()).into_response())
 }

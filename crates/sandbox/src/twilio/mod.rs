@@ -21,6 +21,8 @@ pub(crate) fn routes() -> Router<Arc<World>> {
     Router::new()
         .route("/2010-04-01/Accounts/{account}/Messages.json", get(messages::list).post(messages::create))
         .route("/2010-04-01/Accounts/{account}/Messages/{sid}", get(messages::fetch))
+        .route("/2010-04-01/Accounts/{account}/Messages/{sid}/Media.json", get(messages::media_list))
+        .route("/2010-04-01/Accounts/{account}/Messages/{sid}/Media/{media}", get(messages::media))
         .route("/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json", get(numbers::list))
         .route("/v1/ContentAndApprovals", get(content::list))
 }

@@ -101,6 +101,11 @@ async fn attachments_are_uploaded_within_25_mb_and_sent_by_id() {
         .unwrap();
     let newest = &list["data"][0]["messages"]["data"][0];
     assert_eq!(newest["attachments"]["data"][0]["name"], "receipt.jpg");
+    let sent_log: Value = reqwest::get(format!("{base}/_sandbox/sent")).await.unwrap().json().await.unwrap();
+    assert_eq!(sent_log[0]["attachment"]["name"], "receipt.jpg", "the control API records the file sent");
+    let url = newest["attachments"]["data"][0]["image_data"]["url"].as_str().unwrap();
+    let served = reqwest::get(url).await.unwrap().bytes().await.unwrap();
+    assert_eq!(served.to_vec(), vec![7u8; 1024], "the uploaded bytes are what the page sent");
 }
 
 #[tokio::test]
@@ -161,7 +166,7 @@ async fn a_persona_waits_for_an_answer_then_sends_an_image() {
         "pages": [{"id": "1001", "name": "Velo Bikes"}],
         "personas": [{"psid": "9001", "page": "1001", "first_name": "Ana", "last_name": "Lima", "messages": [
             {"after_seconds": 0, "text": "My frame is cracked"},
-            {"after_reply": true, "after_seconds": 0.1, "text": "Here it is", "image": "https://example.com/crack.jpg"}
+            {"after_reply": true, "after_seconds": 0.1, "text": "Here it is", "attachment": "bike.png"}
         ]}]
     });
     let sandbox = Sandbox::start(Script::from_json(&script.to_string()).unwrap()).await.unwrap();
@@ -192,5 +197,11 @@ async fn a_persona_waits_for_an_answer_then_sends_an_image() {
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     let messages = read().await;
     assert_eq!(messages.len(), 3, "{messages:?}");
-    assert_eq!(messages[0]["attachments"]["data"][0]["image_data"]["url"], "https://example.com/crack.jpg");
+    let photo = &messages[0]["attachments"]["data"][0];
+    assert_eq!((photo["name"].as_str(), photo["mime_type"].as_str()), (Some("bike.png"), Some("image/png")));
+    let served = reqwest::get(photo["image_data"]["url"].as_str().unwrap()).await.unwrap();
+    assert_eq!(served.headers()["content-type"], "image/png");
+    let bytes = served.bytes().await.unwrap();
+    assert_eq!(&bytes[1..4], b"PNG", "the photo's URL serves the PNG itself");
+    assert_eq!(photo["size"].as_u64(), Some(bytes.len() as u64));
 }

@@ -152,6 +152,34 @@ async fn errors_have_twilio_s_codes_and_body_shape() {
 }
 
 #[tokio::test]
+async fn a_customer_s_photo_is_a_media_resource_served_with_basic_auth() {
+    let t = Twilio::new().await;
+    let sid = t.sandbox.customer_sends_file("+14155550111", "the pedal", "bike.png").unwrap();
+    assert!(sid.starts_with("MM"), "a message with media is an MM…: {sid}");
+    let message: Value =
+        t.get(&format!("/2010-04-01/Accounts/{}/Messages/{sid}.json", t.sid)).await.json().await.unwrap();
+    assert_eq!(message["num_media"], "1");
+    let list_uri = format!("/2010-04-01/Accounts/{}/Messages/{sid}/Media.json", t.sid);
+    assert_eq!(message["subresource_uris"]["media"], list_uri);
+    let list: Value = t.get(&list_uri).await.json().await.unwrap();
+    assert_conforms(
+        "/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media.json",
+        "get",
+        "200",
+        &list,
+    );
+    let media = &list["media_list"][0];
+    assert_eq!(media["content_type"], "image/png");
+    let content_uri = media["uri"].as_str().unwrap().strip_suffix(".json").unwrap().to_owned();
+    let content = t.get(&content_uri).await;
+    assert_eq!(content.headers()["content-type"], "image/png");
+    assert_eq!(&content.bytes().await.unwrap()[1..4], b"PNG");
+    let anonymous = t.http.get(format!("{}{content_uri}", t.sandbox.base_url())).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "media needs the account's credentials");
+    assert!(t.sandbox.customer_sends_file("+14155550111", "", "virus.exe").is_err());
+}
+
+#[tokio::test]
 async fn stop_blocks_sending_until_start() {
     let t = Twilio::new().await;
     t.sandbox.customer_writes("+14155550111", "STOP").unwrap();
