@@ -40,6 +40,7 @@ impl From<EngineError> for CommandError {
             | EngineError::Login(_)
             | EngineError::Canned(_)
             | EngineError::Note(_)
+            | EngineError::Attachment(_)
             | EngineError::Refused(_)
             | EngineError::Store(StoreError::Conflict { .. }) => ErrorCode::InvalidInput,
             EngineError::Store(StoreError::NotFound { .. }) => ErrorCode::NotFound,

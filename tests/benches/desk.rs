@@ -211,6 +211,7 @@ fn message(
         author: if outbound { Author::Agent } else { Author::Customer },
         body: body.join(" "),
         created_at: at,
+        attachments: Vec::new(),
     }
 }
 

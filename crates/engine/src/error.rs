@@ -23,6 +23,8 @@ pub enum EngineError {
     Canned(#[from] CannedError),
     #[error(transparent)]
     Note(#[from] NoteError),
+    #[error(transparent)]
+    Attachment(#[from] switchboard_core::AttachmentError),
     /// Refused by a rule, with the reason worded for the agent.
     #[error("{0}")]
     Refused(String),

@@ -6,6 +6,7 @@ mod demo;
 mod desk;
 mod error;
 pub mod event;
+mod files;
 mod health;
 pub mod keychain;
 pub mod login;

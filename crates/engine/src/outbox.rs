@@ -4,7 +4,7 @@ use crate::poller::twilio_address;
 use crate::{Engine, EngineError, Event, keychain};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_core::{Platform, Secret};
+use switchboard_core::{Attachment, Platform, Secret};
 use switchboard_platforms::twilio::MessageStatus;
 use switchboard_platforms::{ErrorKind, MessagingType, PlatformError, TwilioApi};
 use switchboard_store::OutboxItem;
@@ -43,6 +43,8 @@ async fn send_next(engine: &Engine) -> Result<bool, EngineError> {
         {
             engine.store.mark_failed(item.message_id, &failure_reason(&error)).await?
         }
+        // What no platform would take (a file Twilio cannot fetch): fail it with the reason.
+        Err(EngineError::Refused(reason)) => engine.store.mark_failed(item.message_id, &reason).await?,
         Err(EngineError::Platform(error)) if error.kind() == ErrorKind::TokenUnusable => {
             // The reply stays pending; the channel waits for reauthorization.
             if let Some(channel) =
@@ -78,13 +80,22 @@ async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError>
 async fn send_messenger(engine: &Engine, item: &OutboxItem, token: &Secret) -> Result<String, EngineError> {
     // An earlier attempt ended without a known outcome (a lost answer, a time-out, a crash):
     // the platform may have the reply already. Look before sending again.
+    let file = match item.attachment_id {
+        Some(id) => Some(engine.store.attachment_content(id).await?),
+        None => None,
+    };
     if let Some(attempted) = item.attempted_at {
         let thread =
             engine.graph.conversation_with(&item.channel_external_id, token, &item.recipient).await?;
+        let same_file = |m: &switchboard_platforms::graph::GraphMessage| match &file {
+            Some(file) => m.attachments().iter().any(|a| a.name.as_deref() == Some(file.file_name.as_str())),
+            None => m.attachments().is_empty(),
+        };
         let delivered = thread.and_then(|thread| thread.messages).and_then(|messages| {
             messages.data.into_iter().find(|m| {
                 m.from.id == item.channel_external_id
                     && m.message == item.body
+                    && same_file(m)
                     && m.created_time >= attempted - RECONCILE_SKEW
             })
         });
@@ -101,10 +112,17 @@ async fn send_messenger(engine: &Engine, item: &OutboxItem, token: &Secret) -> R
         Some(tag) => MessagingType::Tagged(tag.clone()),
         None => MessagingType::Response,
     };
-    let sent = engine
-        .graph
-        .send_text(&item.channel_external_id, token, &item.recipient, &item.body, &messaging_type)
-        .await?;
+    let page = &item.channel_external_id;
+    let sent = match file {
+        Some(file) => {
+            let attachment = Attachment::parse(&file.file_name, file.bytes.len() as u64)
+                .map_err(|error| EngineError::Refused(error.to_string()))?;
+            let kind = attachment.kind;
+            let id = engine.graph.upload_attachment(page, token, &attachment, file.bytes).await?;
+            engine.graph.send_attachment(page, token, &item.recipient, kind, &id, &messaging_type).await?
+        }
+        None => engine.graph.send_text(page, token, &item.recipient, &item.body, &messaging_type).await?,
+    };
     Ok(sent.message_id)
 }
 
@@ -127,6 +145,9 @@ async fn send_twilio(engine: &Engine, item: &OutboxItem, api: &TwilioApi) -> Res
             return Ok(sid);
         }
     }
+    if item.attachment_id.is_some() {
+        return Err(EngineError::Refused(TWILIO_FILES.into()));
+    }
     engine.store.mark_attempt(item.message_id, engine.clock.now()).await?;
     let sent = match &item.template {
         Some(template) => api.send_template(&from, &to, &template.content_sid, &template.variables).await?,
@@ -140,6 +161,10 @@ async fn send_twilio(engine: &Engine, item: &OutboxItem, api: &TwilioApi) -> Res
         })
     })
 }
+
+/// Why files cannot go out by SMS or WhatsApp from a desktop.
+pub(crate) const TWILIO_FILES: &str = "Twilio sends files only from a public web address, which a desktop app \
+     does not have: send a link instead, or the file on Messenger.";
 
 /// The reason an agent reads beside a failed reply.
 fn failure_reason(error: &PlatformError) -> String {

@@ -239,10 +239,10 @@ impl TwilioApi {
         Ok(list.media_list)
     }
 
-    /// A file's content: its Media resource's URI without `.json`, read with the account's
-    /// credentials (accounts may require them for media).
-    pub async fn download(&self, media: &Media) -> Result<crate::Download, PlatformError> {
-        let path = media.uri.strip_suffix(".json").unwrap_or(&media.uri);
+    /// A file's content: its Media resource's URI (`Media.uri`) without `.json`, read with
+    /// the account's credentials (accounts may require them for media).
+    pub async fn download(&self, media_uri: &str) -> Result<crate::Download, PlatformError> {
+        let path = media_uri.strip_suffix(".json").unwrap_or(media_uri);
         let url = self.base.join(path).map_err(|e| PlatformError::Malformed {
             platform: PLATFORM,
             status: 200,

@@ -134,6 +134,7 @@ fn batch(start: Timestamp, from: u64, rng: &mut SplitMix) -> (usize, Vec<Incomin
             author: if outbound { Author::Agent } else { Author::Customer },
             body: rng.sentence(),
             created_at: start + step * k as i32,
+            attachments: Vec::new(),
         });
     }
     (((from / PER_SESSION) % 2) as usize, messages)

@@ -6,6 +6,7 @@
 //! `jiff::Timestamp` and are kept as milliseconds since the epoch. Nothing here leaks SQLite
 //! meaning to callers, so that a PostgreSQL store can offer the same API.
 
+mod attachments;
 mod canned;
 mod channels;
 mod details;
@@ -18,6 +19,9 @@ mod retention;
 mod search;
 mod sessions;
 
+pub use attachments::{
+    AttachmentContent, AttachmentRecord, AttachmentState, IncomingAttachment, PendingDownload,
+};
 pub use canned::CannedRecord;
 pub use channels::{ChannelRecord, NewChannel};
 pub use details::{Category, Note};

@@ -1,3 +1,4 @@
+use crate::attachments::{AttachmentRecord, IncomingAttachment, attach, incoming_json, record_incoming};
 use crate::{Store, StoreError, from_millis, parse_name, to_millis};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,8 @@ pub struct IncomingMessage {
     pub author: Author,
     pub body: String,
     pub created_at: Timestamp,
+    /// The files the message carries; their content is downloaded after recording.
+    pub attachments: Vec<IncomingAttachment>,
 }
 
 /// A stored message, as the UI shows it.
@@ -31,6 +34,7 @@ pub struct MessageRecord {
     pub failure: Option<String>,
     pub tag: Option<String>,
     pub created_at: Timestamp,
+    pub attachments: Vec<AttachmentRecord>,
 }
 
 /// Where a page of a conversation's history ends: older messages come before it.
@@ -75,6 +79,7 @@ impl TryFrom<MessageRow> for MessageRecord {
             failure: row.failure,
             tag: row.tag,
             created_at: from_millis(row.created_at)?,
+            attachments: Vec::new(),
         })
     }
 }
@@ -154,6 +159,11 @@ impl Store {
             inserted.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
         // RETURNING's order is unspecified; ids follow the batch's order.
         new_messages.sort_by_key(|m| m.id);
+        if batch.iter().any(|m| !m.attachments.is_empty()) && !new_messages.is_empty() {
+            let new_ids: Vec<i64> = new_messages.iter().map(|m| m.id).collect();
+            record_incoming(&mut tx, channel_id, &rows, &new_ids).await?;
+            attach(&mut tx, &mut new_messages).await?;
+        }
         let sessions: BTreeSet<i64> = new_messages.iter().map(|m| m.session_id).collect();
         let mut first_inbound: Vec<(i64, i64)> = Vec::new();
         for message in new_messages.iter().filter(|m| m.direction == Direction::Inbound) {
@@ -194,7 +204,10 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.reverse();
-        rows.into_iter().map(TryInto::try_into).collect()
+        let mut messages: Vec<MessageRecord> =
+            rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
+        attach(&mut *self.pool.acquire().await?, &mut messages).await?;
+        Ok(messages)
     }
 }
 
@@ -212,6 +225,7 @@ fn batch_json(batch: &[IncomingMessage]) -> String {
                 "c": m.contact_platform_id, "n": m.contact_name, "t": m.thread_id,
                 "mid": m.platform_message_id, "d": m.direction.as_str(), "a": m.author.as_str(),
                 "b": m.body, "s": delivery.as_str(), "at": to_millis(m.created_at),
+                "att": incoming_json(&m.attachments),
             })
         })
         .collect();

@@ -20,6 +20,8 @@ pub struct OutboxItem {
     pub attempted_at: Option<Timestamp>,
     /// A WhatsApp template to send instead of the body's text.
     pub template: Option<TemplateRef>,
+    /// A file to send instead of the body's text (its content: `Store::attachment_content`).
+    pub attachment_id: Option<i64>,
 }
 
 /// Which template a reply is, and its variables (a JSON object).
@@ -74,7 +76,7 @@ impl Store {
             .ok_or(StoreError::NotFound { what: "session" })?;
             messages.push(MessageRecord::try_from(row)?);
         }
-        answered(&mut tx, session_id, agent, at).await?;
+        answered(&mut tx, session_id, agent, at, Draft::Clear).await?;
         refresh_session(&mut tx, session_id).await?;
         tx.commit().await?;
         Ok(messages)
@@ -107,7 +109,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound { what: "session" })?;
-        answered(&mut tx, session_id, agent, at).await?;
+        answered(&mut tx, session_id, agent, at, Draft::Clear).await?;
         refresh_session(&mut tx, session_id).await?;
         tx.commit().await?;
         row.try_into()
@@ -117,7 +119,8 @@ impl Store {
     pub async fn next_pending(&self) -> Result<Option<OutboxItem>, StoreError> {
         let row = sqlx::query!(
             "SELECT m.id, m.session_id, m.channel_id, c.platform, c.external_id, k.platform_id, m.body, m.tag,
-                    m.attempted_at, m.template_sid, m.template_variables
+                    m.attempted_at, m.template_sid, m.template_variables,
+                    (SELECT a.id FROM attachments a WHERE a.message_id = m.id) AS attachment_id
              FROM messages m
              JOIN channels c ON c.id = m.channel_id
              JOIN sessions s ON s.id = m.session_id
@@ -142,6 +145,7 @@ impl Store {
                     content_sid,
                     variables: row.template_variables.unwrap_or_else(|| "{}".into()),
                 }),
+                attachment_id: row.attachment_id,
             })
         })
         .transpose()
@@ -174,7 +178,8 @@ impl Store {
         )
         .fetch_optional(&self.pool)
         .await?;
-        row.ok_or(StoreError::NotFound { what: "failed reply" })?.try_into()
+        let message = row.ok_or(StoreError::NotFound { what: "failed reply" })?.try_into()?;
+        self.message_with_attachments(message).await
     }
 
     /// The platform accepted the reply under `platform_message_id`.
@@ -211,19 +216,32 @@ impl Store {
         )
         .fetch_optional(&self.pool)
         .await?;
-        row.ok_or(StoreError::NotFound { what: "message" })?.try_into()
+        let message = row.ok_or(StoreError::NotFound { what: "message" })?.try_into()?;
+        self.message_with_attachments(message).await
     }
 }
 
-/// The agent answered: the draft goes, the open interaction becomes the agent's, and its first
-/// response is recorded.
-async fn answered(
+/// What answering does to the session's draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Draft {
+    /// The draft was what went out.
+    Clear,
+    /// A file went out; what the agent is typing stays.
+    Keep,
+}
+
+/// The agent answered: the draft goes (when it was what went out), the open interaction becomes
+/// the agent's, and its first response is recorded.
+pub(crate) async fn answered(
     tx: &mut sqlx::SqliteConnection,
     session_id: i64,
     agent: Option<&str>,
     at: i64,
+    draft: Draft,
 ) -> Result<(), StoreError> {
-    sqlx::query!("DELETE FROM drafts WHERE session_id = ?", session_id).execute(&mut *tx).await?;
+    if draft == Draft::Clear {
+        sqlx::query!("DELETE FROM drafts WHERE session_id = ?", session_id).execute(&mut *tx).await?;
+    }
     sqlx::query!(
         "UPDATE interactions SET state = CASE state WHEN 'queued' THEN 'assigned' ELSE state END,
                                      agent = COALESCE(agent, ?3),

@@ -7,9 +7,10 @@
 use super::{Pass, read};
 use crate::{Engine, EngineError};
 use jiff::Timestamp;
-use switchboard_core::{Author, Direction, Secret};
-use switchboard_platforms::graph::{Conversation, GraphMessage, NESTED_MESSAGES};
-use switchboard_store::{ChannelRecord, IncomingMessage};
+use switchboard_core::attachment::name_for;
+use switchboard_core::{AttachmentKind, Author, Direction, Secret};
+use switchboard_platforms::graph::{Conversation, GraphAttachment, GraphMessage, NESTED_MESSAGES};
+use switchboard_store::{ChannelRecord, IncomingAttachment, IncomingMessage};
 
 /// Conversations per read: 25 for a routine poll (small answers), 100 (Graph's most) for a
 /// backfill, which the 2 calls/s limit otherwise makes 4 times longer.
@@ -127,7 +128,21 @@ fn incoming(page_id: &str, conversation: &Conversation, messages: &[GraphMessage
                 author: if from_page { Author::Agent } else { Author::Customer },
                 body: message.message.clone(),
                 created_at: message.created_time,
+                attachments: message.attachments().iter().filter_map(file).collect(),
             })
         })
         .collect()
+}
+
+/// A file of a message as the store takes it (its content is downloaded later); `None` when the
+/// platform gave no URL for it.
+fn file(attachment: &GraphAttachment) -> Option<IncomingAttachment> {
+    let media_type = attachment.media_type().to_owned();
+    Some(IncomingAttachment {
+        kind: AttachmentKind::of_media_type(&media_type),
+        file_name: attachment.name.clone().unwrap_or_else(|| name_for(&attachment.id, &media_type)),
+        size_bytes: attachment.size.filter(|size| *size > 0),
+        url: attachment.url()?.to_owned(),
+        media_type,
+    })
 }

@@ -5,6 +5,7 @@
 //! then stores a cursor, so that a backfill cut short starts again and loses nothing. After
 //! that each poll reads from the cursor, however long ago it was (a sleep, a pause).
 
+mod files;
 mod messenger;
 mod twilio;
 
@@ -83,6 +84,15 @@ async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord, stop:
         Platform::Messenger => engine.config.messenger_poll,
         Platform::Sms | Platform::Whatsapp => engine.config.twilio_poll,
     };
+    // The customers' files are downloaded beside the polls, so a large one never delays them.
+    let files = Arc::new(tokio::sync::Notify::new());
+    tokio::spawn(files::download(
+        engine.clone(),
+        channel.clone(),
+        source.clone(),
+        files.clone(),
+        stop.clone(),
+    ));
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut throttled = every;
@@ -92,7 +102,12 @@ async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord, stop:
             return;
         }
         match source.poll(engine, channel).await {
-            Ok(()) => throttled = every,
+            Ok(recorded_files) => {
+                throttled = every;
+                if recorded_files {
+                    files.notify_one();
+                }
+            }
             Err(EngineError::Platform(error)) if error.kind() == ErrorKind::TokenUnusable => {
                 // Connecting the channel again (reauthorization) starts a new poller.
                 engine.channel_expired(channel, &error.to_string()).await;
@@ -137,6 +152,7 @@ where
 }
 
 /// A channel's platform client with its credentials.
+#[derive(Clone)]
 enum Source {
     Messenger { token: Secret },
     Twilio(switchboard_platforms::TwilioApi),
@@ -150,14 +166,29 @@ impl Source {
         })
     }
 
-    async fn poll(&self, engine: &Engine, channel: &ChannelRecord) -> Result<(), EngineError> {
+    /// One pass; answers whether it recorded files to download.
+    async fn poll(&self, engine: &Engine, channel: &ChannelRecord) -> Result<bool, EngineError> {
         let cursor = engine.store.sync_cursor(channel.id).await?.and_then(|c| c.parse::<Timestamp>().ok());
         let mut pass = Pass::new(engine, channel, cursor).await?;
         let newest = match self {
             Source::Messenger { token } => messenger::poll(engine, channel, token, &mut pass).await?,
             Source::Twilio(api) => twilio::poll(engine, channel, api, &mut pass).await?,
         };
-        pass.finish(engine, channel, newest).await
+        let files = pass.files;
+        pass.finish(engine, channel, newest).await?;
+        Ok(files)
+    }
+
+    /// Downloads a file a message carries, from where the platform keeps it.
+    async fn download(
+        &self,
+        engine: &Engine,
+        url: &str,
+    ) -> Result<switchboard_platforms::Download, EngineError> {
+        Ok(match self {
+            Source::Messenger { .. } => engine.graph.download(url).await?,
+            Source::Twilio(api) => api.download(url).await?,
+        })
     }
 }
 
@@ -170,6 +201,8 @@ struct Pass {
     inbound: Vec<MessageRecord>,
     /// Whether the pass recorded anything (then the awaiting count may have moved).
     changed: bool,
+    /// Whether it recorded files, to download.
+    files: bool,
 }
 
 struct Backfill {
@@ -187,7 +220,7 @@ impl Pass {
     ) -> Result<Self, EngineError> {
         let now = engine.clock.now();
         Ok(match cursor {
-            Some(since) => Self { since, backfill: None, inbound: Vec::new(), changed: false },
+            Some(since) => Self { since, backfill: None, inbound: Vec::new(), changed: false, files: false },
             None => {
                 let horizon = engine.store.retention_policy().await?.cutoff(now);
                 tracing::info!(channel = channel.id, %horizon, "backfill starts");
@@ -196,6 +229,7 @@ impl Pass {
                     backfill: Some(Backfill { started: now, messages: 0, fraction: 0.0 }),
                     inbound: Vec::new(),
                     changed: false,
+                    files: false,
                 };
                 pass.progress(engine, channel, 0, None);
                 pass
@@ -226,6 +260,7 @@ impl Pass {
             engine.publish(Event::MessageChanged { message });
         }
         self.changed |= !recorded.sessions.is_empty();
+        self.files |= recorded.new_messages.iter().any(|m| !m.attachments.is_empty());
         for session_id in recorded.sessions {
             engine.publish_session(session_id).await;
         }

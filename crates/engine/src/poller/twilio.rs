@@ -7,10 +7,11 @@
 use super::{Pass, read};
 use crate::{Engine, EngineError};
 use jiff::Timestamp;
-use switchboard_core::{Author, Direction, Platform};
+use switchboard_core::attachment::name_for;
+use switchboard_core::{AttachmentKind, Author, Direction, Platform};
 use switchboard_platforms::TwilioApi;
-use switchboard_platforms::twilio::{Message, MessageDirection, MessageStatus};
-use switchboard_store::{ChannelRecord, IncomingMessage};
+use switchboard_platforms::twilio::{Media, Message, MessageDirection, MessageStatus};
+use switchboard_store::{ChannelRecord, IncomingAttachment, IncomingMessage};
 
 /// Twilio's largest page.
 const PAGE_SIZE: u32 = 1_000;
@@ -48,7 +49,17 @@ pub(super) async fn poll(
             newest = newest.max(fresh.iter().filter_map(|m| created(m)).max());
             let reached = fresh.iter().filter_map(|m| created(m)).min();
             pass.progress(engine, channel, fresh.len(), reached);
-            batch.extend(fresh.into_iter().filter_map(|m| incoming(channel.platform, m)));
+            for message in fresh {
+                let Some(mut incoming) = incoming(channel.platform, message) else { continue };
+                if has_media(message) {
+                    // The list gives only how many files; their types and addresses are a
+                    // Media list away. A failure fails the pass, which is read again.
+                    let sid = incoming.platform_message_id.clone();
+                    let media = read(|| api.media(&sid)).await?;
+                    incoming.attachments = media.iter().map(file).collect();
+                }
+                batch.push(incoming);
+            }
             match page.next_page_uri.as_deref() {
                 Some(next) if !done => page = read(|| api.next_page(next)).await?,
                 _ => break,
@@ -57,6 +68,22 @@ pub(super) async fn poll(
     }
     pass.record(engine, channel, batch).await?;
     Ok(newest)
+}
+
+fn has_media(message: &Message) -> bool {
+    message.num_media.as_deref().and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n > 0)
+}
+
+/// A Media resource as the store takes it; Twilio gives files no names, so the name is the
+/// media's SID with the type's usual extension.
+fn file(media: &Media) -> IncomingAttachment {
+    IncomingAttachment {
+        kind: AttachmentKind::of_media_type(&media.content_type),
+        file_name: name_for(&media.sid, &media.content_type),
+        media_type: media.content_type.clone(),
+        size_bytes: None,
+        url: media.uri.clone(),
+    }
 }
 
 fn created(message: &Message) -> Option<Timestamp> {
@@ -89,5 +116,6 @@ fn incoming(platform: Platform, message: &Message) -> Option<IncomingMessage> {
         author: if inbound { Author::Customer } else { Author::Agent },
         body: message.body.clone().unwrap_or_default(),
         created_at: created(message)?,
+        attachments: Vec::new(),
     })
 }

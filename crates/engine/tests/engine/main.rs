@@ -8,6 +8,7 @@ mod channels;
 mod crash;
 mod desk;
 mod expiry;
+mod files;
 mod health;
 mod keychain;
 mod login;

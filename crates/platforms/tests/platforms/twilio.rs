@@ -64,12 +64,12 @@ async fn a_customer_s_file_is_listed_as_media_and_downloaded_with_the_account_s_
     let media = api.media(&message_sid).await.unwrap();
     assert_eq!(media.len(), 1);
     assert_eq!(media[0].content_type, "application/pdf");
-    let file = api.download(&media[0]).await.unwrap();
+    let file = api.download(&media[0].uri).await.unwrap();
     assert!(file.bytes.starts_with(b"%PDF-"), "the PDF itself");
     let wrong = TwilioApi::new(
         sandbox.base_url().parse().unwrap(),
         sandbox.twilio_credentials().0,
         Secret::from("wrong".to_owned()),
     );
-    assert_eq!(wrong.download(&media[0]).await.unwrap_err().kind(), ErrorKind::BadRequest);
+    assert_eq!(wrong.download(&media[0].uri).await.unwrap_err().kind(), ErrorKind::BadRequest);
 }

@@ -65,6 +65,7 @@ pub fn inbound(mid: &str, psid: &str, text: &str, seconds: i64) -> IncomingMessa
         author: Author::Customer,
         body: text.into(),
         created_at: at(seconds),
+        attachments: Vec::new(),
     }
 }
 

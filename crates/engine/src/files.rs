@@ -1,0 +1,58 @@
+//! Files on the desk: checking what an agent attaches before anything is read or sent, writing
+//! it to the outbox with its content, and handing a stored file to the window that shows it.
+
+use crate::outbox::TWILIO_FILES;
+use crate::{Engine, EngineError, Event};
+use switchboard_core::{Attachment, Platform};
+use switchboard_core::{Writer, messaging_window};
+use switchboard_store::{AttachmentContent, MessageRecord};
+
+impl Engine {
+    /// Whether a file of this name and size may be sent in the session now: its type and size
+    /// (25 MB), the platform (Twilio cannot take a file from a desktop) and the messaging
+    /// window. The desk asks before reading the file; the tag the window needs is answered.
+    pub async fn attachment_check(
+        &self,
+        session_id: i64,
+        file_name: &str,
+        size_bytes: u64,
+    ) -> Result<(Attachment, Option<&'static str>), EngineError> {
+        let attachment = Attachment::parse(file_name, size_bytes)?;
+        let session = self.store.session_summary(session_id).await?;
+        if matches!(session.platform, Platform::Sms | Platform::Whatsapp) {
+            return Err(EngineError::Refused(TWILIO_FILES.into()));
+        }
+        let window = messaging_window(
+            session.platform,
+            session.last_inbound_at,
+            session.opted_out,
+            Writer::Agent,
+            self.clock.now(),
+        );
+        let tag = window.check_text(session.platform)?;
+        Ok((attachment, tag))
+    }
+
+    /// Writes a file as a pending reply (content in the encrypted cache) and wakes the outbox.
+    pub async fn session_send_attachment(
+        &self,
+        session_id: i64,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<MessageRecord, EngineError> {
+        let (attachment, tag) = self.attachment_check(session_id, file_name, bytes.len() as u64).await?;
+        let now = self.clock.now();
+        let agent = Some(self.config.agent.as_str());
+        let message = self.store.enqueue_attachment(session_id, &attachment, &bytes, tag, agent, now).await?;
+        self.publish(Event::MessageChanged { message: message.clone() });
+        self.publish_session(session_id).await;
+        self.publish_awaiting().await;
+        self.outbox_wake.notify_one();
+        Ok(message)
+    }
+
+    /// A stored file's content, to show or save.
+    pub async fn attachment_content(&self, attachment_id: i64) -> Result<AttachmentContent, EngineError> {
+        Ok(self.store.attachment_content(attachment_id).await?)
+    }
+}
