@@ -36,6 +36,9 @@ fn main() {
             "canned_expand",
             "whatsapp_templates",
             "session_send_template",
+            "attachment_check",
+            "attachment_send",
+            "attachment_save",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -23,6 +23,16 @@ pub struct CommandError {
 }
 
 impl CommandError {
+    /// A request the page built wrongly.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self { code: ErrorCode::InvalidInput, message: message.into() }
+    }
+
+    /// The OS refused something (a folder cannot be written).
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self { code: ErrorCode::Unavailable, message: message.into() }
+    }
+
     /// The shell itself failed (a window could not open).
     pub fn shell(error: tauri::Error) -> Self {
         tracing::error!(%error, "shell failure");

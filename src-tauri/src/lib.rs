@@ -6,6 +6,7 @@ mod error;
 mod events;
 mod logging;
 mod login_window;
+mod media;
 mod startup;
 mod tray;
 
@@ -52,7 +53,11 @@ pub fn run() {
             commands::desk::canned_expand,
             commands::desk::whatsapp_templates,
             commands::desk::session_send_template,
+            commands::files::attachment_check,
+            commands::files::attachment_send,
+            commands::files::attachment_save,
         ])
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .setup(move |app| {
             // With SWITCHBOARD_DATA_DIR everything the app writes stays in that folder.
             let log_dir = match &config.data_dir {

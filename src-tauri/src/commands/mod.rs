@@ -2,5 +2,6 @@
 
 pub mod channels;
 pub mod desk;
+pub mod files;
 pub mod notifications;
 pub mod sessions;

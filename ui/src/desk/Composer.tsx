@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, Index, onCleanup, Show } from "solid-js";
 import { type CannedResponse, type DeskApi, type SessionSummary, errorMessage, platformLabel, replyLimit } from "../lib/api";
+import { fileSize } from "./Attachments";
 import { CannedPicker } from "./CannedPicker";
 import { count } from "./counter";
 import { EmojiPicker } from "./EmojiPicker";
@@ -25,6 +26,10 @@ export function Composer(props: {
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
   const [popover, setPopover] = createSignal<"canned" | "emoji" | null>(null);
+  // Files checked by the core and waiting to go with the next send.
+  const [files, setFiles] = createSignal<File[]>([]);
+  const [dragging, setDragging] = createSignal(false);
+  let picker: HTMLInputElement | undefined;
   // The bubble the caret was last in: emoji go there.
   let focused = 0;
   const inputs: HTMLTextAreaElement[] = [];
@@ -55,7 +60,24 @@ export function Composer(props: {
   const canWrite = () => window().kind === "open" || window().kind === "human_agent";
   const counts = () => bubbles().map((b) => count(props.session.platform, b));
   const tooLong = () => counts().some((c) => c.over);
-  const canSend = () => !busy() && canWrite() && bubbles().some((b) => b.trim()) && !tooLong();
+  const hasText = () => bubbles().some((b) => b.trim());
+  const canSend = () => !busy() && canWrite() && (hasText() || files().length > 0) && !tooLong();
+
+  /** Attaches files after the core has checked each (type, 25 MB, platform, window): a refused
+   * one is named with the reason and not read at all. */
+  async function attach(list: FileList | File[] | null | undefined) {
+    setError(null);
+    const refused: string[] = [];
+    for (const file of Array.from(list ?? [])) {
+      try {
+        await props.api.attachmentCheck(props.session.id, file.name, file.size);
+        setFiles((current) => [...current, file]);
+      } catch (failure) {
+        refused.push(errorMessage(failure));
+      }
+    }
+    if (refused.length) setError(refused.join(" "));
+  }
 
   async function send() {
     if (!canSend()) return;
@@ -64,8 +86,15 @@ export function Composer(props: {
     clearTimeout(pending);
     pending = undefined;
     try {
-      await props.onSend(bubbles().filter((b) => b.trim()));
-      setBubbles([""]);
+      if (hasText()) {
+        await props.onSend(bubbles().filter((b) => b.trim()));
+        setBubbles([""]);
+      }
+      // Each file is its own message, kept by the core before it is sent.
+      for (const file of files()) {
+        await props.api.attachmentSend(props.session.id, file);
+        setFiles((current) => current.filter((f) => f !== file));
+      }
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
@@ -103,12 +132,34 @@ export function Composer(props: {
   return (
     <form
       class="composer"
+      classList={{ dragging: dragging() }}
       aria-label="Reply"
+      data-testid="composer"
       onSubmit={(e) => {
         e.preventDefault();
         void send();
       }}
+      onDragOver={(e) => {
+        if (!canWrite() || !e.dataTransfer?.types.includes("Files")) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        setDragging(false);
+        if (!canWrite() || !e.dataTransfer?.files.length) return;
+        e.preventDefault();
+        void attach(e.dataTransfer.files);
+      }}
     >
+      <Show when={dragging()}>
+        <p class="drop-hint" aria-hidden="true">
+          Drop to attach
+        </p>
+      </Show>
       <p class={`window-indicator ${window().kind}`} data-testid="window-indicator" role="status">
         {windowLabel(window(), props.now)}
         <Show when={window().kind === "human_agent"}>
@@ -156,8 +207,50 @@ export function Composer(props: {
           )}
         </Index>
       </Show>
+      <Show when={files().length > 0}>
+        <ul class="staged-files" aria-label="Files to send">
+          <For each={files()}>
+            {(file) => (
+              <li class="file-chip" data-testid="staged-file">
+                <span class="file-name">{file.name}</span>
+                <span class="muted">{fileSize(file.size)}</span>
+                <button
+                  type="button"
+                  class="icon"
+                  aria-label={`Remove ${file.name}`}
+                  onClick={() => setFiles((current) => current.filter((f) => f !== file))}
+                >
+                  ✕
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
       <div class="composer-bar">
         <Show when={canWrite()}>
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            data-testid="attach-input"
+            accept=".png,.jpg,.jpeg,.gif,.mp4,.mov,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.csv"
+            onChange={(e) => {
+              void attach(e.currentTarget.files);
+              e.currentTarget.value = "";
+            }}
+          />
+          <button
+            type="button"
+            class="tool"
+            data-testid="attach-open"
+            aria-label="Attach files"
+            title="Attach files (or drop them here) — images, videos, documents up to 25 MB"
+            onClick={() => picker?.click()}
+          >
+            📎
+          </button>
           <button
             type="button"
             class="tool"
@@ -202,7 +295,7 @@ export function Composer(props: {
           <span class="error" role="alert">{error()}</span>
         </Show>
         <button type="submit" class="send" data-testid="composer-send" disabled={!canSend()}>
-          {bubbles().filter((b) => b.trim()).length > 1 ? `Send ${bubbles().filter((b) => b.trim()).length}` : "Send"}
+          {sendLabel(bubbles().filter((b) => b.trim()).length, files().length)}
         </button>
       </div>
       <Show when={popover() === "canned"}>
@@ -213,4 +306,10 @@ export function Composer(props: {
       </Show>
     </form>
   );
+}
+
+function sendLabel(texts: number, files: number): string {
+  if (files === 0) return texts > 1 ? `Send ${texts}` : "Send";
+  const fileWord = files === 1 ? "1 file" : `${files} files`;
+  return texts === 0 ? `Send ${fileWord}` : `Send ${texts > 1 ? `${texts} + ` : "+ "}${fileWord}`;
 }

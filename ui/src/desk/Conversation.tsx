@@ -7,6 +7,7 @@ import {
   errorMessage,
   platformLabel,
 } from "../lib/api";
+import { Attachments } from "./Attachments";
 import { Composer } from "./Composer";
 
 const deliveryLabel: Record<MessageRecord["delivery"], string> = {
@@ -176,7 +177,12 @@ export function Conversation(props: {
               data-delivery={message.delivery}
             >
               {/* Customer text is always text: never innerHTML. */}
-              <p class="body">{message.body}</p>
+              <Show when={message.body || message.attachments.length === 0}>
+                <p class="body">{message.body}</p>
+              </Show>
+              <Show when={message.attachments.length > 0}>
+                <Attachments api={props.api} attachments={message.attachments} />
+              </Show>
               <span class="meta">
                 {authorLabel(message, props.session.contact_name)} ·{" "}
                 <time dateTime={message.created_at} title={longTime.format(Date.parse(message.created_at))}>
@@ -195,9 +201,11 @@ export function Conversation(props: {
                   >
                     Retry
                   </button>
-                  <button type="button" data-testid="message-edit" onClick={() => setEdit(message.body)}>
-                    Edit
-                  </button>
+                  <Show when={message.attachments.length === 0}>
+                    <button type="button" data-testid="message-edit" onClick={() => setEdit(message.body)}>
+                      Edit
+                    </button>
+                  </Show>
                 </span>
               </Show>
             </li>

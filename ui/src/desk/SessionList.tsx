@@ -125,7 +125,7 @@ export function SessionList(props: {
                           <Show when={s().draft}>
                             <span class="draft-tag">Draft: </span>
                           </Show>
-                          {s().draft?.[0] ?? s().preview ?? ""}
+                          {s().draft?.[0] ?? (s().preview === "" ? "📎 File" : (s().preview ?? ""))}
                         </span>
                         <span class="session-meta">
                           <span>

@@ -46,6 +46,7 @@ describe("mergeMessage", () => {
     delivery,
     failure: null,
     tag: null,
+    attachments: [],
     created_at: at,
   });
 

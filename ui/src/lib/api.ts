@@ -1,6 +1,6 @@
 // The desk's view of the Rust core: typed commands and events. Components receive a `DeskApi`
 // so that they can be tested without Tauri; `tauriApi` is the real one.
-import { invoke } from "@tauri-apps/api/core";
+import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
 export type Platform = "messenger" | "sms" | "whatsapp";
@@ -63,6 +63,19 @@ export interface MessageRecord {
   failure: string | null;
   tag: string | null;
   created_at: string;
+  attachments: AttachmentRecord[];
+}
+
+/** A file a message carries; its content comes from the `media` protocol. */
+export interface AttachmentRecord {
+  id: number;
+  kind: "image" | "video" | "audio" | "file";
+  file_name: string;
+  media_type: string | null;
+  size_bytes: number | null;
+  /** A raster image whose content is here: shown inline. */
+  inline: boolean;
+  state: { kind: "fetching" } | { kind: "ready" } | { kind: "unavailable"; reason: string };
 }
 
 export interface Note {
@@ -240,6 +253,14 @@ export interface DeskApi {
   cannedExpand(sessionId: number, cannedId: number): Promise<string[]>;
   whatsappTemplates(sessionId: number): Promise<WhatsappTemplate[]>;
   sessionSendTemplate(sessionId: number, contentSid: string, variables: Record<string, string>): Promise<MessageRecord>;
+  /** Whether a file may be sent in the session (type, 25 MB, platform, window); before reading it. */
+  attachmentCheck(sessionId: number, fileName: string, size: number): Promise<void>;
+  /** Sends a file; it is kept as a pending reply before anything goes out. */
+  attachmentSend(sessionId: number, file: File): Promise<MessageRecord>;
+  /** Saves a stored file in the Downloads folder; answers where. */
+  attachmentSave(attachmentId: number): Promise<string>;
+  /** Where the page loads a stored file from. */
+  mediaUrl(attachmentId: number): string;
   /** Sends a failed reply again. */
   messageRetry(sessionId: number, messageId: number): Promise<MessageRecord>;
   /** Tells the core which session is on screen, so that it raises no notifications. */
@@ -281,6 +302,14 @@ export const tauriApi: DeskApi = {
   whatsappTemplates: (sessionId) => invoke("whatsapp_templates", { sessionId }),
   sessionSendTemplate: (sessionId, contentSid, variables) =>
     invoke("session_send_template", { sessionId, contentSid, variables }),
+  attachmentCheck: (sessionId, fileName, size) => invoke("attachment_check", { sessionId, fileName, size }),
+  // The bytes go as the raw IPC body: a 25 MB file as JSON numbers would be ~100 MB.
+  attachmentSend: async (sessionId, file) =>
+    invoke("attachment_send", new Uint8Array(await file.arrayBuffer()), {
+      headers: { "x-session-id": String(sessionId), "x-file-name": encodeURIComponent(file.name) },
+    }),
+  attachmentSave: (attachmentId) => invoke("attachment_save", { attachmentId }),
+  mediaUrl: (attachmentId) => convertFileSrc(String(attachmentId), "media"),
   messageRetry: (sessionId, messageId) => invoke("message_retry", { sessionId, messageId }),
   sessionFocus: (sessionId) => invoke("session_focus", { sessionId }),
   notificationsSetDnd: (on) => invoke("notifications_set_dnd", { on }),

@@ -13,6 +13,7 @@ export function message(overrides: Partial<MessageRecord> = {}): MessageRecord {
     body: "",
     delivery: "delivered",
     failure: null,
+    attachments: [],
     tag: null,
     created_at: "2026-01-01T10:00:00Z",
     ...overrides,
@@ -117,6 +118,32 @@ export function fakeApi(
         delivery: "pending",
       }),
     ),
+    attachmentCheck: vi.fn(async (_sessionId: number, fileName: string, size: number) => {
+      if (!/\.(png|jpe?g|gif|pdf)$/i.test(fileName)) throw { code: "invalid_input", message: `"${fileName}" cannot be sent.` };
+      if (size > 25 * 1024 * 1024) throw { code: "invalid_input", message: `"${fileName}" is over 25 MB.` };
+    }),
+    attachmentSend: vi.fn(async (sessionId: number, file: File) =>
+      message({
+        id: nextId++,
+        session_id: sessionId,
+        direction: "outbound",
+        author: "agent",
+        delivery: "pending",
+        attachments: [
+          {
+            id: nextId++,
+            kind: file.type.startsWith("image/") ? "image" : "file",
+            file_name: file.name,
+            media_type: file.type,
+            size_bytes: file.size,
+            inline: file.type.startsWith("image/"),
+            state: { kind: "ready" },
+          },
+        ],
+      }),
+    ),
+    attachmentSave: vi.fn(async (id: number) => `/home/agent/Downloads/file-${id}`),
+    mediaUrl: (id: number) => `media://localhost/${id}`,
     messageRetry: vi.fn(async (sessionId: number, messageId: number) =>
       message({ id: messageId, session_id: sessionId, direction: "outbound", author: "agent", delivery: "pending" }),
     ),
