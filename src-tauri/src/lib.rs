@@ -66,6 +66,9 @@ pub fn run() {
             };
             let log_guard = logging::init(&log_dir)?;
             app.manage(log_guard);
+            app.manage(commands::files::SaveFolder(
+                config.data_dir.as_ref().map(|dir| dir.join("Downloads")),
+            ));
             let engine = tauri::async_runtime::block_on(startup::start(app.handle(), &config))?;
             let awaiting = tauri::async_runtime::block_on(engine.awaiting_count())?;
             tray::build(app.handle(), awaiting)?;

@@ -3,3 +3,4 @@
 mod channels;
 mod desk;
 mod desk_features;
+mod files;

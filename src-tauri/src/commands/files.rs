@@ -43,16 +43,31 @@ pub async fn attachment_send(
     Ok(engine.session_send_attachment(session_id, &file_name, bytes.clone()).await?)
 }
 
-/// Saves a stored file in the user's Downloads folder (never over an existing file); answers
-/// where it went.
+/// Where saved files go: the user's Downloads folder, or `Downloads` in the data folder when
+/// SWITCHBOARD_DATA_DIR keeps everything the app writes in one place.
+pub struct SaveFolder(pub Option<PathBuf>);
+
+/// Saves a stored file in the Downloads folder (never over an existing file); answers where
+/// it went.
 #[tauri::command]
 pub async fn attachment_save(
     app: AppHandle,
     engine: State<'_, Arc<Engine>>,
+    folder: State<'_, SaveFolder>,
     attachment_id: i64,
 ) -> Result<String, CommandError> {
     let file = engine.attachment_content(attachment_id).await?;
-    let folder = app.path().download_dir().map_err(CommandError::shell)?;
+    let folder = match &folder.0 {
+        Some(folder) => folder.clone(),
+        // Without an XDG user-dirs file there is no known Downloads folder: use ~/Downloads.
+        None => match app.path().download_dir() {
+            Ok(folder) => folder,
+            Err(_) => app.path().home_dir().map_err(CommandError::shell)?.join("Downloads"),
+        },
+    };
+    tokio::fs::create_dir_all(&folder)
+        .await
+        .map_err(|e| CommandError::unavailable(format!("Cannot create {}: {e}", folder.display())))?;
     let path = free_path(&folder, &file.file_name);
     tokio::fs::write(&path, &file.bytes)
         .await
