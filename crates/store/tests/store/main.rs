@@ -1,5 +1,6 @@
 //! Store tests on real (encrypted) SQLite files, one module per module of `src/`.
 
+mod attachments;
 mod desk;
 mod details;
 mod encryption;
