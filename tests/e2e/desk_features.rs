@@ -172,3 +172,61 @@ async fn the_desk_from_hostile_text_to_canned_bubbles_details_search_and_a_first
     app.close().await;
     restarted.expect("the draft is back within 120 s");
 }
+
+/// A WhatsApp customer who wrote 25 hours ago: the reply box says the window closed and offers
+/// the account's approved templates; the one chosen goes out once, its variables filled in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_whatsapp_window_offers_the_approved_templates() {
+    require_desktop();
+    let script = serde_json::json!({
+        "pages": [{"id": "3601", "name": "Shop Page"}],
+        "numbers": [{"number": "+14155550100", "name": "Shop WhatsApp", "whatsapp": true}],
+        "templates": [
+            {"sid": "HX00000000000000000000000000000021", "name": "order_ready", "body": "Hi {{1}}, order {{2}} is ready."},
+            {"sid": "HX00000000000000000000000000000022", "name": "not_yet", "body": "Pending review", "approved": false}
+        ],
+        "personas": [{"phone": "+14155550166", "number": "+14155550100", "whatsapp": true,
+                      "first_name": "Lukas", "last_name": "Becker"}]
+    });
+    let sandbox = Sandbox::start(Script::from_json(&script.to_string()).unwrap()).await.unwrap();
+    let base = sandbox.base_url();
+    let wrote = reqwest::Client::new()
+        .post(format!("{base}/_sandbox/customers/whatsapp:+14155550166/messages"))
+        .json(&serde_json::json!({"text": "Is my order ready?", "hours_ago": 25}))
+        .send()
+        .await
+        .unwrap();
+    assert!(wrote.status().is_success());
+    let app = App::launch("desk-template", &base).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(120), async {
+        // Twilio gives no names: the session is the number.
+        app.wait_for_text("[data-testid=session-item]", "+14155550166").await.click().await.unwrap();
+        app.wait_for_text("[data-testid=window-indicator]", "Window closed").await;
+        assert!(app.texts("[data-testid=composer-input]").await.unwrap().is_empty(), "no free text box");
+        let select = app.find("[data-testid=template-select]").await;
+        app.wait_for_text("[data-testid=template-select] option", "order_ready").await;
+        let options = app.texts("[data-testid=template-select] option").await.unwrap();
+        assert!(!options.iter().any(|o| o.contains("not_yet")), "only approved templates: {options:?}");
+        select.select_by_value("HX00000000000000000000000000000021").await.unwrap();
+        let variables =
+            app.client.find_all(fantoccini::Locator::Css("[data-testid=template-variable]")).await.unwrap();
+        assert_eq!(variables.len(), 2);
+        variables[0].send_keys("Lukas").await.unwrap();
+        variables[1].send_keys("4821").await.unwrap();
+        app.wait_for_text("[data-testid=template-preview]", "Hi Lukas, order 4821 is ready.").await;
+        app.screenshot("1-template-picker").await;
+        app.find("[data-testid=template-send]").await.click().await.unwrap();
+        app.wait_for_text("[data-testid=message][data-delivery=sent]", "Hi Lukas, order 4821 is ready.")
+            .await;
+        let sent = sent_by_twilio(&base).await;
+        let bodies: Vec<&str> = sent.iter().filter_map(|m| m["body"].as_str()).collect();
+        assert_eq!(bodies, ["Hi Lukas, order 4821 is ready."], "sent once, filled in");
+        app.screenshot("2-template-sent").await;
+    })
+    .await;
+    if outcome.is_err() {
+        app.screenshot("timeout").await;
+    }
+    app.close().await;
+    outcome.expect("the template flow finishes within 120 s");
+}

@@ -109,6 +109,9 @@ struct CustomerText {
     /// A file the customer sends: one of the sandbox's samples (`bike.png`, `receipt.pdf`).
     #[serde(default, alias = "image")]
     attachment: Option<String>,
+    /// Dates the message this many hours ago (a window that closed), without moving the clock.
+    #[serde(default)]
+    hours_ago: f64,
 }
 
 async fn customer_writes(
@@ -116,10 +119,13 @@ async fn customer_writes(
     Path(id): Path<String>,
     Json(body): Json<CustomerText>,
 ) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
+    let refused = |status, error: String| (status, Json(json!({ "error": error })));
+    let ago = jiff::SignedDuration::try_from_secs_f64(body.hours_ago * 3600.0)
+        .map_err(|e| refused(StatusCode::BAD_REQUEST, format!("hours_ago: {e}")))?;
     world
-        .customer_sends(&id, &body.text, body.attachment.as_deref())
+        .customer_sent(&id, &body.text, body.attachment.as_deref(), ago)
         .map(|mid| Json(json!({ "message_id": mid })))
-        .map_err(|error| (StatusCode::NOT_FOUND, Json(json!({ "error": error }))))
+        .map_err(|error| refused(StatusCode::NOT_FOUND, error))
 }
 
 /// Creates (or replaces) a page; answers its page token.

@@ -458,7 +458,19 @@ impl World {
 
     /// A customer writes text, sends one of the sandbox's sample files (by name), or both.
     pub fn customer_sends(&self, id: &str, text: &str, file: Option<&str>) -> Result<String, String> {
-        let now = self.now();
+        self.customer_sent(id, text, file, SignedDuration::ZERO)
+    }
+
+    /// As `customer_sends`, but the message is dated `ago` before now: a conversation that
+    /// started earlier (a closed messaging window) without moving the clock.
+    pub fn customer_sent(
+        &self,
+        id: &str,
+        text: &str,
+        file: Option<&str>,
+        ago: SignedDuration,
+    ) -> Result<String, String> {
+        let now = self.now() - ago.abs();
         let mut state = self.lock();
         let customer = state.customer(id).cloned().ok_or_else(|| format!("no customer {id}"))?;
         let file = match file {
@@ -469,13 +481,19 @@ impl World {
             return Ok(crate::twilio::receive(&mut state, &customer, &number, text, file, now));
         }
         let id = state.next_message_id();
-        state.conversation_mut(&customer.page_id, &customer.psid).messages.push(Message {
-            id: id.clone(),
-            created: now,
-            from_page: false,
-            text: text.into(),
-            attachments: file.into_iter().collect(),
-        });
+        let messages = &mut state.conversation_mut(&customer.page_id, &customer.psid).messages;
+        // Oldest first, even for a message dated in the past.
+        let at = messages.partition_point(|m| m.created <= now);
+        messages.insert(
+            at,
+            Message {
+                id: id.clone(),
+                created: now,
+                from_page: false,
+                text: text.into(),
+                attachments: file.into_iter().collect(),
+            },
+        );
         Ok(id)
     }
 

@@ -275,17 +275,19 @@ export function Composer(props: {
             😊
           </button>
         </Show>
-        <span class="counter" classList={{ over: tooLong() }} data-testid="composer-counter">
-          <For each={counts()}>
-            {(c, i) => (
-              <span>
-                {counts().length > 1 ? `${i() + 1}: ` : ""}
-                {c.characters} / {c.limit}
-                {c.segments ? ` · ${c.segments}` : ""}
-              </span>
-            )}
-          </For>
-        </span>
+        <Show when={canWrite()}>
+          <span class="counter" classList={{ over: tooLong() }} data-testid="composer-counter">
+            <For each={counts()}>
+              {(c, i) => (
+                <span>
+                  {counts().length > 1 ? `${i() + 1}: ` : ""}
+                  {c.characters} / {c.limit}
+                  {c.segments ? ` · ${c.segments}` : ""}
+                </span>
+              )}
+            </For>
+          </span>
+        </Show>
         <Show when={tooLong()}>
           <span class="error" role="alert">
             {platformLabel[props.session.platform]} accepts at most {replyLimit[props.session.platform]} characters per message.
@@ -294,9 +296,11 @@ export function Composer(props: {
         <Show when={error()}>
           <span class="error" role="alert">{error()}</span>
         </Show>
-        <button type="submit" class="send" data-testid="composer-send" disabled={!canSend()}>
-          {sendLabel(bubbles().filter((b) => b.trim()).length, files().length)}
-        </button>
+        <Show when={canWrite()}>
+          <button type="submit" class="send" data-testid="composer-send" disabled={!canSend()}>
+            {sendLabel(bubbles().filter((b) => b.trim()).length, files().length)}
+          </button>
+        </Show>
       </div>
       <Show when={popover() === "canned"}>
         <CannedPicker api={props.api} onPick={(c) => void useCanned(c)} onClose={() => setPopover(null)} />

@@ -180,6 +180,29 @@ async fn a_customer_s_photo_is_a_media_resource_served_with_basic_auth() {
 }
 
 #[tokio::test]
+async fn a_message_dated_in_the_past_leaves_the_whatsapp_window_closed() {
+    let t = Twilio::new().await;
+    let (to, from) = ("whatsapp:+14155550122", format!("whatsapp:{OURS}"));
+    let wrote = t
+        .http
+        .post(format!("{}/_sandbox/customers/{to}/messages", t.sandbox.base_url()))
+        .json(&json!({"text": "Is my order ready?", "hours_ago": 25}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrote.status(), StatusCode::OK);
+    let late: Value = t.send(&[("To", to), ("From", &from), ("Body", "Yes!")]).await.json().await.unwrap();
+    t.sandbox.advance_clock(SignedDuration::from_secs(2));
+    let late: Value = t
+        .get(&format!("/2010-04-01/Accounts/{}/Messages/{}.json", t.sid, late["sid"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(late["error_code"].as_i64(), Some(63016), "25 h after the customer wrote: {late}");
+}
+
+#[tokio::test]
 async fn stop_blocks_sending_until_start() {
     let t = Twilio::new().await;
     t.sandbox.customer_writes("+14155550111", "STOP").unwrap();
