@@ -21,6 +21,9 @@ use switchboard_sandbox::{Sandbox, Script};
 use switchboard_store::{CacheKey, IncomingMessage, NewChannel, RetentionPolicy, Store};
 
 const SESSIONS: u64 = 100_000;
+/// `DESK_BENCH_QUICK=1`: a 2,000-session cache, two starts, no empty-cache or memory parts —
+/// for iterating on the opening, whose cost does not depend on the cache's size.
+const QUICK_SESSIONS: u64 = 2_000;
 const PER_SESSION: u64 = 10;
 const LONG_THREAD: u64 = 500;
 const BATCH: u64 = 2_000;
@@ -34,6 +37,14 @@ fn main() {
     runtime.block_on(run());
 }
 
+fn quick() -> bool {
+    std::env::var_os("DESK_BENCH_QUICK").is_some_and(|v| v == "1")
+}
+
+fn sessions() -> u64 {
+    if quick() { QUICK_SESSIONS } else { SESSIONS }
+}
+
 async fn run() {
     let script = format!(r#"{{ "pages": [{{ "id": "{PAGE_ID}", "name": "Bench Bikes" }}] }}"#);
     let sandbox = Sandbox::start(Script::from_json(&script).expect("a script")).await.expect("the sandbox");
@@ -42,8 +53,9 @@ async fn run() {
     let started = Instant::now();
     fill_cache(data.path()).await;
     println!(
-        "cache: {SESSIONS} sessions, {} messages, written in {:.1} s",
-        SESSIONS * PER_SESSION + LONG_THREAD,
+        "cache: {} sessions, {} messages, written in {:.1} s",
+        sessions(),
+        sessions() * PER_SESSION + LONG_THREAD,
         started.elapsed().as_secs_f64()
     );
 
@@ -55,7 +67,9 @@ async fn run() {
     let mut short_opens = Vec::new();
     let mut frames = Vec::new();
     let mut from_process = Vec::new();
-    for run in 0..RUNS {
+    let mut phases = Vec::new();
+    let runs = if quick() { 2 } else { RUNS };
+    for run in 0..runs {
         let begun = Instant::now();
         let app = App::launch_with_data("bench-desk", &base, data).await;
         shown(&app, "[data-testid=session-item]", "").await;
@@ -64,17 +78,34 @@ async fn run() {
         if run == 0 {
             app.screenshot("100k-list").await;
         }
-        let (times, reads, short, floor) = open_long_thread(&app).await;
+        let (times, reads, short, floor, split) = open_long_thread(&app).await;
         frames.extend(floor);
+        phases.extend(split);
         opens.extend(times);
         short_opens.extend(short);
         core_reads.extend(reads);
-        if run == RUNS - 1 {
+        if run == runs - 1 {
             app.screenshot("500-messages").await;
         }
         data = app.into_data().await;
     }
     println!("start to an interactive list: median {} (runs: {})", ms(median(&starts)), list(&starts));
+    let phase = |i: usize| ms(median(&phases.iter().map(|p: &[Duration; 2]| p[i]).collect::<Vec<_>>()));
+    let (shown_at, filled_at) = (phase(0), phase(1));
+    println!(
+        "  opening, split: the new conversation's title in the page at {shown_at}, its messages at {filled_at}"
+    );
+    if quick() {
+        println!(
+            "open the long thread: median {} over {} opens; a 1-message session: {}; the core's read: {}; floor: {}",
+            ms(median(&opens)),
+            opens.len(),
+            ms(median(&short_opens)),
+            ms(median(&core_reads)),
+            ms(median(&frames))
+        );
+        return;
+    }
     // The same start on an empty cache: what WebDriver, the app and its webview cost by themselves.
     let mut empty = Vec::new();
     for _ in 0..RUNS {
@@ -151,7 +182,7 @@ async fn fill_cache(data: &Path) {
         .expect("the channel");
     let now = Timestamp::now();
     let span = SignedDuration::from_hours(24 * 30);
-    let total = SESSIONS * PER_SESSION;
+    let total = sessions() * PER_SESSION;
     let step = span / total as i32;
     let mut rng = 0x5eed_u64;
     for from in (0..total).step_by(BATCH as usize) {
@@ -249,7 +280,7 @@ async fn shown(app: &App, css: &str, text: &str) {
 
 /// Opens the long thread, then another session, a few times; each time from the click to the
 /// frame after its messages are in the page.
-type Opening = (Vec<Duration>, Vec<Duration>, Vec<Duration>, Vec<Duration>);
+type Opening = (Vec<Duration>, Vec<Duration>, Vec<Duration>, Vec<Duration>, Vec<[Duration; 2]>);
 
 async fn open_long_thread(app: &App) -> Opening {
     let script = r#"
@@ -262,11 +293,26 @@ async fn open_long_thread(app: &App) -> Opening {
           return title && title.textContent.includes(name) &&
                  document.querySelectorAll('[data-testid=message]').length >= count;
         };
+        // Where the time goes: when the title changed and when the messages were in the page,
+        // watched by a MutationObserver (not by frames, which would round them up).
+        const split = [];
         const time = (item, name, count) => new Promise((resolve) => {
           const start = performance.now();
+          let titled = null;
+          let filled = null;
+          const observer = new MutationObserver(() => {
+            const title = document.querySelector('[data-testid=conversation-title]');
+            if (titled === null && title && title.textContent.includes(name)) titled = performance.now() - start;
+            if (filled === null && opened(name, count)) filled = performance.now() - start;
+          });
+          observer.observe(document.body, { childList: true, subtree: true, characterData: true });
           item.click();
           const check = () => opened(name, count)
-            ? requestAnimationFrame(() => resolve(performance.now() - start))
+            ? requestAnimationFrame(() => {
+                observer.disconnect();
+                if (count > 1) split.push([titled ?? 0, filled ?? 0]);
+                resolve(performance.now() - start);
+              })
             : requestAnimationFrame(check);
           check();
         });
@@ -291,7 +337,7 @@ async fn open_long_thread(app: &App) -> Opening {
             await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
             frames.push(performance.now() - start);
           }
-          done([times, reads, short, frames]);
+          done([times, reads, short, frames, split]);
         })();
     "#;
     // The conversation shows the newest 50 and loads older ones on scroll.
@@ -307,7 +353,16 @@ async fn open_long_thread(app: &App) -> Opening {
             .map(|t| Duration::from_secs_f64(t.as_f64().expect("milliseconds") / 1e3))
             .collect()
     };
-    (durations(&times[0]), durations(&times[1]), durations(&times[2]), durations(&times[3]))
+    let split = durations(
+        &times[4]
+            .as_array()
+            .expect("pairs")
+            .iter()
+            .flat_map(|p| p.as_array().expect("a pair").clone())
+            .collect(),
+    );
+    let split = split.chunks(2).map(|p| [p[0], p[1]]).collect();
+    (durations(&times[0]), durations(&times[1]), durations(&times[2]), durations(&times[3]), split)
 }
 
 /// Starts a program on the app's data, leaves it alone for a minute, and sums the PSS of it

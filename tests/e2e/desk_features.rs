@@ -141,6 +141,7 @@ async fn the_desk_from_hostile_text_to_canned_bubbles_details_search_and_a_first
 
         // A draft survives a restart.
         app.wait_for_text("[data-testid=session-item]", "Mallory").await.click().await.unwrap();
+        app.wait_for_text("[data-testid=conversation-title]", "Mallory").await;
         app.find("[data-testid=composer-input]").await.send_keys("Half-written answer").await.unwrap();
         // The draft is saved 0.4 s after typing stops: wait until the core has it.
         let saved = "return window.__TAURI_INTERNALS__.invoke('session_list', { filter: {}, after: null, limit: 50 })

@@ -18,9 +18,25 @@ const deliveryLabel: Record<MessageRecord["delivery"], string> = {
   failed: "Failed",
 };
 
-// Made once: building a formatter per message cost more than rendering the message.
+// Made once: building a formatter per message cost more than rendering the message, and
+// formatting is still the dearest part of a message's row: short times are remembered, and
+// the full date (a tooltip) is only made when the pointer or focus reaches the time.
 const shortTime = new Intl.DateTimeFormat([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 const longTime = new Intl.DateTimeFormat([], { dateStyle: "full", timeStyle: "medium" });
+const shortTimes = new Map<string, string>();
+function formatShort(at: string): string {
+  let text = shortTimes.get(at);
+  if (text === undefined) {
+    if (shortTimes.size > 5_000) shortTimes.clear();
+    text = shortTime.format(Date.parse(at));
+    shortTimes.set(at, text);
+  }
+  return text;
+}
+const withFullDate = (e: { currentTarget: HTMLElement }) => {
+  const time = e.currentTarget;
+  if (!time.title) time.title = longTime.format(Date.parse(time.getAttribute("datetime") ?? ""));
+};
 
 const authorLabel = (message: MessageRecord, contact: string) =>
   message.author === "customer" ? contact : message.author === "agent" ? "Agent" : "System";
@@ -185,8 +201,8 @@ export function Conversation(props: {
               </Show>
               <span class="meta">
                 {authorLabel(message, props.session.contact_name)} ·{" "}
-                <time dateTime={message.created_at} title={longTime.format(Date.parse(message.created_at))}>
-                  {shortTime.format(Date.parse(message.created_at))}
+                <time dateTime={message.created_at} onPointerEnter={withFullDate} onFocus={withFullDate}>
+                  {formatShort(message.created_at)}
                 </time>
                 {message.direction === "outbound" ? ` · ${deliveryLabel[message.delivery]}` : ""}
                 {message.tag ? ` · ${message.tag}` : ""}

@@ -172,3 +172,33 @@ describe("Desk", () => {
     expect(screen.queryByTestId("desk-expired-banner")).toBeNull();
   });
 });
+
+describe("opening a session", () => {
+  it("switches in one step when the history is here, keeps what arrived meanwhile, then marks it read", async () => {
+    const ana = summary({ id: 7, contact_name: "Ana Lima" });
+    const tom = summary({ id: 8, contact_name: "Tom Reyes", awaiting_since: null });
+    const { api, emit } = fakeApi([ana, tom], []);
+    let release: (m: MessageRecord[]) => void = () => undefined;
+    api.sessionMessages = vi.fn(async (sessionId: number) =>
+      sessionId === 7 ? [message({ id: 1, session_id: 7, body: "Ana's question" })] : new Promise<MessageRecord[]>((ok) => (release = ok)),
+    );
+    render(() => <Desk api={api} />);
+    fireEvent.click((await screen.findAllByTestId("session-item"))[0]);
+    expect(await screen.findByTestId("conversation-title")).toHaveTextContent("Ana Lima");
+    fireEvent.click(screen.getAllByTestId("session-item")[1]);
+    // While Tom's history loads, Ana's conversation stays and Tom is not yet marked read.
+    await Promise.resolve();
+    expect(screen.getByTestId("conversation-title")).toHaveTextContent("Ana Lima");
+    expect(api.sessionRead).not.toHaveBeenCalledWith(8);
+    expect(document.querySelector("main")).toHaveAttribute("inert");
+    emit("message_changed", { message: message({ id: 3, session_id: 8, body: "one more thing" }) });
+    release([message({ id: 2, session_id: 8, body: "Tom's question" })]);
+    await waitFor(() => expect(screen.getByTestId("conversation-title")).toHaveTextContent("Tom Reyes"));
+    expect(document.querySelector("main")).not.toHaveAttribute("inert");
+    expect(screen.getAllByTestId("message").map((m) => m.querySelector(".body")?.textContent)).toEqual([
+      "Tom's question",
+      "one more thing",
+    ]);
+    await waitFor(() => expect(api.sessionRead).toHaveBeenCalledWith(8));
+  });
+});

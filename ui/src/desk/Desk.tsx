@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import { batch, createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import {
   type BackfillProgress,
@@ -155,22 +155,26 @@ export function Desk(props: { api: DeskApi }) {
     }
   }
 
+  // The session being opened, and what arrived for it while its history loaded.
+  let opening: number | null = null;
+  const [switching, setSwitching] = createSignal(false);
+  let arrivedWhileOpening: MessageRecord[] = [];
+
+  /** Opens a session: the row is marked at once, the conversation switches in one step when
+   * its history is here (no empty intermediate screen to lay out and paint), and the core
+   * hears that it is on screen and read only after that. */
   async function open(sessionId: number, messageId: number | null = null) {
-    setView("conversation");
-    setSelected(sessionId);
     setActive(sessionId);
-    setHighlight(messageId);
-    setMessages([]);
-    setHasOlder(false);
-    void props.api.sessionFocus(sessionId).catch(() => undefined);
-    void props.api.sessionRead(sessionId).catch(() => undefined);
+    setSwitching(selected() !== null && selected() !== sessionId);
+    opening = sessionId;
+    arrivedWhileOpening = [];
+    let history: MessageRecord[] = [];
+    let more = false;
+    let failure: string | null = null;
     try {
-      if (!byId[sessionId]) {
-        const details = await props.api.sessionDetails(sessionId);
-        setById(sessionId, reconcile(details.session));
-      }
-      let history = await props.api.sessionMessages(sessionId, null, HISTORY_PAGE);
-      let more = history.length === HISTORY_PAGE;
+      const details = byId[sessionId] ? null : props.api.sessionDetails(sessionId);
+      history = await props.api.sessionMessages(sessionId, null, HISTORY_PAGE);
+      more = history.length === HISTORY_PAGE;
       // A search result opens at its message, however far back.
       for (let pages = 1; messageId !== null && more && pages < MAX_HISTORY_PAGES; pages++) {
         if (history.some((m) => m.id === messageId)) break;
@@ -178,14 +182,26 @@ export function Desk(props: { api: DeskApi }) {
         more = older.length === HISTORY_PAGE;
         history = [...older, ...history];
       }
-      // Events may have arrived while loading: merge rather than overwrite.
-      if (selected() === sessionId) {
-        setMessages((live) => live.reduce(mergeMessage, history));
-        setHasOlder(more);
-      }
+      if (details) setById(sessionId, reconcile((await details).session));
     } catch (error) {
-      setLoadError(errorMessage(error));
+      failure = errorMessage(error);
     }
+    // A later click won.
+    if (opening !== sessionId) return;
+    opening = null;
+    batch(() => {
+      setSwitching(false);
+      setView("conversation");
+      setSelected(sessionId);
+      setHighlight(messageId);
+      // Events that came while loading: merged rather than lost.
+      setMessages(arrivedWhileOpening.reduce(mergeMessage, history));
+      setHasOlder(more);
+      if (failure) setLoadError(failure);
+    });
+    arrivedWhileOpening = [];
+    void props.api.sessionFocus(sessionId).catch(() => undefined);
+    void props.api.sessionRead(sessionId).catch(() => undefined);
   }
 
   async function loadOlder() {
@@ -278,6 +294,7 @@ export function Desk(props: { api: DeskApi }) {
       props.api.on("session_changed", ({ session }) => upsert(session)),
       props.api.on("session_deleted", ({ session_id }) => remove(session_id)),
       props.api.on("message_changed", ({ message }) => {
+        if (message.session_id === opening) arrivedWhileOpening.push(message);
         if (message.session_id !== selected()) return;
         setMessages((list) => mergeMessage(list, message));
         // On screen, a customer's new message is read at once.
@@ -437,7 +454,13 @@ export function Desk(props: { api: DeskApi }) {
           ref={(el) => (listElement = el)}
         />
       </aside>
-      <main class="main">
+      {/* While another session opens, the one on screen takes no input: nothing typed in the
+          moment between the click and the switch can land in the wrong customer's reply. */}
+      <main
+        class="main"
+        aria-busy={switching() || undefined}
+        ref={(el) => createEffect(() => el.toggleAttribute("inert", switching()))}
+      >
         <Show when={view() === "settings"}>
           <Settings api={props.api} onClose={() => setView("conversation")} />
         </Show>
