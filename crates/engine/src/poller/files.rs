@@ -1,5 +1,7 @@
 //! Downloads the files customers send, beside a channel's polls: after a pass records messages
-//! with files, and every half minute for those whose download failed for a passing reason.
+//! with files, and every half minute while some download failed for a passing reason. With
+//! nothing to download it waits for the next pass without touching the cache, so that idle
+//! cache connections close and give their memory back.
 //! The content goes into the encrypted cache; the windows get the message again, now with it.
 
 use super::{Source, StopFlag};
@@ -26,22 +28,38 @@ pub(super) async fn download(
             return;
         }
         match download_pending(&engine, &channel, &source).await {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(error) => tracing::warn!(%error, channel = channel.id, "cannot download files"),
+            Ok(Next::Now) => continue,
+            Ok(Next::Idle) => wake.notified().await,
+            Ok(Next::Retry) => {
+                let _ = tokio::time::timeout(RETRY_AFTER, wake.notified()).await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, channel = channel.id, "cannot download files");
+                let _ = tokio::time::timeout(RETRY_AFTER, wake.notified()).await;
+            }
         }
-        let _ = tokio::time::timeout(RETRY_AFTER, wake.notified()).await;
     }
 }
 
-/// Downloads one batch; `Ok(true)` when it got files and more may wait.
+/// What the downloader does after a batch.
+enum Next {
+    /// More files may wait: go on.
+    Now,
+    /// Some failed for a passing reason: try again in a while.
+    Retry,
+    /// Nothing left: wait until a pass records files.
+    Idle,
+}
+
+/// Downloads one batch.
 async fn download_pending(
     engine: &Engine,
     channel: &ChannelRecord,
     source: &Source,
-) -> Result<bool, EngineError> {
+) -> Result<Next, EngineError> {
     let pending = engine.store.pending_downloads(channel.id, BATCH).await?;
     let mut got_any = false;
+    let mut retry = false;
     for file in &pending {
         let changed = match source.download(engine, &file.url).await {
             Ok(download) => {
@@ -59,7 +77,9 @@ async fn download_pending(
                 } else {
                     "Could not be downloaded after several tries.".to_owned()
                 };
-                engine.store.attachment_failed(file.attachment_id, &reason, permanent).await?
+                let settled = engine.store.attachment_failed(file.attachment_id, &reason, permanent).await?;
+                retry |= settled.is_none();
+                settled
             }
             Err(error) => return Err(error),
         };
@@ -67,5 +87,11 @@ async fn download_pending(
             engine.publish(Event::MessageChanged { message });
         }
     }
-    Ok(got_any && pending.len() == BATCH as usize)
+    Ok(if got_any && pending.len() == BATCH as usize {
+        Next::Now
+    } else if retry {
+        Next::Retry
+    } else {
+        Next::Idle
+    })
 }
