@@ -4,7 +4,6 @@
 use crate::outbox::TWILIO_FILES;
 use crate::{Engine, EngineError, Event};
 use switchboard_core::{Attachment, Platform};
-use switchboard_core::{Writer, messaging_window};
 use switchboard_store::{AttachmentContent, MessageRecord};
 
 impl Engine {
@@ -22,14 +21,7 @@ impl Engine {
         if matches!(session.platform, Platform::Sms | Platform::Whatsapp) {
             return Err(EngineError::Refused(TWILIO_FILES.into()));
         }
-        let window = messaging_window(
-            session.platform,
-            session.last_inbound_at,
-            session.opted_out,
-            Writer::Agent,
-            self.clock.now(),
-        );
-        let tag = window.check_text(session.platform)?;
+        let tag = self.agent_tag(&session, self.clock.now())?;
         Ok((attachment, tag))
     }
 

@@ -435,14 +435,7 @@ impl Engine {
             return Err(EngineError::Reply(switchboard_core::ReplyError::Empty));
         }
         let now = self.clock.now();
-        let window = messaging_window(
-            session.platform,
-            session.last_inbound_at,
-            session.opted_out,
-            Writer::Agent,
-            now,
-        );
-        let tag = window.check_text(session.platform)?;
+        let tag = self.agent_tag(&session, now)?;
         let messages =
             self.store.enqueue_replies(session_id, &texts, tag, Some(&self.config.agent), now).await?;
         // The windows show them at once, as pending, whether or not they can go out now.
@@ -455,6 +448,23 @@ impl Engine {
         Ok(messages)
     }
 
+    /// The tag an agent's reply in the session needs now (HUMAN_AGENT late in Messenger's
+    /// window), or why the window refuses it.
+    fn agent_tag(
+        &self,
+        session: &switchboard_store::SessionSummary,
+        now: jiff::Timestamp,
+    ) -> Result<Option<&'static str>, EngineError> {
+        let window = messaging_window(
+            session.platform,
+            session.last_inbound_at,
+            session.opted_out,
+            Writer::Agent,
+            now,
+        );
+        Ok(window.check_text(session.platform)?)
+    }
+
     /// Sends a failed reply again, if the messaging window allows it now.
     pub async fn message_retry(
         &self,
@@ -462,14 +472,7 @@ impl Engine {
         message_id: i64,
     ) -> Result<MessageRecord, EngineError> {
         let session = self.store.session_summary(session_id).await?;
-        let window = messaging_window(
-            session.platform,
-            session.last_inbound_at,
-            session.opted_out,
-            Writer::Agent,
-            self.clock.now(),
-        );
-        let tag = window.check_text(session.platform)?;
+        let tag = self.agent_tag(&session, self.clock.now())?;
         let message = self.store.retry_message(message_id, tag).await?;
         self.publish(Event::MessageChanged { message: message.clone() });
         self.outbox_wake.notify_one();
