@@ -180,6 +180,29 @@ impl Store {
         Ok(RecordedBatch { new_messages, sessions: touched })
     }
 
+    /// Which of these platform message ids the channel already has: a poller reading a page
+    /// again need not fetch what those messages carry a second time.
+    pub async fn known_messages(
+        &self,
+        channel_id: i64,
+        platform_message_ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        if platform_message_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let ids = serde_json::to_string(platform_message_ids)
+            .map_err(|e| StoreError::Corrupt { what: e.to_string() })?;
+        let known = sqlx::query_scalar!(
+            r#"SELECT platform_message_id AS "id!" FROM messages
+               WHERE channel_id = ? AND platform_message_id IN (SELECT value FROM json_each(?))"#,
+            channel_id,
+            ids,
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(known.into_iter().collect())
+    }
+
     /// A page of a session's history, oldest first: the `limit` messages before `before`
     /// (or the newest ones).
     pub async fn session_messages(
@@ -189,6 +212,8 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<MessageRecord>, StoreError> {
         let (at, id) = before.map_or((i64::MAX, i64::MAX), |c| (to_millis(c.created_at), c.id));
+        // One connection for the page and its files.
+        let mut conn = self.pool.acquire().await?;
         let mut rows = sqlx::query_as!(
             MessageRow,
             "SELECT id, session_id, direction, author, body, delivery, failure, tag, created_at
@@ -201,12 +226,12 @@ impl Store {
             id,
             limit,
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.reverse();
         let mut messages: Vec<MessageRecord> =
             rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
-        attach(&mut *self.pool.acquire().await?, &mut messages).await?;
+        attach(&mut conn, &mut messages).await?;
         Ok(messages)
     }
 }

@@ -156,8 +156,12 @@ export function Desk(props: { api: DeskApi }) {
   }
 
   // The session being opened, and what arrived for it while its history loaded.
-  let opening: number | null = null;
-  const [switching, setSwitching] = createSignal(false);
+  const [opening, setOpening] = createSignal<number | null>(null);
+  // Another session than the one on screen is on its way.
+  const switching = () => {
+    const next = opening();
+    return next !== null && selected() !== null && selected() !== next;
+  };
   let arrivedWhileOpening: MessageRecord[] = [];
 
   /** Opens a session: the row is marked at once, the conversation switches in one step when
@@ -165,8 +169,7 @@ export function Desk(props: { api: DeskApi }) {
    * hears that it is on screen and read only after that. */
   async function open(sessionId: number, messageId: number | null = null) {
     setActive(sessionId);
-    setSwitching(selected() !== null && selected() !== sessionId);
-    opening = sessionId;
+    setOpening(sessionId);
     arrivedWhileOpening = [];
     let history: MessageRecord[] = [];
     let more = false;
@@ -187,10 +190,9 @@ export function Desk(props: { api: DeskApi }) {
       failure = errorMessage(error);
     }
     // A later click won.
-    if (opening !== sessionId) return;
-    opening = null;
+    if (opening() !== sessionId) return;
     batch(() => {
-      setSwitching(false);
+      setOpening(null);
       setView("conversation");
       setSelected(sessionId);
       setHighlight(messageId);
@@ -294,7 +296,7 @@ export function Desk(props: { api: DeskApi }) {
       props.api.on("session_changed", ({ session }) => upsert(session)),
       props.api.on("session_deleted", ({ session_id }) => remove(session_id)),
       props.api.on("message_changed", ({ message }) => {
-        if (message.session_id === opening) arrivedWhileOpening.push(message);
+        if (message.session_id === opening()) arrivedWhileOpening.push(message);
         if (message.session_id !== selected()) return;
         setMessages((list) => mergeMessage(list, message));
         // On screen, a customer's new message is read at once.

@@ -49,9 +49,14 @@ pub(super) async fn poll(
             newest = newest.max(fresh.iter().filter_map(|m| created(m)).max());
             let reached = fresh.iter().filter_map(|m| created(m)).min();
             pass.progress(engine, channel, fresh.len(), reached);
+            // Each poll reads the cursor's own second again: messages stored already keep the
+            // files they were recorded with.
+            let with_media: Vec<String> =
+                fresh.iter().filter(|m| has_media(m)).filter_map(|m| m.sid.clone()).collect();
+            let known = engine.store.known_messages(channel.id, &with_media).await?;
             for message in fresh {
                 let Some(mut incoming) = incoming(channel.platform, message) else { continue };
-                if has_media(message) {
+                if has_media(message) && !known.contains(&incoming.platform_message_id) {
                     // The list gives only how many files; their types and addresses are a
                     // Media list away. A failure fails the pass, which is read again.
                     let sid = incoming.platform_message_id.clone();

@@ -4,6 +4,7 @@
 
 use crate::{Options, eventually, require_desktop, running};
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::time::Duration;
 use switchboard_core::{AttachmentKind, DeliveryState, Platform};
 use switchboard_engine::{Engine, Event, ListFilter};
@@ -27,22 +28,25 @@ async fn session(engine: &Engine, platform: Platform) -> Option<SessionSummary> 
     page.sessions.into_iter().find(|s| s.platform == platform)
 }
 
+/// The session's newest message that carries a file, if any.
+async fn newest_file(engine: &Engine, platform: Platform) -> Option<MessageRecord> {
+    let session = session(engine, platform).await?;
+    let messages = engine.session_messages(session.id, None, 10).await.unwrap();
+    messages.into_iter().rev().find(|m| !m.attachments.is_empty())
+}
+
 /// The session's newest message once its file is downloaded (or given up).
-async fn settled_file(engine: &Engine, platform: Platform) -> MessageRecord {
-    let mut found = None;
-    for _ in 0..100 {
-        if let Some(session) = session(engine, platform).await {
-            let messages = engine.session_messages(session.id, None, 10).await.unwrap();
-            if let Some(m) = messages.into_iter().rev().find(|m| !m.attachments.is_empty())
-                && m.attachments[0].state != AttachmentState::Fetching
-            {
-                found = Some(m);
-                break;
-            }
+async fn settled_file(engine: &Arc<Engine>, platform: Platform) -> MessageRecord {
+    eventually("the file is downloaded", Duration::from_secs(10), || {
+        let engine = engine.clone();
+        async move {
+            newest_file(&engine, platform)
+                .await
+                .is_some_and(|m| m.attachments[0].state != AttachmentState::Fetching)
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    found.expect("the file is downloaded within 10 s")
+    })
+    .await;
+    newest_file(engine, platform).await.expect("the file's message")
 }
 
 #[tokio::test]
