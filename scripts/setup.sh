@@ -33,7 +33,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "setup: $1 is required: $2" >&2; exit 1; }; }
-need cargo "install Rust (1.88 or newer) with rustup"
+need cargo "install Rust (1.89 or newer) with rustup"
 need node "install Node.js 20.19 or newer"
 need npm "install npm 10 or newer"
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchboard_core::{PhoneNumber, Platform, ReplyText, Secret, Writer, messaging_window};
 use switchboard_platforms::{GraphApi, TwilioApi, TwilioCredentials};
+pub use switchboard_store::Opening;
 use switchboard_store::{CacheKey, ChannelRecord, MessageCursor, MessageRecord, NewChannel, Store};
 use tokio::sync::{Notify, broadcast};
 use url::Url;
@@ -46,6 +47,10 @@ pub struct EngineConfig {
     pub request_timeout: Duration,
     /// The signed-in agent, recorded on the interactions they answer.
     pub agent: String,
+    /// Whether a cache already in the folder is kept (the embedded demo starts afresh).
+    pub opening: Opening,
+    /// How many replies may be on their way at once (each session's still go in order).
+    pub outbox_workers: usize,
 }
 
 impl EngineConfig {
@@ -59,6 +64,8 @@ impl EngineConfig {
             health_interval: Duration::from_secs(4 * 3600),
             request_timeout: Duration::from_secs(30),
             agent: agent.into(),
+            opening: Opening::Resume,
+            outbox_workers: 2,
         }
     }
 }
@@ -139,7 +146,12 @@ impl Engine {
                 .map_err(|source| EngineError::DataFolder { path: folder.display().to_string(), source })?;
         }
         let key = cache_key(&keychain).await?;
-        let store = Store::open(&config.cache_path, &key).await?;
+        let store = Store::open_with(&config.cache_path, &key, config.opening).await?;
+        // The folder is locked: no other worker of this cache is alive, whatever it left claimed.
+        let stale = store.release_all_claims().await?;
+        if stale > 0 {
+            tracing::info!(stale, "replies claimed by a worker that is gone are free to send again");
+        }
         let (events, _) = broadcast::channel(1024);
         Ok(Arc::new(Self {
             store,
@@ -168,7 +180,9 @@ impl Engine {
                 self.poll(channel);
             }
         }
-        tokio::spawn(outbox::run(self.clone()));
+        for worker in 0..self.config.outbox_workers.max(1) {
+            tokio::spawn(outbox::run(self.clone(), outbox::worker_name(worker)));
+        }
         tokio::spawn(retention::run(self.clone()));
         tokio::spawn(health::run(self.clone()));
         Ok(())
@@ -177,6 +191,14 @@ impl Engine {
     /// The session the agent has on screen (or none): it raises no notifications.
     pub fn session_focus(&self, session_id: Option<i64>) {
         *self.focused.lock().unwrap_or_else(|p| p.into_inner()) = session_id;
+    }
+
+    /// Asks the windows to bring a session forward (a `switchboard://session/N` link), as a
+    /// clicked notification does; an unknown session is refused.
+    pub async fn show_session(&self, session_id: i64) -> Result<(), EngineError> {
+        self.store.session_summary(session_id).await?;
+        self.publish(Event::OpenSession { session_id });
+        Ok(())
     }
 
     /// Do not disturb: no native notifications until switched off; the windows still update.

@@ -7,16 +7,25 @@ use std::time::Duration;
 use switchboard_core::{Attachment, Platform, Secret};
 use switchboard_platforms::twilio::MessageStatus;
 use switchboard_platforms::{ErrorKind, MessagingType, PlatformError, TwilioApi};
-use switchboard_store::OutboxItem;
+use switchboard_store::{OutboxItem, StoreError};
 
 /// How long the worker sleeps without a wake-up before looking at the outbox again.
 const IDLE_RECHECK: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How long a claim holds a reply: longer than the slowest send (a 25 MB upload and the send,
+/// each bounded by the request time-out), so a live worker never loses its reply to another.
+const CLAIM_LEASE: Duration = Duration::from_secs(300);
 
-pub(crate) async fn run(engine: Arc<Engine>) {
+/// A worker's name on its claims: the process and the worker, so that a log line or a claim
+/// left in the cache says whose it was.
+pub(crate) fn worker_name(worker: usize) -> String {
+    format!("pid{}/outbox{worker}", std::process::id())
+}
+
+pub(crate) async fn run(engine: Arc<Engine>, worker: String) {
     let mut backoff = Duration::from_millis(500);
     loop {
-        match send_next(&engine).await {
+        match send_next(&engine, &worker).await {
             Ok(true) => backoff = Duration::from_millis(500),
             Ok(false) => {
                 let _ = tokio::time::timeout(IDLE_RECHECK, engine.outbox_wake.notified()).await;
@@ -30,31 +39,45 @@ pub(crate) async fn run(engine: Arc<Engine>) {
     }
 }
 
-/// Sends the oldest pending reply. `Ok(false)` when there was none.
-async fn send_next(engine: &Engine) -> Result<bool, EngineError> {
-    let Some(item) = engine.store.next_pending().await? else {
+/// Claims and sends the oldest reply that may go out. `Ok(false)` when there was none.
+async fn send_next(engine: &Engine, worker: &str) -> Result<bool, EngineError> {
+    let Some(item) = engine.store.claim_next(worker, engine.clock.now(), CLAIM_LEASE).await? else {
         return Ok(false);
     };
-    let message = match send(engine, &item).await {
-        Ok(platform_id) => engine.store.mark_sent(item.message_id, &platform_id).await?,
-        // An unusable token keeps the reply pending: it goes out after reauthorization.
+    let settled = match send(engine, &item).await {
+        Ok(platform_id) => engine.store.mark_sent(item.message_id, &platform_id).await,
         Err(EngineError::Platform(error))
             if !error.kind().is_retryable() && error.kind() != ErrorKind::TokenUnusable =>
         {
-            engine.store.mark_failed(item.message_id, &failure_reason(&error)).await?
+            engine.store.mark_failed(item.message_id, &failure_reason(&error)).await
         }
         // What no platform would take (a file Twilio cannot fetch): fail it with the reason.
-        Err(EngineError::Refused(reason)) => engine.store.mark_failed(item.message_id, &reason).await?,
-        Err(EngineError::Platform(error)) if error.kind() == ErrorKind::TokenUnusable => {
-            // The reply stays pending; the channel waits for reauthorization.
-            if let Some(channel) =
-                engine.store.channels().await?.into_iter().find(|c| c.id == item.channel_id)
+        Err(EngineError::Refused(reason)) => engine.store.mark_failed(item.message_id, &reason).await,
+        Err(error) => {
+            // The reply stays pending, free for any worker to try again.
+            engine.store.release_claim(item.message_id, worker).await?;
+            if let EngineError::Platform(platform) = &error
+                && platform.kind() == ErrorKind::TokenUnusable
             {
-                engine.channel_expired(&channel, &error.to_string()).await;
+                // It goes out after reauthorization; the channel waits for it.
+                if let Some(channel) =
+                    engine.store.channels().await?.into_iter().find(|c| c.id == item.channel_id)
+                {
+                    engine.channel_expired(&channel, &platform.to_string()).await;
+                }
+                return Ok(true);
             }
+            return Err(error);
+        }
+    };
+    let message = match settled {
+        Ok(message) => message,
+        Err(StoreError::NotFound { .. }) => {
+            // This worker outlived its lease and another settled the reply: nothing to announce.
+            tracing::warn!(message = item.message_id, worker, "the reply was settled by another worker");
             return Ok(true);
         }
-        Err(error) => return Err(error),
+        Err(error) => return Err(error.into()),
     };
     engine.publish(Event::MessageChanged { message });
     engine.publish_session(item.session_id).await;

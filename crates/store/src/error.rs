@@ -10,6 +10,11 @@ pub enum StoreError {
     Locked { path: String },
     #[error("cannot open the local cache at {path}: {source}")]
     Open { path: String, source: sqlx::Error },
+    #[error("cannot open the local cache at {path}: {source}")]
+    OpenFile { path: String, source: std::io::Error },
+    /// Another engine (an app, a headless engine) has the data folder.
+    #[error(transparent)]
+    Folder(#[from] crate::FolderLockError),
     #[error("cannot update the local cache's schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the cache key is unusable: {0}")]
@@ -26,6 +31,10 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    pub(crate) fn opening_io(path: &std::path::Path, source: std::io::Error) -> Self {
+        StoreError::OpenFile { path: path.display().to_string(), source }
+    }
+
     /// Classifies a failure to open by SQLite's result code, never its text.
     pub(crate) fn opening(path: &std::path::Path, source: sqlx::Error) -> Self {
         let path = path.display().to_string();

@@ -12,6 +12,7 @@ mod channels;
 mod details;
 mod error;
 mod exit;
+mod folder_lock;
 mod key;
 mod messages;
 mod outbox;
@@ -26,6 +27,7 @@ pub use canned::CannedRecord;
 pub use channels::{ChannelRecord, NewChannel};
 pub use details::{Category, Note};
 pub use error::StoreError;
+pub use folder_lock::{FolderLock, FolderLockError, LOCK_FILE};
 pub use key::CacheKey;
 pub use messages::{IncomingMessage, MessageCursor, MessageRecord, RecordedBatch};
 pub use outbox::{OutboxItem, TemplateRef};
@@ -43,6 +45,18 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The data folder is this store's alone while any handle lives.
+    _lock: std::sync::Arc<FolderLock>,
+}
+
+/// What opening does with a cache already in the folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// Keep it (the normal case).
+    Resume,
+    /// Start empty (the embedded demo, whose sandbox is new each time). Done only once the
+    /// folder is locked, so a running engine's cache is never removed under it.
+    Afresh,
 }
 
 impl Store {
@@ -55,6 +69,25 @@ impl Store {
 
     /// Opens (creating if needed) the encrypted cache file and brings its schema up to date.
     pub async fn open(path: &Path, key: &CacheKey) -> Result<Self, StoreError> {
+        Self::open_with(path, key, Opening::Resume).await
+    }
+
+    /// Locks the cache's folder (one engine per folder), then opens the cache as `opening` says.
+    pub async fn open_with(path: &Path, key: &CacheKey, opening: Opening) -> Result<Self, StoreError> {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let lock = FolderLock::acquire(folder)?;
+        if opening == Opening::Afresh {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut file = path.as_os_str().to_owned();
+                file.push(suffix);
+                match std::fs::remove_file(&file) {
+                    Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(StoreError::opening_io(path, error));
+                    }
+                    _ => {}
+                }
+            }
+        }
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -88,7 +121,7 @@ impl Store {
             .map_err(|source| StoreError::opening(path, source))?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         exit::wait_for_closing_connections();
-        Ok(Self { pool })
+        Ok(Self { pool, _lock: std::sync::Arc::new(lock) })
     }
 
     /// Closes every connection, waiting for them (the app calls it on the way out).

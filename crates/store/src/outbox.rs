@@ -115,8 +115,19 @@ impl Store {
         row.try_into()
     }
 
-    /// The oldest pending reply on a connected channel, if any.
-    pub async fn next_pending(&self) -> Result<Option<OutboxItem>, StoreError> {
+    /// Claims the oldest reply that may go out now, for `owner` until `now + lease`, in the
+    /// transaction that finds it: two workers never hold one reply. Only the oldest pending
+    /// reply of each session can be claimed (so a session's replies go out in order), on a
+    /// connected channel, and only when no live claim holds it.
+    pub async fn claim_next(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease: std::time::Duration,
+    ) -> Result<Option<OutboxItem>, StoreError> {
+        let now_ms = to_millis(now);
+        let until = now_ms.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+        let mut tx = self.write().await?;
         let row = sqlx::query!(
             "SELECT m.id, m.session_id, m.channel_id, c.platform, c.external_id, k.platform_id, m.body, m.tag,
                     m.attempted_at, m.template_sid, m.template_variables,
@@ -126,29 +137,63 @@ impl Store {
              JOIN sessions s ON s.id = m.session_id
              JOIN contacts k ON k.id = s.contact_id
              WHERE m.delivery = 'pending' AND c.state = 'connected'
-             ORDER BY m.id LIMIT 1"
+               AND (m.claimed_until IS NULL OR m.claimed_until <= ?1)
+               AND NOT EXISTS (SELECT 1 FROM messages e
+                               WHERE e.session_id = m.session_id AND e.delivery = 'pending' AND e.id < m.id)
+             ORDER BY m.id LIMIT 1",
+            now_ms,
         )
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        row.map(|row| {
-            Ok(OutboxItem {
-                platform: parse_name("platform", &row.platform, Platform::parse)?,
-                message_id: row.id,
-                session_id: row.session_id,
-                channel_id: row.channel_id,
-                channel_external_id: row.external_id,
-                recipient: row.platform_id,
-                body: row.body,
-                tag: row.tag,
-                attempted_at: row.attempted_at.map(crate::from_millis).transpose()?,
-                template: row.template_sid.map(|content_sid| TemplateRef {
-                    content_sid,
-                    variables: row.template_variables.unwrap_or_else(|| "{}".into()),
-                }),
-                attachment_id: row.attachment_id,
-            })
-        })
-        .transpose()
+        let Some(row) = row else { return Ok(None) };
+        sqlx::query!(
+            "UPDATE messages SET claimed_by = ?, claimed_until = ? WHERE id = ?",
+            owner,
+            until,
+            row.id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(OutboxItem {
+            platform: parse_name("platform", &row.platform, Platform::parse)?,
+            message_id: row.id,
+            session_id: row.session_id,
+            channel_id: row.channel_id,
+            channel_external_id: row.external_id,
+            recipient: row.platform_id,
+            body: row.body,
+            tag: row.tag,
+            attempted_at: row.attempted_at.map(crate::from_millis).transpose()?,
+            template: row.template_sid.map(|content_sid| TemplateRef {
+                content_sid,
+                variables: row.template_variables.unwrap_or_else(|| "{}".into()),
+            }),
+            attachment_id: row.attachment_id,
+        }))
+    }
+
+    /// Gives a claimed reply back unsent (a passing failure): any worker may take it again.
+    pub async fn release_claim(&self, message_id: i64, owner: &str) -> Result<(), StoreError> {
+        sqlx::query!(
+            "UPDATE messages SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
+            message_id,
+            owner,
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Drops every claim: called on opening, when the folder lock proves that no other worker
+    /// of this cache is alive, so a crash's claims do not wait for their leases to lapse.
+    pub async fn release_all_claims(&self) -> Result<u64, StoreError> {
+        let done = sqlx::query!(
+            "UPDATE messages SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by IS NOT NULL"
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     /// Records that the reply is about to go out, before the network call, so that a crash or a
@@ -206,8 +251,8 @@ impl Store {
         let row = sqlx::query_as!(
             MessageRow,
             r#"UPDATE messages SET delivery = ?, platform_message_id = COALESCE(?, platform_message_id),
-                                   failure = ?
-               WHERE id = ?
+                                   failure = ?, claimed_by = NULL, claimed_until = NULL
+               WHERE id = ? AND delivery = 'pending'
                RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
             delivery,
             platform_message_id,
@@ -216,7 +261,7 @@ impl Store {
         )
         .fetch_optional(&self.pool)
         .await?;
-        let message = row.ok_or(StoreError::NotFound { what: "message" })?.try_into()?;
+        let message = row.ok_or(StoreError::NotFound { what: "pending reply" })?.try_into()?;
         self.message_with_attachments(message).await
     }
 }

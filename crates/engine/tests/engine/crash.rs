@@ -139,17 +139,11 @@ async fn killed_during_sending_the_restart_sends_every_reply_exactly_once() {
     }
     let dir = tempfile::tempdir().unwrap();
     let service = test_service("crash-sending");
-    let mut first = Headless::start(dir.path(), &service, &sandbox);
-    first.until("the backfill to finish", Duration::from_secs(20), |e| backfill(e, true)).await;
+    let mut backfilled = Headless::start(dir.path(), &service, &sandbox);
+    backfilled.until("the backfill to finish", Duration::from_secs(20), |e| backfill(e, true)).await;
+    backfilled.kill().await;
 
-    // The platform takes each reply, then holds its answer back: a kill is most likely to
-    // land after Messenger has a reply and before the engine has recorded it.
-    sandbox.inject(FaultRule {
-        endpoint: Endpoint::Send,
-        fault: Fault::SlowAnswer { millis: 300 },
-        count: None,
-        probability: Some(1.0),
-    });
+    // The agent's replies are written while no engine sends (one engine per data folder).
     let desk = open(dir.path(), &service, &sandbox).await;
     let sessions = desk.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
     assert_eq!(sessions.len(), 5);
@@ -161,6 +155,17 @@ async fn killed_during_sending_the_restart_sends_every_reply_exactly_once() {
             replies.push(text);
         }
     }
+    drop(desk);
+
+    // The platform takes each reply, then holds its answer back: a kill is most likely to
+    // land after Messenger has a reply and before the engine has recorded it.
+    sandbox.inject(FaultRule {
+        endpoint: Endpoint::Send,
+        fault: Fault::SlowAnswer { millis: 300 },
+        count: None,
+        probability: Some(1.0),
+    });
+    let first = Headless::start(dir.path(), &service, &sandbox);
     eventually("some replies are out", Duration::from_secs(20), || {
         let out = sandbox.sent().len();
         async move { out >= 5 }
@@ -180,6 +185,7 @@ async fn killed_during_sending_the_restart_sends_every_reply_exactly_once() {
     // Bounded negative check: no late second copy.
     tokio::time::sleep(Duration::from_secs(2)).await;
     second.kill().await;
+    let desk = open(dir.path(), &service, &sandbox).await;
     let mut sent: Vec<String> = sandbox.sent().into_iter().map(|m| m.text).collect();
     sent.sort();
     replies.sort();

@@ -10,6 +10,7 @@ mod desk;
 mod expiry;
 mod files;
 mod health;
+mod instance;
 mod keychain;
 mod login;
 mod notifications;

@@ -83,7 +83,7 @@ async fn an_agent_s_file_is_a_pending_reply_with_its_content_and_the_draft_stays
         .unwrap();
     assert_eq!(message.attachments[0].file_name, "invoice.pdf");
     assert!(!message.attachments[0].inline, "a PDF is a chip");
-    let item = f.store.next_pending().await.unwrap().unwrap();
+    let item = f.claim().await.unwrap();
     assert_eq!((item.message_id, item.attachment_id), (message.id, Some(message.attachments[0].id)));
     let summary = f.store.session_summary(session).await.unwrap();
     assert_eq!(summary.draft, Some(vec!["still typing".to_owned()]), "sending a file keeps the typed draft");

@@ -51,7 +51,7 @@ async fn bubbles_are_queued_in_order_in_one_go() {
         ["one", "two", "three"].iter().map(|t| ReplyText::parse(Platform::Messenger, t).unwrap()).collect();
     f.store.enqueue_replies(session, &texts, None, None, at(5)).await.unwrap();
     let mut sent = Vec::new();
-    while let Some(item) = f.store.next_pending().await.unwrap() {
+    while let Some(item) = f.claim().await {
         sent.push(item.body.clone());
         f.store.mark_sent(item.message_id, &format!("mid.{}", item.message_id)).await.unwrap();
     }

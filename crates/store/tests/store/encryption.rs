@@ -26,6 +26,7 @@ async fn customer_text_is_not_in_the_files_and_a_wrong_key_is_refused() {
         assert!(!contains(&bytes, b"Customer p1"), "{file} holds a contact name in the clear");
     }
     store.close().await;
+    drop(store); // and with it the folder's lock
     let bytes = std::fs::read(&path).unwrap();
     assert!(
         !contains(&bytes, b"4111 1111") && !contains(&bytes, b"SQLite format 3"),
@@ -38,6 +39,11 @@ async fn customer_text_is_not_in_the_files_and_a_wrong_key_is_refused() {
     assert!(error.to_string().contains("encrypted with another key"), "{error}");
 
     let reopened = Store::open(&path, &key).await.expect("the right key opens it");
+    let second = Store::open(&path, &key).await.expect_err("one store per folder");
+    assert!(
+        matches!(second, StoreError::Folder(_)),
+        "the second open is refused by the folder lock: {second}"
+    );
     let hits = reopened
         .search(&switchboard_store::SearchQuery { text: "4111".into(), limit: 5, ..Default::default() })
         .await

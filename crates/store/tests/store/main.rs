@@ -44,6 +44,14 @@ impl Fixture {
             .expect("the batch is recorded")
     }
 
+    /// Claims the next reply to send, as a worker of the outbox does.
+    pub async fn claim(&self) -> Option<switchboard_store::OutboxItem> {
+        self.store
+            .claim_next("test-worker", at(100_000), std::time::Duration::from_secs(60))
+            .await
+            .expect("the outbox reads")
+    }
+
     /// The whole list's contact ids, in list order.
     pub async fn list_order(&self) -> Vec<String> {
         let page =

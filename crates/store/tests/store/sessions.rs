@@ -86,6 +86,6 @@ async fn deleting_a_session_removes_its_messages() {
     f.store.delete_session(session).await.unwrap();
     assert!(f.list_order().await.is_empty());
     assert!(f.store.session_messages(session, None, 10).await.unwrap().is_empty());
-    assert!(f.store.next_pending().await.unwrap().is_none(), "its outbox went with it");
+    assert!(f.claim().await.is_none(), "its outbox went with it");
     assert!(f.store.delete_session(session).await.is_err(), "deleting twice says it is gone");
 }
