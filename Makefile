@@ -3,12 +3,12 @@ SHELL := /bin/bash
 export CARGO_BUILD_JOBS ?= 2
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test setup ui app lint ui-test rust-test bench sqlx-prepare
+.PHONY: run test setup ui app demo lint ui-test rust-test package-test dist bench sqlx-prepare
 
-run: app
+run: demo
 	scripts/run-demo.sh
 
-test: setup ui lint ui-test app rust-test
+test: setup ui lint ui-test app rust-test package-test
 
 setup:
 	scripts/setup.sh
@@ -17,8 +17,12 @@ setup:
 ui: setup
 	cd ui && npm run build
 
+# The app as installers ship it (no sandbox inside), and the demo, which embeds the sandbox.
 app: ui
 	cargo build --bin switchboard
+
+demo: ui
+	cargo build -p switchboard-demo
 
 lint: ui
 	cargo fmt --all -- --check
@@ -31,6 +35,17 @@ ui-test: setup
 # gnome-keyring, dunst + dbus-monitor, tauri-driver started by the tests).
 rust-test: app
 	scripts/desktop-session.sh cargo test --workspace
+
+# The .deb made from the app just tested, installed with apt-get, started from /usr/bin under
+# WebDriver against a sandbox, then removed.
+package-test: app
+	scripts/package-test.sh
+
+TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
+# The Linux packages, release build: .deb, .rpm and .AppImage (see README, "Installing").
+dist: setup ui
+	$(TAURI) build --ci --bundles deb,rpm
+	scripts/appimage.sh
 
 # Figures for docs/PERFORMANCE.md: release builds, real encrypted files; not part of make test.
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Starts Switchboard in demo mode: the embedded sandbox, a connected demo page and scripted
-# customers writing in. Without a display, it runs under a virtual one and says so.
+# Starts Switchboard in demo mode (switchboard-demo: the app with the sandbox embedded), with a
+# connected demo page and scripted customers writing in. Without a display, it runs under a
+# virtual one and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-app="${CARGO_TARGET_DIR:-target}/debug/switchboard"
+app="${CARGO_TARGET_DIR:-target}/debug/switchboard-demo"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  exec "$app" --demo
+  exec "$app"
 fi
 
 shot="${CARGO_TARGET_DIR:-target}/demo-screenshot.png"
@@ -15,7 +16,7 @@ echo "session with its own keychain and notification server. A screenshot of the
 echo "saved every 5 s to $shot. Press Ctrl+C to stop."
 export SWITCHBOARD_DEMO_APP="$app" SWITCHBOARD_DEMO_SHOT="$shot"
 exec scripts/desktop-session.sh bash -c '
-  "$SWITCHBOARD_DEMO_APP" --demo & app=$!
+  "$SWITCHBOARD_DEMO_APP" & app=$!
   trap "kill $app 2>/dev/null" EXIT INT TERM
   while kill -0 "$app" 2>/dev/null; do
     sleep 5

@@ -39,6 +39,9 @@ fn main() {
             "attachment_check",
             "attachment_send",
             "attachment_save",
+            "autostart_get",
+            "autostart_set",
+            "link_open",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -4,6 +4,7 @@ mod commands;
 mod config;
 mod error;
 mod events;
+mod instance;
 mod logging;
 mod login_window;
 mod media;
@@ -12,15 +13,33 @@ mod tray;
 
 use tauri::Manager;
 
+/// The app as installed: the real platforms, or a sandbox given by `SWITCHBOARD_SANDBOX_URL`.
 pub fn run() {
-    let config = match config::Config::from_env() {
-        Ok(config) => config,
+    match config::Config::from_env() {
+        Ok(config) => run_with(config),
         Err(message) => {
             eprintln!("switchboard: {message}");
             std::process::exit(2);
         }
-    };
-    tauri::Builder::default()
+    }
+}
+
+/// Demo and training: the app against a sandbox started with it (`switchboard-demo`).
+pub fn run_demo(sandbox: url::Url) {
+    run_with(config::Config::demo(sandbox));
+}
+
+fn run_with(config: config::Config) {
+    let context = tauri::generate_context!();
+    let identity = instance::Identity::new(&config, &context.config().identifier);
+    // Registered first: a second launch hands over its arguments and exits before anything
+    // else of it starts (no second engine, no second window).
+    let builder = instance::register(tauri::Builder::default(), &identity);
+    builder
+        .plugin(identity.window_state())
+        .on_window_event(instance::keep_window_state)
+        .plugin(tauri_plugin_autostart::Builder::new().build())
+        .plugin(tauri_plugin_opener::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
             commands::sessions::session_list,
             commands::sessions::session_messages,
@@ -56,6 +75,9 @@ pub fn run() {
             commands::files::attachment_check,
             commands::files::attachment_send,
             commands::files::attachment_save,
+            commands::settings::autostart_get,
+            commands::settings::autostart_set,
+            commands::settings::link_open,
         ])
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .setup(move |app| {
@@ -69,14 +91,25 @@ pub fn run() {
             app.manage(commands::files::SaveFolder(
                 config.data_dir.as_ref().map(|dir| dir.join("Downloads")),
             ));
-            let engine = tauri::async_runtime::block_on(startup::start(app.handle(), &config))?;
+            let folder = startup::cache_folder(&config, &app.path().app_data_dir()?);
+            let engine = match tauri::async_runtime::block_on(startup::start(&config, &folder)) {
+                Ok(engine) => engine,
+                // Said plainly (another Switchboard has the folder, the keychain is locked…)
+                // rather than as a panic.
+                Err(error) => {
+                    tracing::error!(%error, "Switchboard cannot start");
+                    eprintln!("switchboard: {error}");
+                    std::process::exit(1);
+                }
+            };
             let awaiting = tauri::async_runtime::block_on(engine.awaiting_count())?;
             tray::build(app.handle(), awaiting)?;
             events::forward(app.handle().clone(), engine.subscribe());
             app.manage(engine);
+            instance::open_deep_link(app.handle(), &std::env::args().collect::<Vec<_>>());
             Ok(())
         })
-        .build(tauri::generate_context!())
+        .build(context)
         .expect("the Tauri application failed to build")
         .run(|app, event| {
             // The process exits right after this event, without dropping the engine.

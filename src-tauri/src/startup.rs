@@ -1,47 +1,36 @@
-//! Opening the engine: keychain, cache, and in demo mode the sandbox and its demo page.
+//! Opening the engine: keychain, cache, and against a sandbox its demo page.
 
 use crate::config::{Config, Platforms};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, SystemClock};
-use switchboard_sandbox::{Sandbox, Script};
-use tauri::{AppHandle, Manager};
-use url::Url;
+use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, Opening, SystemClock};
 
-/// Keeps the embedded sandbox running as long as the app.
-struct EmbeddedSandbox(#[allow(dead_code)] Sandbox);
+/// The folder the cache lives in (and that one engine at a time may have).
+pub fn cache_folder(config: &Config, app_data_dir: &Path) -> PathBuf {
+    let data_dir = config.data_dir.clone().unwrap_or_else(|| app_data_dir.to_owned());
+    if config.is_demo() { data_dir.join("demo") } else { data_dir }
+}
 
-pub async fn start(app: &AppHandle, config: &Config) -> Result<Arc<Engine>, Box<dyn std::error::Error>> {
+pub async fn start(config: &Config, folder: &Path) -> Result<Arc<Engine>, Box<dyn std::error::Error>> {
     Keychain::use_os_store()?;
-    let data_dir = match &config.data_dir {
-        Some(dir) => dir.clone(),
-        None => app.path().app_data_dir()?,
+    let (hosts, sandbox, opening) = match &config.platforms {
+        Platforms::Live { hosts } => (hosts.as_ref().clone(), None, Opening::Resume),
+        // A sandbox started with the app is new, so its old cache means nothing; a sandbox given
+        // by URL outlives the app, and so does its cache.
+        Platforms::Sandbox { url, fresh } => (
+            Hosts::sandbox(url.clone()),
+            Some(url.clone()),
+            if *fresh { Opening::Afresh } else { Opening::Resume },
+        ),
     };
-    let (hosts, sandbox) = match &config.platforms {
-        Platforms::Live { hosts } => (hosts.as_ref().clone(), None),
-        Platforms::Sandbox(url) => (Hosts::sandbox(url.clone()), Some(url.clone())),
-        Platforms::EmbeddedSandbox => {
-            let sandbox = Sandbox::start(Script::demo()).await?;
-            let url: Url = sandbox.base_url().parse()?;
-            tracing::info!(%url, "demo mode: embedded sandbox started");
-            app.manage(EmbeddedSandbox(sandbox));
-            (Hosts::sandbox(url.clone()), Some(url))
-        }
-    };
-    let (cache_path, service) = if config.is_demo() {
-        let folder = data_dir.join("demo");
-        // The embedded demo starts afresh each time: its sandbox is new, so its old cache
-        // means nothing. A sandbox given by URL outlives the app, and so does its cache.
-        if matches!(config.platforms, Platforms::EmbeddedSandbox) {
-            let _ = std::fs::remove_dir_all(&folder);
-        }
-        // Each demo's sandbox has its own app and tokens: two demos side by side (the
-        // end-to-end tests) must not share keychain entries.
-        (folder.join("cache.sqlite3"), format!("switchboard-demo:{}", folder.display()))
-    } else {
-        (data_dir.join("cache.sqlite3"), "switchboard".to_owned())
+    // Each demo's sandbox has its own app and tokens: two demos side by side (the end-to-end
+    // tests) must not share keychain entries.
+    let service = match sandbox {
+        Some(_) => format!("switchboard-demo:{}", folder.display()),
+        None => "switchboard".to_owned(),
     };
     let engine = Engine::open(
-        EngineConfig::new(cache_path, hosts, agent_name()),
+        EngineConfig { opening, ..EngineConfig::new(folder.join("cache.sqlite3"), hosts, agent_name()) },
         Keychain::new(service),
         Notifier::new("Switchboard"),
         Arc::new(SystemClock),

@@ -5,3 +5,4 @@ pub mod desk;
 pub mod files;
 pub mod notifications;
 pub mod sessions;
+pub mod settings;

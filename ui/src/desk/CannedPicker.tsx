@@ -37,37 +37,40 @@ export function CannedPicker(props: { api: DeskApi; onPick: (canned: CannedRespo
         }}
       />
       <Show when={!all.error} fallback={<p class="error">{errorMessage(all.error)}</p>}>
-        <ul class="canned-list" role="listbox" aria-label="Canned responses">
-          <For
-            each={shown()}
-            fallback={
-              <li class="muted">
-                {all.loading
-                  ? "Loading…"
-                  : (all() ?? []).length === 0
-                    ? "No canned responses yet: an admin adds them in Settings → Canned responses."
-                    : `Nothing matches “${query()}”.`}
-              </li>
-            }
-          >
-            {(canned, i) => (
-              <li
-                role="option"
-                aria-selected={i() === active()}
-                classList={{ active: i() === active() }}
-                data-testid="canned-option"
-                onMouseEnter={() => setActive(i())}
-                onClick={() => props.onPick(canned)}
-              >
-                <strong>{canned.title}</strong>
-                <span class="muted">
-                  {canned.bubbles[0]}
-                  {canned.bubbles.length > 1 ? ` (+${canned.bubbles.length - 1} more)` : ""}
-                </span>
-              </li>
-            )}
-          </For>
-        </ul>
+        {/* A listbox holds options only: the empty state is said beside it. */}
+        <Show
+          when={shown().length > 0}
+          fallback={
+            <p class="muted" role="status">
+              {all.loading
+                ? "Loading…"
+                : (all() ?? []).length === 0
+                  ? "No canned responses yet: an admin adds them in Settings → Canned responses."
+                  : `Nothing matches “${query()}”.`}
+            </p>
+          }
+        >
+          <ul class="canned-list" role="listbox" aria-label="Canned responses">
+            <For each={shown()}>
+              {(canned, i) => (
+                <li
+                  role="option"
+                  aria-selected={i() === active()}
+                  classList={{ active: i() === active() }}
+                  data-testid="canned-option"
+                  onMouseEnter={() => setActive(i())}
+                  onClick={() => props.onPick(canned)}
+                >
+                  <strong>{canned.title}</strong>
+                  <span class="muted">
+                    {canned.bubbles[0]}
+                    {canned.bubbles.length > 1 ? ` (+${canned.bubbles.length - 1} more)` : ""}
+                  </span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
       </Show>
     </div>
   );

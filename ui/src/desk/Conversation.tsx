@@ -9,6 +9,7 @@ import {
 } from "../lib/api";
 import { Attachments } from "./Attachments";
 import { Composer } from "./Composer";
+import { MessageText } from "./MessageText";
 
 const deliveryLabel: Record<MessageRecord["delivery"], string> = {
   pending: "Sending…",
@@ -194,7 +195,7 @@ export function Conversation(props: {
             >
               {/* Customer text is always text: never innerHTML. */}
               <Show when={message.body || message.attachments.length === 0}>
-                <p class="body">{message.body}</p>
+                <MessageText text={message.body} onOpen={(href) => void attempt(() => props.api.linkOpen(href))} />
               </Show>
               <Show when={message.attachments.length > 0}>
                 <Attachments api={props.api} attachments={message.attachments} />

@@ -274,6 +274,12 @@ export interface DeskApi {
   channelDisconnect(channelId: number): Promise<ChannelRecord>;
   twilioNumbers(accountSid: string, authToken: string): Promise<TwilioNumber[]>;
   twilioConnect(accountSid: string, authToken: string, number: string, whatsapp: boolean): Promise<ChannelRecord[]>;
+  /** Opens a link from a message with the system; the core refuses what is not web, mail or phone. */
+  linkOpen(url: string): Promise<void>;
+  /** Whether Switchboard starts with the user's session. */
+  autostartGet(): Promise<boolean>;
+  /** Turns starting with the session on or off; answers the setting now. */
+  autostartSet(on: boolean): Promise<boolean>;
   /** Subscribes to one engine event; returns the unsubscribe function. */
   on<K extends keyof EngineEvents>(name: K, handler: (payload: EngineEvents[K]) => void): () => void;
 }
@@ -321,6 +327,9 @@ export const tauriApi: DeskApi = {
   twilioNumbers: (accountSid, authToken) => invoke("twilio_numbers", { accountSid, authToken }),
   twilioConnect: (accountSid, authToken, number, whatsapp) =>
     invoke("twilio_connect", { accountSid, authToken, number, whatsapp }),
+  linkOpen: (url) => invoke("link_open", { url }),
+  autostartGet: () => invoke("autostart_get"),
+  autostartSet: (on) => invoke("autostart_set", { on }),
   on(name, handler) {
     const unlisten = listen<EngineEvents[typeof name]>(name, (event) => handler(event.payload));
     return () => void unlisten.then((stop) => stop());

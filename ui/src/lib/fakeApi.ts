@@ -118,6 +118,9 @@ export function fakeApi(
         delivery: "pending",
       }),
     ),
+    linkOpen: vi.fn(async () => undefined),
+    autostartGet: vi.fn(async () => false),
+    autostartSet: vi.fn(async (on: boolean) => on),
     attachmentCheck: vi.fn(async (_sessionId: number, fileName: string, size: number) => {
       if (!/\.(png|jpe?g|gif|pdf)$/i.test(fileName)) throw { code: "invalid_input", message: `"${fileName}" cannot be sent.` };
       if (size > 25 * 1024 * 1024) throw { code: "invalid_input", message: `"${fileName}" is over 25 MB.` };

@@ -1,11 +1,12 @@
-import { createSignal, Show } from "solid-js";
+import { createSignal, Match, Switch } from "solid-js";
 import type { DeskApi } from "../lib/api";
 import { Canned } from "./Canned";
 import { Channels } from "./Channels";
+import { Desktop } from "./Desktop";
 
-/** Settings in the main window: channels, and the canned responses agents use. */
+/** Settings in the main window: channels, the canned responses agents use, and this desktop's own. */
 export function Settings(props: { api: DeskApi; onClose: () => void }) {
-  const [tab, setTab] = createSignal<"channels" | "canned">("channels");
+  const [tab, setTab] = createSignal<"channels" | "canned" | "desktop">("channels");
   return (
     <div class="settings-shell">
       <nav class="tabs" role="tablist" aria-label="Settings">
@@ -15,10 +16,21 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
         <button type="button" role="tab" aria-selected={tab() === "canned"} data-testid="tab-canned" onClick={() => setTab("canned")}>
           Canned responses
         </button>
+        <button type="button" role="tab" aria-selected={tab() === "desktop"} data-testid="tab-desktop" onClick={() => setTab("desktop")}>
+          This desktop
+        </button>
       </nav>
-      <Show when={tab() === "channels"} fallback={<Canned api={props.api} onClose={props.onClose} />}>
-        <Channels api={props.api} onClose={props.onClose} />
-      </Show>
+      <Switch>
+        <Match when={tab() === "channels"}>
+          <Channels api={props.api} onClose={props.onClose} />
+        </Match>
+        <Match when={tab() === "canned"}>
+          <Canned api={props.api} onClose={props.onClose} />
+        </Match>
+        <Match when={tab() === "desktop"}>
+          <Desktop api={props.api} />
+        </Match>
+      </Switch>
     </div>
   );
 }
