@@ -54,6 +54,10 @@ bench: setup ui
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench latency
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench backfill
 	cargo build --release --bin switchboard --example bare-window
+	cargo build --release -p switchboard-demo
+	@echo "release binaries: switchboard $$(stat -c %s $(TARGET_DIR)/release/switchboard) bytes (what installers ship)," \
+	  "switchboard-demo $$(stat -c %s $(TARGET_DIR)/release/switchboard-demo) bytes (the same app with the sandbox)," \
+	  "bare-window $$(stat -c %s $(TARGET_DIR)/release/examples/bare-window) bytes"
 	SWITCHBOARD_APP=$(TARGET_DIR)/release/switchboard \
 	  scripts/desktop-session.sh cargo bench -p switchboard-e2e --bench desk
 

@@ -35,7 +35,7 @@ fn run_with(config: config::Config) {
     // Registered first: a second launch hands over its arguments and exits before anything
     // else of it starts (no second engine, no second window).
     let builder = instance::register(tauri::Builder::default(), &identity);
-    builder
+    let app = builder
         .plugin(identity.window_state())
         .on_window_event(instance::keep_window_state)
         .plugin(tauri_plugin_autostart::Builder::new().build())
@@ -110,13 +110,13 @@ fn run_with(config: config::Config) {
             Ok(())
         })
         .build(context)
-        .expect("the Tauri application failed to build")
-        .run(|app, event| {
-            // The process exits right after this event, without dropping the engine.
-            if let tauri::RunEvent::Exit = event
-                && let Some(engine) = app.try_state::<std::sync::Arc<switchboard_engine::Engine>>()
-            {
-                tauri::async_runtime::block_on(engine.close());
-            }
-        });
+        .expect("the Tauri application failed to build");
+    app.run(|app, event| {
+        // The process exits right after this event, without dropping the engine.
+        if let tauri::RunEvent::Exit = event
+            && let Some(engine) = app.try_state::<std::sync::Arc<switchboard_engine::Engine>>()
+        {
+            tauri::async_runtime::block_on(engine.close());
+        }
+    });
 }

@@ -41,6 +41,9 @@ use sqlx::sqlite::{
 use std::path::Path;
 use std::time::Duration;
 
+/// What SQLite may keep in memory, all connections together, before it gives pages back (bytes).
+const SOFT_HEAP_LIMIT: &str = "8388608";
+
 /// A handle on the cache; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -101,6 +104,11 @@ impl Store {
             // Every page read from disk is decrypted: a 32 MiB page cache per connection (the
             // default is 2 MiB) keeps the hot indexes decrypted in memory.
             .pragma("cache_size", "-32768")
+            // …but all connections together keep at most this much (process-wide, SQLite evicts
+            // least-recently-used pages past it). Pooled connections are handed out in turn, so
+            // the pollers' and outbox's small queries keep every connection alive; without a
+            // shared budget each would hold its own 32 MiB of pages from the last big read.
+            .pragma("soft_heap_limit", SOFT_HEAP_LIMIT)
             .pragma("temp_store", "memory")
             // Pollers, the outbox and the UI write concurrently; wait rather than fail.
             .busy_timeout(Duration::from_secs(5));

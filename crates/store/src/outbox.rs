@@ -188,8 +188,11 @@ impl Store {
     /// Drops every claim: called on opening, when the folder lock proves that no other worker
     /// of this cache is alive, so a crash's claims do not wait for their leases to lapse.
     pub async fn release_all_claims(&self) -> Result<u64, StoreError> {
+        // Claims exist only on pending replies (settling clears them): the partial index on
+        // pending messages keeps this from reading a million settled ones at every start.
         let done = sqlx::query!(
-            "UPDATE messages SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by IS NOT NULL"
+            "UPDATE messages SET claimed_by = NULL, claimed_until = NULL
+             WHERE delivery = 'pending' AND claimed_by IS NOT NULL"
         )
         .execute(&self.pool)
         .await?;

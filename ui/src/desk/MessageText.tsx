@@ -1,10 +1,13 @@
-import { For, Match, Switch } from "solid-js";
+import { For, Match, Show, Switch } from "solid-js";
 import { shownAddress, splitLinks } from "./links";
 
 /** A message's text with its links clickable; customer text is always text, never HTML. */
 export function MessageText(props: { text: string; onOpen: (href: string) => void }) {
   const pieces = () => splitLinks(props.text);
+  // Most messages have no link: one text node, as cheap as before links existed.
+  const plain = () => pieces().length === 1 && pieces()[0].kind === "text";
   return (
+    <Show when={!plain()} fallback={<p class="body">{props.text}</p>}>
     <p class="body">
       <For each={pieces()}>
         {(piece) => (
@@ -32,5 +35,6 @@ export function MessageText(props: { text: string; onOpen: (href: string) => voi
         )}
       </For>
     </p>
+    </Show>
   );
 }

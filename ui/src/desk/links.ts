@@ -30,7 +30,12 @@ function phones(text: string): Found[] {
   return found;
 }
 
+// Nothing that could be a link: a host with a dot before letters, an @, or the start of a phone
+// number. Most messages have none, and skip the scanner.
+const MAYBE_LINK = /[a-z0-9-]\.[a-z]{2,}|@|\+\d|\(\d|\d{3}[ .-]\d{3}/i;
+
 export function splitLinks(text: string): Piece[] {
+  if (!MAYBE_LINK.test(text)) return [{ kind: "text", text }];
   const links: Found[] = find(text)
     .filter((l) => (l.type === "url" || l.type === "email") && OPENABLE.test(l.href))
     .map((l) => ({ start: l.start, end: l.end, text: l.value, href: l.href }));
