@@ -35,6 +35,7 @@ describe("Settings → This desktop", () => {
     expect(document.documentElement.dataset.theme).toBe("dark");
     expect(localStorage.getItem("switchboard.theme")).toBe("dark");
     fireEvent.click(screen.getByTestId("theme-system"));
-    expect(document.documentElement.dataset.theme).toBeUndefined();
+    expect(document.documentElement.dataset.theme).toBe("light"); // jsdom's system has no dark preference
+    expect(localStorage.getItem("switchboard.theme")).toBe("system");
   });
 });
