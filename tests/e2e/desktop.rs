@@ -82,8 +82,10 @@ async fn the_window_comes_back_at_the_size_and_place_it_was_left() {
     let app = App::launch("desktop-window-state", &sandbox.base_url()).await;
     app.wait_for_text("[data-testid=session-item]", "Ana Lima").await;
     app.client.set_window_rect(40, 30, 1000, 640).await.expect("the window can be moved and resized");
-    // The plugin keeps what it saw on resize and writes it when the app exits.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Saved shortly after the resize, not only at a clean exit (the restart kills the app).
+    let state = app.data_dir().join("window-state.json");
+    wait_until("the new size is saved", || std::fs::read_to_string(&state).is_ok_and(|s| s.contains("1000")))
+        .await;
     let app = app.restart(&sandbox.base_url()).await;
     let outcome = tokio::time::timeout(Duration::from_secs(60), async {
         app.wait_for_text("[data-testid=session-item]", "Ana Lima").await;

@@ -44,6 +44,9 @@ async fn send_next(engine: &Engine, worker: &str) -> Result<bool, EngineError> {
     let Some(item) = engine.store.claim_next(worker, engine.clock.now(), CLAIM_LEASE).await? else {
         return Ok(false);
     };
+    // One wake-up reaches one worker: pass it on, so an idle sibling takes another session's
+    // reply while this one sends.
+    engine.outbox_wake.notify_one();
     let settled = match send(engine, &item).await {
         Ok(platform_id) => engine.store.mark_sent(item.message_id, &platform_id).await,
         Err(EngineError::Platform(error))

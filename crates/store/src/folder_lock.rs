@@ -7,15 +7,14 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The lock file's name inside the data folder.
-pub const LOCK_FILE: &str = "switchboard.lock";
+const LOCK_FILE: &str = "switchboard.lock";
 
 /// Held while the folder is in use; the lock goes with it.
 #[derive(Debug)]
 pub struct FolderLock {
-    folder: PathBuf,
     _file: File,
 }
 
@@ -60,11 +59,7 @@ impl FolderLock {
         file.rewind().map_err(io)?;
         write!(file, "{}", std::process::id()).map_err(io)?;
         file.flush().map_err(io)?;
-        Ok(Self { folder: folder.to_owned(), _file: file })
-    }
-
-    pub fn folder(&self) -> &Path {
-        &self.folder
+        Ok(Self { _file: file })
     }
 }
 
