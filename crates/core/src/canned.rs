@@ -83,20 +83,40 @@ impl CannedResponse {
     /// knows is the first word of the contact's name, unless that is a number; a value still
     /// unknown leaves no gap ("Hi {first_name}," → "Hi,").
     pub fn expand(&self, values: &Variables<'_>) -> Vec<String> {
-        let looks_like_a_name = !values.contact_name.chars().any(|c| c.is_ascii_digit());
-        let first_word = values.contact_name.split_whitespace().next().filter(|_| looks_like_a_name);
-        let value = |name: &str| -> &str {
-            match name {
-                "first_name" => values.first_name.or(first_word).unwrap_or(""),
-                "last_name" => values.last_name.unwrap_or(""),
-                "contact_name" => values.contact_name,
-                "agent_name" => values.agent_name,
-                "channel_name" => values.channel_name,
-                _ => "",
-            }
-        };
-        self.bubbles.iter().map(|bubble| tidy(&substitute(bubble, value))).collect()
+        self.bubbles.iter().map(|bubble| fill(bubble, values)).collect()
     }
+}
+
+/// A text using a `{name}` that is not a variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{{{name}}} is not a variable; use {}.", variable_list())]
+pub struct UnknownVariable {
+    pub name: String,
+}
+
+/// Checks that a text (an automated text, a bubble) uses only known variables.
+pub fn check_variables(text: &str) -> Result<(), UnknownVariable> {
+    match placeholders(text).find(|name| !VARIABLES.contains(name)) {
+        Some(name) => Err(UnknownVariable { name: name.to_owned() }),
+        None => Ok(()),
+    }
+}
+
+/// A text with the session's values in place of its variables; see [`CannedResponse::expand`].
+pub fn fill(text: &str, values: &Variables<'_>) -> String {
+    let looks_like_a_name = !values.contact_name.chars().any(|c| c.is_ascii_digit());
+    let first_word = values.contact_name.split_whitespace().next().filter(|_| looks_like_a_name);
+    let value = |name: &str| -> &str {
+        match name {
+            "first_name" => values.first_name.or(first_word).unwrap_or(""),
+            "last_name" => values.last_name.unwrap_or(""),
+            "contact_name" => values.contact_name,
+            "agent_name" => values.agent_name,
+            "channel_name" => values.channel_name,
+            _ => "",
+        }
+    };
+    tidy(&substitute(text, value))
 }
 
 /// The `{name}` placeholders in a text: a brace, letters and underscores, a brace. Anything
