@@ -52,7 +52,9 @@ impl From<EngineError> for CommandError {
             | EngineError::Note(_)
             | EngineError::Attachment(_)
             | EngineError::Refused(_)
-            | EngineError::Store(StoreError::Conflict { .. }) => ErrorCode::InvalidInput,
+            | EngineError::Store(
+                StoreError::Conflict { .. } | StoreError::Transition(_) | StoreError::Queue(_),
+            ) => ErrorCode::InvalidInput,
             EngineError::Store(StoreError::NotFound { .. }) => ErrorCode::NotFound,
             EngineError::Keychain(_) | EngineError::Platform(_) | EngineError::Store(_) => {
                 ErrorCode::Unavailable

@@ -33,6 +33,8 @@ pub struct ListFilter {
     pub scope: Scope,
     /// Contact name or number, or internal reference.
     pub text: Option<String>,
+    /// One queue's sessions.
+    pub queue_id: Option<i64>,
 }
 
 /// What the details panel shows besides the list entry.
@@ -67,6 +69,10 @@ impl Engine {
             Scope::Mine => (Some(self.config.agent.clone()), None),
             Scope::MyQueues => (None, Some(self.store.agent_queues(&self.config.agent).await?)),
         };
+        let queues = match filter.queue_id {
+            Some(queue) => Some(vec![queue]),
+            None => queues,
+        };
         let text = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
         let filter =
             SessionFilter { state: filter.state, channel_id: filter.channel_id, agent, queues, text };
@@ -74,7 +80,7 @@ impl Engine {
     }
 
     /// The queues the signed-in agent works (for "My queues").
-    pub async fn my_queues(&self) -> Result<Vec<String>, EngineError> {
+    pub async fn my_queues(&self) -> Result<Vec<i64>, EngineError> {
         Ok(self.store.agent_queues(&self.config.agent).await?)
     }
 
@@ -99,7 +105,7 @@ impl Engine {
     ) -> Result<SessionSummary, EngineError> {
         self.store.set_session_state(session_id, state, self.clock.now()).await?;
         let session = self.store.session_summary(session_id).await?;
-        self.publish(Event::SessionChanged { session: session.clone() });
+        self.publish(Event::SessionChanged { session: Box::new(session.clone()) });
         self.publish_awaiting().await;
         Ok(session)
     }
@@ -139,7 +145,7 @@ impl Engine {
         self.store.set_contact_name(session_id, first_name, last_name).await?;
         self.store.set_internal_reference(session_id, internal_reference).await?;
         let session = self.store.session_summary(session_id).await?;
-        self.publish(Event::SessionChanged { session: session.clone() });
+        self.publish(Event::SessionChanged { session: Box::new(session.clone()) });
         Ok(session)
     }
 

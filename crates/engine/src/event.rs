@@ -8,7 +8,7 @@ use switchboard_store::{ChannelRecord, MessageRecord, PurgeReport, SessionSummar
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A session's list entry changed (new message, reply, state).
-    SessionChanged { session: SessionSummary },
+    SessionChanged { session: Box<SessionSummary> },
     /// A session was deleted: windows drop it.
     SessionDeleted { session_id: i64 },
     /// A message was added or its delivery state changed.
@@ -27,6 +27,8 @@ pub enum Event {
     AwaitingChanged { count: u32 },
     /// A channel's last sync or token times changed (at most every 30 s for syncs).
     ChannelHealth { health: crate::status::ChannelHealth },
+    /// An agent's presence or load changed.
+    MembersChanged { members: Vec<switchboard_store::MemberRecord> },
 }
 
 impl Event {
@@ -43,6 +45,7 @@ impl Event {
             Event::OpenSession { .. } => "open_session",
             Event::AwaitingChanged { .. } => "awaiting_changed",
             Event::ChannelHealth { .. } => "channel_health",
+            Event::MembersChanged { .. } => "members_changed",
         }
     }
 }

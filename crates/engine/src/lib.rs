@@ -14,6 +14,7 @@ pub mod notifier;
 mod outbox;
 mod poller;
 mod retention;
+mod routing;
 pub mod status;
 
 pub use clock::{Clock, SystemClock};
@@ -22,6 +23,7 @@ pub use error::EngineError;
 pub use event::Event;
 pub use keychain::{Keychain, KeychainError};
 pub use notifier::{Notice, Notifier};
+pub use routing::{QueueSettings, RoutingSettings};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -51,6 +53,8 @@ pub struct EngineConfig {
     pub opening: Opening,
     /// How many replies may be on their way at once (each session's still go in order).
     pub outbox_workers: usize,
+    /// How often routing looks at the clock for timers (it is also woken by every change).
+    pub routing_tick: Duration,
 }
 
 impl EngineConfig {
@@ -66,6 +70,7 @@ impl EngineConfig {
             agent: agent.into(),
             opening: Opening::Resume,
             outbox_workers: 2,
+            routing_tick: Duration::from_secs(1),
         }
     }
 }
@@ -113,6 +118,7 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     events: broadcast::Sender<Event>,
     outbox_wake: Notify,
+    routing_wake: Notify,
     config: EngineConfig,
     /// Channels with a running poller, so that reconnecting never starts a second one.
     polling: std::sync::Mutex<std::collections::HashMap<i64, poller::StopFlag>>,
@@ -161,6 +167,7 @@ impl Engine {
             clock,
             events,
             outbox_wake: Notify::new(),
+            routing_wake: Notify::new(),
             config,
             polling: Default::default(),
             started: Default::default(),
@@ -175,6 +182,7 @@ impl Engine {
     /// Starts polling every connected channel and the outbox worker.
     pub async fn start(self: &Arc<Self>) -> Result<(), EngineError> {
         self.started.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.ensure_routing().await?;
         for channel in self.store.channels().await? {
             if channel.state == switchboard_core::ChannelState::Connected {
                 self.poll(channel);
@@ -184,6 +192,7 @@ impl Engine {
             tokio::spawn(outbox::run(self.clone(), outbox::worker_name(worker)));
         }
         tokio::spawn(retention::run(self.clone()));
+        tokio::spawn(routing::run(self.clone()));
         tokio::spawn(health::run(self.clone()));
         Ok(())
     }
@@ -328,6 +337,7 @@ impl Engine {
     ) -> Result<ChannelRecord, EngineError> {
         self.keychain.set(&keychain::channel_key(channel.platform, channel.external_id), secret).await?;
         let channel = self.store.connect_channel(channel).await?;
+        self.ensure_routing().await?;
         self.publish(Event::ChannelChanged { channel: channel.clone() });
         if self.started.load(std::sync::atomic::Ordering::SeqCst) {
             self.poll(channel.clone());
@@ -467,6 +477,7 @@ impl Engine {
         self.publish_session(session_id).await;
         self.publish_awaiting().await;
         self.outbox_wake.notify_one();
+        self.wake_routing();
         Ok(messages)
     }
 
@@ -525,7 +536,7 @@ impl Engine {
 
     pub(crate) async fn publish_session(&self, session_id: i64) {
         match self.store.session_summary(session_id).await {
-            Ok(session) => self.publish(Event::SessionChanged { session }),
+            Ok(session) => self.publish(Event::SessionChanged { session: Box::new(session) }),
             Err(error) => tracing::warn!(%error, session_id, "cannot read the changed session"),
         }
     }

@@ -24,6 +24,12 @@ pub enum StoreError {
     /// Refused because it would clash with what is stored; `what` is worded for the user.
     #[error("{what}")]
     Conflict { what: String },
+    /// Core refused the transition (an interaction that is ended cannot be held …).
+    #[error("{0}")]
+    Transition(#[from] switchboard_core::interaction::TransitionError),
+    /// Core refused a queue change (a protected word, a cycle …).
+    #[error("{0}")]
+    Queue(#[from] switchboard_core::routing::QueueError),
     #[error("no such {what}")]
     NotFound { what: &'static str },
     #[error("local cache error: {0}")]

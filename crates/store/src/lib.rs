@@ -17,6 +17,7 @@ mod key;
 mod messages;
 mod outbox;
 mod retention;
+mod routing;
 mod search;
 mod sessions;
 
@@ -33,8 +34,9 @@ pub use key::CacheKey;
 pub use messages::{IncomingMessage, MessageCursor, MessageRecord, RecordedBatch};
 pub use outbox::{OutboxItem, TemplateRef};
 pub use retention::{PurgeReport, RetentionPolicy};
+pub use routing::{MemberRecord, QueueChange, QueueRecord, QueueView, RoutedInteraction, RoutingRecord};
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchQuery};
-pub use sessions::{ListCursor, SessionFilter, SessionPage, SessionState, SessionSummary};
+pub use sessions::{ListCursor, OpenInteraction, SessionFilter, SessionPage, SessionState, SessionSummary};
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

@@ -257,8 +257,8 @@ fn batch_json(batch: &[IncomingMessage]) -> String {
     serde_json::Value::Array(rows).to_string()
 }
 
-/// Customers wrote: their sessions are active again, and each has an open interaction (a new
-/// one, queued at its first new message, if the last one ended).
+/// Customers wrote: their sessions are active again, and routing has an interaction to look
+/// at (a new one if none was open).
 async fn activate(tx: &mut SqliteConnection, first_inbound: &[(i64, i64)]) -> Result<(), StoreError> {
     let json =
         serde_json::to_string(first_inbound).map_err(|e| StoreError::Corrupt { what: e.to_string() })?;
@@ -268,15 +268,7 @@ async fn activate(tx: &mut SqliteConnection, first_inbound: &[(i64, i64)]) -> Re
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!(
-        "INSERT INTO interactions (session_id, state, queued_at)
-         SELECT value ->> 0, 'queued', value ->> 1 FROM json_each(?1) j
-         WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = j.value ->> 0 AND i.state <> 'ended')",
-        json,
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+    crate::routing::arrived(tx, first_inbound).await
 }
 
 /// Recomputes what a session's list entry shows from its messages and interactions: the last
@@ -308,16 +300,18 @@ pub(crate) async fn refresh_sessions(
                 SELECT MIN(m.created_at) FROM messages m
                 JOIN interactions i ON i.session_id = m.session_id AND i.state <> 'ended'
                 WHERE m.session_id = sessions.id AND m.direction = 'inbound'
-                  AND m.created_at >= i.queued_at
+                  AND m.created_at >= COALESCE(i.started_at, i.queued_at)
                   AND m.created_at > COALESCE(
                       (SELECT MAX(o.created_at) FROM messages o
-                       WHERE o.session_id = sessions.id AND o.direction = 'outbound'), -1)),
+                       WHERE o.session_id = sessions.id AND o.direction = 'outbound'
+                         AND o.author <> 'system'), -1)),
             unread = (
                 SELECT count(*) FROM messages m
                 WHERE m.session_id = sessions.id AND m.direction = 'inbound'
                   AND m.created_at > MAX(COALESCE(sessions.read_at, -1), COALESCE(
                       (SELECT MAX(o.created_at) FROM messages o
-                       WHERE o.session_id = sessions.id AND o.direction = 'outbound'), -1)))
+                       WHERE o.session_id = sessions.id AND o.direction = 'outbound'
+                         AND o.author <> 'system'), -1)))
          WHERE id IN (SELECT value FROM json_each(?))",
         ids,
     )

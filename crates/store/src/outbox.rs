@@ -278,8 +278,8 @@ pub(crate) enum Draft {
     Keep,
 }
 
-/// The agent answered: the draft goes (when it was what went out), the open interaction becomes
-/// the agent's, and its first response is recorded.
+/// The agent answered: the draft goes (when it was what went out), and core's `respond` runs on
+/// the open interaction (it becomes the agent's, its first response is recorded).
 pub(crate) async fn answered(
     tx: &mut sqlx::SqliteConnection,
     session_id: i64,
@@ -290,17 +290,8 @@ pub(crate) async fn answered(
     if draft == Draft::Clear {
         sqlx::query!("DELETE FROM drafts WHERE session_id = ?", session_id).execute(&mut *tx).await?;
     }
-    sqlx::query!(
-        "UPDATE interactions SET state = CASE state WHEN 'queued' THEN 'assigned' ELSE state END,
-                                     agent = COALESCE(agent, ?3),
-                                     assigned_at = COALESCE(assigned_at, ?1),
-                                     first_response_at = COALESCE(first_response_at, ?1)
-             WHERE session_id = ?2 AND state <> 'ended'",
-        at,
-        session_id,
-        agent,
-    )
-    .execute(&mut *tx)
-    .await?;
+    if let Some(agent) = agent {
+        crate::routing::answered(tx, session_id, agent, crate::from_millis(at)?).await?;
+    }
     Ok(())
 }

@@ -17,7 +17,7 @@ pub struct SearchQuery {
     pub from: Option<Timestamp>,
     pub to: Option<Timestamp>,
     pub agent: Option<String>,
-    pub queue: Option<String>,
+    pub queue: Option<i64>,
     pub channel_id: Option<i64>,
     pub state: Option<SessionState>,
     pub limit: u32,
@@ -69,7 +69,7 @@ impl Store {
                  AND (?2 IS NULL OR s.last_activity_at >= ?2) AND (?3 IS NULL OR s.last_activity_at < ?3)
                  AND (?4 IS NULL OR s.channel_id = ?4) AND (?5 IS NULL OR s.state = ?5)
                  AND (?6 IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = s.id AND i.agent = ?6))
-                 AND (?7 IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = s.id AND i.queue = ?7))
+                 AND (?7 IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = s.id AND i.queue_id = ?7))
                ORDER BY s.last_activity_at DESC
                LIMIT ?8"#,
             fts,
@@ -95,7 +95,7 @@ impl Store {
                  AND (?2 IS NULL OR m.created_at >= ?2) AND (?3 IS NULL OR m.created_at < ?3)
                  AND (?4 IS NULL OR s.channel_id = ?4) AND (?5 IS NULL OR s.state = ?5)
                  AND (?6 IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = s.id AND i.agent = ?6))
-                 AND (?7 IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = s.id AND i.queue = ?7))
+                 AND (?7 IS NULL OR EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = s.id AND i.queue_id = ?7))
                ORDER BY message_search.rowid DESC
                LIMIT ?8"#,
             fts,

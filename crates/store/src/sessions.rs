@@ -53,6 +53,23 @@ pub struct SessionSummary {
     pub unread: u32,
     /// What the agent typed and has not sent (one entry per bubble).
     pub draft: Option<Vec<String>>,
+    /// Where the open interaction is, if one is open.
+    pub interaction: Option<OpenInteraction>,
+}
+
+/// The open interaction of a list entry: its state, queue and agent, and the cues the desk shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenInteraction {
+    pub id: i64,
+    /// `selecting`, `queued`, `assigned` or `held`.
+    pub state: String,
+    pub queue_id: Option<i64>,
+    pub queue_name: Option<String>,
+    pub agent: Option<String>,
+    /// Manual dismissal: the customer went quiet and the agent is cued to dismiss.
+    pub dismiss_cue: bool,
+    /// The queue's target for the agent's response (the row turns amber at it, red past it).
+    pub target_response_seconds: Option<i64>,
 }
 
 /// Which sessions the list shows.
@@ -63,7 +80,7 @@ pub struct SessionFilter {
     /// Only sessions whose latest interaction is this agent's.
     pub agent: Option<String>,
     /// Only sessions whose latest interaction is in one of these queues.
-    pub queues: Option<Vec<String>>,
+    pub queues: Option<Vec<i64>>,
     /// Contact name or number (every word, the last as a prefix), or internal reference (prefix).
     pub text: Option<String>,
 }
@@ -103,6 +120,13 @@ pub(crate) struct SummaryRow {
     pub draft: Option<String>,
     pub list_group: i64,
     pub list_key: i64,
+    pub interaction_id: Option<i64>,
+    pub interaction_state: Option<String>,
+    pub queue_id: Option<i64>,
+    pub queue_name: Option<String>,
+    pub agent: Option<String>,
+    pub dismiss_cue: Option<i64>,
+    pub target_response_seconds: Option<i64>,
 }
 
 impl TryFrom<SummaryRow> for SessionSummary {
@@ -141,6 +165,18 @@ impl TryFrom<SummaryRow> for SessionSummary {
             opted_out: row.opted_out != 0,
             unread: u32::try_from(row.unread).unwrap_or(0),
             draft: row.draft.as_deref().map(parse_bubbles).transpose()?,
+            interaction: match (row.interaction_id, row.interaction_state) {
+                (Some(id), Some(state)) => Some(OpenInteraction {
+                    id,
+                    state,
+                    queue_id: row.queue_id,
+                    queue_name: row.queue_name,
+                    agent: row.agent,
+                    dismiss_cue: row.dismiss_cue.unwrap_or(0) != 0,
+                    target_response_seconds: row.target_response_seconds,
+                }),
+                _ => None,
+            },
         })
     }
 }
@@ -155,7 +191,10 @@ macro_rules! summaries {
                       platform_name, first_name, last_name, opted_out AS "opted_out!", state AS "state!",
                       internal_reference, preview, last_activity_at AS "last_activity_at!", last_inbound_at,
                       awaiting_since, unread AS "unread!", draft,
-                      list_group AS "list_group!: i64", list_key AS "list_key!: i64"
+                      list_group AS "list_group!: i64", list_key AS "list_key!: i64",
+                      interaction_id AS "interaction_id: i64", interaction_state AS "interaction_state: String",
+                      queue_id AS "queue_id: i64", queue_name AS "queue_name: String", agent AS "agent: String",
+                      dismiss_cue AS "dismiss_cue: i64", target_response_seconds AS "target_response_seconds: i64"
                FROM session_summaries s "# + $rest,
             $($arg),*
         )
@@ -193,7 +232,7 @@ impl Store {
                  AND (?5 IS NULL OR s.channel_id = ?5)
                  AND (?6 IS NULL OR (SELECT i.agent FROM interactions i WHERE i.session_id = s.id
                                      ORDER BY i.id DESC LIMIT 1) = ?6)
-                 AND (?7 IS NULL OR (SELECT i.queue FROM interactions i WHERE i.session_id = s.id
+                 AND (?7 IS NULL OR (SELECT i.queue_id FROM interactions i WHERE i.session_id = s.id
                                      ORDER BY i.id DESC LIMIT 1) IN (SELECT value FROM json_each(?7)))
                  AND (?8 IS NULL
                       OR s.contact_id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?8)
@@ -244,15 +283,7 @@ impl Store {
             return Err(StoreError::NotFound { what: "session" });
         }
         if state == SessionState::Stored {
-            let at = to_millis(now);
-            sqlx::query!(
-                "UPDATE interactions SET state = 'ended', end_reason = 'agent_ended', ended_at = ?
-                 WHERE session_id = ? AND state <> 'ended'",
-                at,
-                session_id,
-            )
-            .execute(&mut *tx)
-            .await?;
+            crate::routing::end_open(&mut tx, session_id, now).await?;
             crate::messages::refresh_session(&mut tx, session_id).await?;
         }
         tx.commit().await?;
@@ -299,10 +330,13 @@ impl Store {
     }
 
     /// The queues an agent works.
-    pub async fn agent_queues(&self, agent: &str) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar!("SELECT queue FROM agent_queues WHERE agent = ? ORDER BY queue", agent)
-            .fetch_all(&self.pool)
-            .await?)
+    pub async fn agent_queues(&self, agent: &str) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar!(
+            "SELECT queue_id FROM queue_members WHERE member = ? ORDER BY queue_id",
+            agent
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The session with a contact on a channel, made if there is none (an agent writes first).

@@ -4,5 +4,6 @@ pub mod channels;
 pub mod desk;
 pub mod files;
 pub mod notifications;
+pub mod routing;
 pub mod sessions;
 pub mod settings;

@@ -9,6 +9,7 @@ import {
 } from "../lib/api";
 import { Attachments } from "./Attachments";
 import { Composer } from "./Composer";
+import { InteractionBar } from "./InteractionBar";
 import { MessageText } from "./MessageText";
 
 const deliveryLabel: Record<MessageRecord["delivery"], string> = {
@@ -61,6 +62,8 @@ export function Conversation(props: {
   onToggleDetails: () => void;
   /** The session's channel state; a disconnected channel takes no replies. */
   channelState?: ChannelState;
+  /** The signed-in agent's name (whose interactions are "mine"). */
+  me?: string;
 }) {
   let history: HTMLOListElement | undefined;
   // Text handed to the composer by a failed reply's Edit.
@@ -173,6 +176,7 @@ export function Conversation(props: {
           </button>
         </div>
       </header>
+      <InteractionBar api={props.api} session={props.session} me={props.me ?? ""} now={props.now} />
       <Show when={actionError()}>
         <p class="error action-error" role="alert">{actionError()}</p>
       </Show>

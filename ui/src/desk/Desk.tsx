@@ -5,11 +5,15 @@ import {
   type ChannelRecord,
   type DeskApi,
   type ListCursor,
+  type MemberRecord,
   type MessageRecord,
+  type Presence,
+  type QueueView,
   type SessionFilter,
   type SessionSummary,
   errorMessage,
 } from "../lib/api";
+import { PresenceSwitch } from "./PresenceSwitch";
 import { compareSessions, mergeMessage } from "./order";
 import { SessionList } from "./SessionList";
 import { Conversation } from "./Conversation";
@@ -61,6 +65,24 @@ export function Desk(props: { api: DeskApi }) {
   const [backfills, setBackfills] = createStore<Record<number, BackfillProgress | undefined>>({});
   // The core's count covers every session, not only the loaded page.
   const [awaitingCount, setAwaitingCount] = createSignal<number | null>(null);
+  // Routing: who this agent is, their presence, and the queues with their waiting counts.
+  const [me, setMe] = createSignal<MemberRecord | null>(null);
+  const [queueViews, setQueueViews] = createSignal<QueueView[]>([]);
+  let queuesTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshQueues = () => {
+    if (queuesTimer) return;
+    queuesTimer = setTimeout(() => {
+      queuesTimer = undefined;
+      props.api.queueViews().then(setQueueViews).catch(() => undefined);
+    }, 500);
+  };
+  async function changePresence(presence: Presence) {
+    try {
+      setMe(await props.api.presenceSet(presence));
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    }
+  }
   const reading = createMemo(() => Object.values(backfills).filter((p): p is BackfillProgress => !!p));
   let filterInput: HTMLInputElement | undefined;
   let listElement: HTMLDivElement | undefined;
@@ -293,7 +315,14 @@ export function Desk(props: { api: DeskApi }) {
 
   onMount(() => {
     const stops = [
-      props.api.on("session_changed", ({ session }) => upsert(session)),
+      props.api.on("session_changed", ({ session }) => {
+        upsert(session);
+        refreshQueues();
+      }),
+      props.api.on("members_changed", ({ members }) => {
+        const mine = members.find((m) => m.name === me()?.name);
+        if (mine) setMe(mine);
+      }),
       props.api.on("session_deleted", ({ session_id }) => remove(session_id)),
       props.api.on("message_changed", ({ message }) => {
         if (message.session_id === opening()) arrivedWhileOpening.push(message);
@@ -315,9 +344,12 @@ export function Desk(props: { api: DeskApi }) {
     onCleanup(() => {
       stops.forEach((stop) => stop());
       clearInterval(tick);
+      clearTimeout(queuesTimer);
       window.removeEventListener("keydown", onGlobalKey);
     });
     void loadList();
+    props.api.presenceGet().then(setMe).catch(() => undefined);
+    props.api.queueViews().then(setQueueViews).catch(() => undefined);
     props.api
       .awaitingCount()
       .then((count) => setAwaitingCount((known) => known ?? count))
@@ -332,7 +364,8 @@ export function Desk(props: { api: DeskApi }) {
     const f = filter();
     if (f.text) return `No session matches “${f.text}”.`;
     if (f.scope === "mine") return "No sessions are yours yet: the ones you answer appear here.";
-    if (f.scope === "my_queues") return "No sessions in your queues (an admin assigns agents to queues).";
+    if (f.queue_id !== undefined) return "Nobody is in this queue.";
+    if (f.scope === "my_queues") return "No sessions in your queues (an admin assigns agents to queues in Settings → Routing).";
     if (f.state === "stored") return "No stored sessions.";
     if (Object.keys(f).length > 0) return "No session matches these filters.";
     return "No sessions yet. New messages appear here.";
@@ -343,6 +376,7 @@ export function Desk(props: { api: DeskApi }) {
       <aside class="sidebar" aria-label="Inbox">
         <header class="sidebar-header">
           <h1>Inbox</h1>
+          <PresenceSwitch me={me()} now={now()} onChange={(p) => void changePresence(p)} />
           <span class="count" data-testid="awaiting-count" title="Awaiting a reply">
             {awaitingCount() ?? ordered().filter((s) => s.awaiting_since).length} awaiting
           </span>
@@ -395,11 +429,22 @@ export function Desk(props: { api: DeskApi }) {
             <select
               aria-label="Whose sessions"
               data-testid="filter-scope"
-              onChange={(e) => applyFilter({ scope: e.currentTarget.value as SessionFilter["scope"] })}
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                if (value.startsWith("queue:")) applyFilter({ scope: "all", queue_id: Number(value.slice(6)) });
+                else applyFilter({ scope: value as SessionFilter["scope"], queue_id: undefined });
+              }}
             >
               <option value="all">All</option>
-              <option value="mine">Mine</option>
+              <option value="mine">My interactions</option>
               <option value="my_queues">My queues</option>
+              <For each={queueViews().filter((q) => q.mine && q.leaf)}>
+                {(q) => (
+                  <option value={`queue:${q.id}`}>
+                    {q.name} ({q.waiting} waiting)
+                  </option>
+                )}
+              </For>
             </select>
             <select
               aria-label="Active or stored"
@@ -507,6 +552,7 @@ export function Desk(props: { api: DeskApi }) {
                     detailsOpen={detailsOpen()}
                     onToggleDetails={() => setDetailsOpen((open) => !open)}
                     channelState={channels[session().channel_id]?.state}
+                    me={me()?.name ?? ""}
                   />
                 )}
               </Show>

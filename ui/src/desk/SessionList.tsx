@@ -1,3 +1,4 @@
+import { responseCue } from "./InteractionBar";
 import { createVirtualizer } from "@tanstack/solid-virtual";
 import { createEffect, createSignal, For, Show } from "solid-js";
 import { type SessionSummary, platformLabel } from "../lib/api";
@@ -131,11 +132,21 @@ export function SessionList(props: {
                           <span>
                             {platformLabel[s().platform]} · {s().channel_name}
                           </span>
+                          <Show when={s().interaction}>
+                            {(open) => (
+                              <span class="queue-tag" data-testid="session-queue">
+                                {open().state === "selecting" ? "Choosing from the menu" : (open().queue_name ?? "")}
+                                {open().state === "held" ? " · on hold" : ""}
+                              </span>
+                            )}
+                          </Show>
                           <Show when={s().state === "stored"}>
                             <span class="stored-tag">Stored</span>
                           </Show>
                           <Show when={s().awaiting_since}>
-                            <span class="awaiting-tag">Awaiting reply</span>
+                            <span class={`awaiting-tag session-cue ${responseCue(s(), props.now)}`} data-testid="session-cue">
+                              Awaiting reply
+                            </span>
                           </Show>
                           <Show when={s().unread > 0}>
                             <span

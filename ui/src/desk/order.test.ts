@@ -4,6 +4,7 @@ import { compareSessions, initials, mergeMessage, since } from "./order";
 
 function session(id: number, lastActivity: string, awaitingSince: string | null = null): SessionSummary {
   return {
+    interaction: null,
     id,
     channel_id: 1,
     platform: "messenger",

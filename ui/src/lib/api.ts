@@ -27,6 +27,22 @@ export interface SessionSummary {
   unread: number;
   /** What the agent typed and has not sent, one entry per bubble. */
   draft: string[] | null;
+  /** Where the open interaction is, if one is open. */
+  interaction: OpenInteraction | null;
+}
+
+export type InteractionState = "selecting" | "queued" | "assigned" | "held";
+
+export interface OpenInteraction {
+  id: number;
+  state: InteractionState;
+  queue_id: number | null;
+  queue_name: string | null;
+  agent: string | null;
+  /** The customer went quiet: the agent is cued to dismiss. */
+  dismiss_cue: boolean;
+  /** The queue's target for the agent's response (amber at it, red past it). */
+  target_response_seconds: number | null;
 }
 
 export type SessionState = "active" | "stored";
@@ -38,6 +54,108 @@ export interface SessionFilter {
   scope?: Scope;
   /** Contact name or number, or internal reference. */
   text?: string;
+  /** One queue's sessions. */
+  queue_id?: number;
+}
+
+export type Presence = "available" | "busy" | "break" | "offline";
+
+export interface Capacity {
+  messenger: number;
+  sms: number;
+  whatsapp: number;
+  total: number;
+  count_held: boolean;
+}
+
+export interface MemberRecord {
+  name: string;
+  presence: Presence;
+  presence_since: string;
+  idle_since: string | null;
+  capacity: Capacity | null;
+  queues: number[];
+  load: { messenger: number; sms: number; whatsapp: number; held: number };
+}
+
+export interface QueueView {
+  id: number;
+  channel_id: number;
+  channel_name: string;
+  name: string;
+  leaf: boolean;
+  members: number;
+  waiting: number;
+  oldest: string | null;
+  mine: boolean;
+}
+
+export type Distribution =
+  | { kind: "longest_idle" }
+  | { kind: "cascade"; order: string[] }
+  | { kind: "percent"; shares: [string, number][] };
+
+export interface QueueRecord {
+  id: number;
+  channel_id: number;
+  parent_id: number | null;
+  position: number;
+  name: string;
+  keywords: string[];
+  priority: number;
+  service_level_percent: number;
+  service_level_seconds: number;
+  target_response_seconds: number;
+  distribution: Distribution;
+  members: string[];
+}
+
+export interface QueueSettings {
+  name: string;
+  keywords: string[];
+  priority: number;
+  service_level_percent: number;
+  service_level_seconds: number;
+  target_response_seconds: number;
+  distribution: Distribution;
+}
+
+export type Day = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+
+export interface Opening {
+  day: Day;
+  /** "09:00:00" */
+  opens: string;
+  closes: string;
+}
+
+export interface Experience {
+  enabled: boolean;
+  texts: { greeting: string; after_hours: string; unavailable: string; dismissal_warning: string; ended: string };
+  schedule: { zone: string; hours: Opening[]; closures: string[] };
+  after_hours: "wait" | "end";
+  timers: {
+    queue_expiry: number | null;
+    queue_expiry_after_hours: number | null;
+    selecting_expiry: number;
+    inactivity_warning: number | null;
+    dismiss_after_warning: number;
+    dismissal: "automatic" | "manual";
+    chat_timeout: number | null;
+    reassign_unanswered: number | null;
+  };
+  words: { back: string[]; exit: string[] };
+  default_queue: number | null;
+}
+
+export interface RoutingSettings {
+  channel_id: number;
+  experience: Experience;
+  queues: QueueRecord[];
+  members: string[];
+  default_capacity: Capacity;
+  dispositions: string[];
+  offline_grace_minutes: number;
 }
 
 /** Opaque: handed back to get the next page. */
@@ -218,6 +336,8 @@ export interface EngineEvents {
   channel_changed: { channel: ChannelRecord };
   channel_warning: { channel_id: number; warning: string };
   channel_health: { health: ChannelHealth };
+  /** An agent's presence or load changed. */
+  members_changed: { members: MemberRecord[] };
   /** The login popup ended (sent by the shell, not the engine). */
   login_finished: LoginFinished;
 }
@@ -280,6 +400,28 @@ export interface DeskApi {
   autostartGet(): Promise<boolean>;
   /** Turns starting with the session on or off; answers the setting now. */
   autostartSet(on: boolean): Promise<boolean>;
+  presenceGet(): Promise<MemberRecord>;
+  presenceSet(presence: Presence): Promise<MemberRecord>;
+  queueViews(): Promise<QueueView[]>;
+  interactionPickUp(sessionId: number): Promise<void>;
+  interactionHold(sessionId: number): Promise<void>;
+  interactionResume(sessionId: number): Promise<void>;
+  interactionEnd(sessionId: number, disposition: string | null): Promise<void>;
+  interactionDismiss(sessionId: number): Promise<void>;
+  interactionTransfer(sessionId: number, queueId: number, agent: string | null, note: string | null): Promise<void>;
+  dispositionsList(): Promise<string[]>;
+  membersList(): Promise<MemberRecord[]>;
+  routingGet(channelId: number): Promise<RoutingSettings>;
+  experienceSave(channelId: number, experience: Experience): Promise<RoutingSettings>;
+  experienceCopy(fromChannelId: number, channelId: number): Promise<RoutingSettings>;
+  queueAdd(parentId: number, name: string): Promise<QueueRecord>;
+  queueUpdate(queueId: number, settings: QueueSettings): Promise<QueueRecord>;
+  queueMove(queueId: number, parentId: number, position: number): Promise<void>;
+  queueDelete(queueId: number): Promise<void>;
+  queueMembersSet(queueId: number, members: string[]): Promise<void>;
+  capacitySet(capacity: Capacity): Promise<void>;
+  offlineGraceSet(minutes: number): Promise<void>;
+  dispositionsSet(dispositions: string[]): Promise<void>;
   /** Subscribes to one engine event; returns the unsubscribe function. */
   on<K extends keyof EngineEvents>(name: K, handler: (payload: EngineEvents[K]) => void): () => void;
 }
@@ -330,6 +472,29 @@ export const tauriApi: DeskApi = {
   linkOpen: (url) => invoke("link_open", { url }),
   autostartGet: () => invoke("autostart_get"),
   autostartSet: (on) => invoke("autostart_set", { on }),
+  presenceGet: () => invoke("presence_get"),
+  presenceSet: (presence) => invoke("presence_set", { presence }),
+  queueViews: () => invoke("queue_views"),
+  interactionPickUp: (sessionId) => invoke("interaction_pick_up", { sessionId }),
+  interactionHold: (sessionId) => invoke("interaction_hold", { sessionId }),
+  interactionResume: (sessionId) => invoke("interaction_resume", { sessionId }),
+  interactionEnd: (sessionId, disposition) => invoke("interaction_end", { sessionId, disposition }),
+  interactionDismiss: (sessionId) => invoke("interaction_dismiss", { sessionId }),
+  interactionTransfer: (sessionId, queueId, agent, note) =>
+    invoke("interaction_transfer", { sessionId, queueId, agent, note }),
+  dispositionsList: () => invoke("dispositions_list"),
+  membersList: () => invoke("members_list"),
+  routingGet: (channelId) => invoke("routing_get", { channelId }),
+  experienceSave: (channelId, experience) => invoke("experience_save", { channelId, experience }),
+  experienceCopy: (fromChannelId, channelId) => invoke("experience_copy", { fromChannelId, channelId }),
+  queueAdd: (parentId, name) => invoke("queue_add", { parentId, name }),
+  queueUpdate: (queueId, settings) => invoke("queue_update", { queueId, settings }),
+  queueMove: (queueId, parentId, position) => invoke("queue_move", { queueId, parentId, position }),
+  queueDelete: (queueId) => invoke("queue_delete", { queueId }),
+  queueMembersSet: (queueId, members) => invoke("queue_members_set", { queueId, members }),
+  capacitySet: (capacity) => invoke("capacity_set", { capacity }),
+  offlineGraceSet: (minutes) => invoke("offline_grace_set", { minutes }),
+  dispositionsSet: (dispositions) => invoke("dispositions_set", { dispositions }),
   on(name, handler) {
     const unlisten = listen<EngineEvents[typeof name]>(name, (event) => handler(event.payload));
     return () => void unlisten.then((stop) => stop());
@@ -349,6 +514,13 @@ export const replyLimit: Record<Platform, number> = {
   messenger: 2000,
   sms: 1600,
   whatsapp: 4096,
+};
+
+export const presenceLabel: Record<Presence, string> = {
+  available: "Available",
+  busy: "Busy",
+  break: "Break",
+  offline: "Offline",
 };
 
 export const platformLabel: Record<Platform, string> = {

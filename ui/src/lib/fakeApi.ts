@@ -1,7 +1,17 @@
 // An in-memory DeskApi for component tests: every command is a spy, and `emit` fires events.
 import { vi } from "vitest";
 import { compareSessions } from "../desk/order";
-import type { CannedResponse, ChannelRecord, DeskApi, EngineEvents, MessageRecord, SessionSummary } from "./api";
+import type {
+  CannedResponse,
+  ChannelRecord,
+  DeskApi,
+  EngineEvents,
+  MemberRecord,
+  MessageRecord,
+  QueueRecord,
+  RoutingSettings,
+  SessionSummary,
+} from "./api";
 
 /** A message for tests: an inbound customer message unless overridden. */
 export function message(overrides: Partial<MessageRecord> = {}): MessageRecord {
@@ -41,6 +51,59 @@ export function summary(overrides: Partial<SessionSummary> = {}): SessionSummary
     opted_out: false,
     unread: 0,
     draft: null,
+    interaction: null,
+    ...overrides,
+  };
+}
+
+/** The routing a fake channel has: a root queue "Velo Bikes" that maria works. */
+export function routingSettings(channelId = 1): RoutingSettings {
+  return {
+    channel_id: channelId,
+    experience: {
+      enabled: true,
+      texts: { greeting: "", after_hours: "", unavailable: "", dismissal_warning: "", ended: "" },
+      schedule: {
+        zone: "Europe/Madrid",
+        hours: (["mon", "tue", "wed", "thu", "fri"] as const).map((day) => ({ day, opens: "09:00:00", closes: "18:00:00" })),
+        closures: [],
+      },
+      after_hours: "wait",
+      timers: {
+        queue_expiry: 1440,
+        queue_expiry_after_hours: 4320,
+        selecting_expiry: 30,
+        inactivity_warning: null,
+        dismiss_after_warning: 10,
+        dismissal: "automatic",
+        chat_timeout: 1440,
+        reassign_unanswered: null,
+      },
+      words: { back: ["BACK"], exit: ["EXIT"] },
+      default_queue: null,
+    },
+    queues: [queue({ id: 10, channel_id: channelId, name: "Velo Bikes", members: ["maria"] })],
+    members: ["maria", "tom"],
+    default_capacity: { messenger: 3, sms: 3, whatsapp: 3, total: 5, count_held: true },
+    dispositions: ["Resolved", "Escalated"],
+    offline_grace_minutes: 5,
+  };
+}
+
+export function queue(overrides: Partial<QueueRecord> = {}): QueueRecord {
+  return {
+    id: 10,
+    channel_id: 1,
+    parent_id: null,
+    position: 0,
+    name: "Velo Bikes",
+    keywords: [],
+    priority: 0,
+    service_level_percent: 80,
+    service_level_seconds: 60,
+    target_response_seconds: 120,
+    distribution: { kind: "longest_idle" },
+    members: [],
     ...overrides,
   };
 }
@@ -54,6 +117,16 @@ export function fakeApi(
 ) {
   const handlers: { [K in keyof EngineEvents]?: (payload: EngineEvents[K]) => void } = {};
   let nextId = 99;
+  const me: MemberRecord = {
+    name: "maria",
+    presence: "available",
+    presence_since: new Date(Date.now() - 600_000).toISOString(),
+    idle_since: null,
+    capacity: null,
+    queues: [10],
+    load: { messenger: 0, sms: 0, whatsapp: 0, held: 0 },
+  };
+  const routing = routingSettings();
   const api: DeskApi = {
     // In the core's order, as the store answers.
     sessionList: vi.fn(async () => ({ sessions: [...sessions].sort(compareSessions), next: null })),
@@ -164,6 +237,58 @@ export function fakeApi(
       const sms = { id: 200, platform: "sms" as const, external_id: number, name: "Velo Bikes SMS", state: "connected" as const };
       return whatsapp ? [sms, { ...sms, id: 201, platform: "whatsapp" as const }] : [sms];
     }),
+    presenceGet: vi.fn(async () => me),
+    presenceSet: vi.fn(async (presence) => {
+      me.presence = presence;
+      return { ...me };
+    }),
+    queueViews: vi.fn(async () =>
+      routing.queues.map((q) => ({
+        id: q.id,
+        channel_id: q.channel_id,
+        channel_name: "Velo Bikes",
+        name: q.name,
+        leaf: !routing.queues.some((c) => c.parent_id === q.id),
+        members: q.members.length,
+        waiting: sessions.filter((x) => x.interaction?.queue_id === q.id && x.interaction.state === "queued").length,
+        oldest: null,
+        mine: q.members.includes("maria"),
+      })),
+    ),
+    interactionPickUp: vi.fn(async () => undefined),
+    interactionHold: vi.fn(async () => undefined),
+    interactionResume: vi.fn(async () => undefined),
+    interactionEnd: vi.fn(async () => undefined),
+    interactionDismiss: vi.fn(async () => undefined),
+    interactionTransfer: vi.fn(async () => undefined),
+    dispositionsList: vi.fn(async () => routing.dispositions),
+    membersList: vi.fn(async () => [me, { ...me, name: "tom", queues: [] }]),
+    routingGet: vi.fn(async () => JSON.parse(JSON.stringify(routing)) as RoutingSettings),
+    experienceSave: vi.fn(async (_channelId, experience) => {
+      routing.experience = experience;
+      return JSON.parse(JSON.stringify(routing)) as RoutingSettings;
+    }),
+    experienceCopy: vi.fn(async () => JSON.parse(JSON.stringify(routing)) as RoutingSettings),
+    queueAdd: vi.fn(async (parentId: number, name: string) => {
+      const added = { ...routing.queues[0], id: nextId++, parent_id: parentId, name, members: [], position: routing.queues.length };
+      routing.queues.push(added);
+      return added;
+    }),
+    queueUpdate: vi.fn(async (queueId, settings) => {
+      const q = routing.queues.find((x) => x.id === queueId)!;
+      Object.assign(q, settings);
+      return { ...q };
+    }),
+    queueMove: vi.fn(async () => undefined),
+    queueDelete: vi.fn(async (queueId: number) => {
+      routing.queues = routing.queues.filter((q) => q.id !== queueId);
+    }),
+    queueMembersSet: vi.fn(async (queueId: number, members: string[]) => {
+      routing.queues.find((q) => q.id === queueId)!.members = members;
+    }),
+    capacitySet: vi.fn(async () => undefined),
+    offlineGraceSet: vi.fn(async () => undefined),
+    dispositionsSet: vi.fn(async () => undefined),
     on(name, handler) {
       (handlers as Record<string, unknown>)[name] = handler;
       return () => delete handlers[name];

@@ -1,17 +1,22 @@
-import { createSignal, Match, Switch } from "solid-js";
+import { createResource, createSignal, Match, Switch } from "solid-js";
 import type { DeskApi } from "../lib/api";
+import { Routing } from "./Routing";
 import { Canned } from "./Canned";
 import { Channels } from "./Channels";
 import { Desktop } from "./Desktop";
 
-/** Settings in the main window: channels, the canned responses agents use, and this desktop's own. */
+/** Settings in the main window: channels, routing, the canned responses agents use, and this desktop's own. */
 export function Settings(props: { api: DeskApi; onClose: () => void }) {
-  const [tab, setTab] = createSignal<"channels" | "canned" | "desktop">("channels");
+  const [tab, setTab] = createSignal<"channels" | "routing" | "canned" | "desktop">("channels");
+  const [channels] = createResource(() => tab() === "routing", async () => (await props.api.channelList()).channels);
   return (
     <div class="settings-shell">
       <nav class="tabs" role="tablist" aria-label="Settings">
         <button type="button" role="tab" aria-selected={tab() === "channels"} data-testid="tab-channels" onClick={() => setTab("channels")}>
           Channels
+        </button>
+        <button type="button" role="tab" aria-selected={tab() === "routing"} data-testid="tab-routing" onClick={() => setTab("routing")}>
+          Routing
         </button>
         <button type="button" role="tab" aria-selected={tab() === "canned"} data-testid="tab-canned" onClick={() => setTab("canned")}>
           Canned responses
@@ -23,6 +28,9 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
       <Switch>
         <Match when={tab() === "channels"}>
           <Channels api={props.api} onClose={props.onClose} />
+        </Match>
+        <Match when={tab() === "routing"}>
+          <Routing api={props.api} channels={(channels() ?? []).filter((c) => c.state !== "disconnected")} />
         </Match>
         <Match when={tab() === "canned"}>
           <Canned api={props.api} onClose={props.onClose} />

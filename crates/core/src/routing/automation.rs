@@ -290,6 +290,15 @@ mod tests {
 
     fn setup() -> (Experience, QueueTree) {
         let mut e = Experience::new("UTC");
+        for (kind, text) in super::super::experience::EXAMPLES {
+            match kind {
+                TextKind::Greeting => e.texts.greeting = text.into(),
+                TextKind::AfterHours => e.texts.after_hours = text.into(),
+                TextKind::DismissalWarning => e.texts.dismissal_warning = text.into(),
+                _ => {}
+            }
+        }
+        e.timers.inactivity_warning = Some(30);
         e.texts.ended = "Bye {first_name}".into();
         let tree = QueueTree::new(vec![
             node(1, None, 0, "Support"),

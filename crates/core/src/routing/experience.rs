@@ -12,8 +12,10 @@ pub const TIMER_RANGE: std::ops::RangeInclusive<u32> = 1..=10_080;
 /// Every interaction ends after 7 days at most.
 pub const LONGEST_INTERACTION_MINUTES: u32 = 10_080;
 
-/// The texts an experience sends by itself. An empty text is not sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The texts an experience sends by itself. An empty text is not sent, and all start empty: a
+/// new channel's customers hear only from people until an admin writes them (the settings
+/// screen offers [`EXAMPLES`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Texts {
     /// Sent when an interaction starts (with the menu after it when the root has children).
     pub greeting: String,
@@ -24,19 +26,20 @@ pub struct Texts {
     pub ended: String,
 }
 
-impl Default for Texts {
-    fn default() -> Self {
-        Self {
-            greeting: "Hi {first_name}, thanks for your message. An agent will be with you shortly.".into(),
-            after_hours: "Hi {first_name}, we are closed right now. We will answer as soon as we open."
-                .into(),
-            unavailable: String::new(),
-            dismissal_warning: "Are you still there? This chat will close soon if we do not hear from you."
-                .into(),
-            ended: String::new(),
-        }
-    }
-}
+/// Example texts, shown as placeholders in Settings → Routing.
+pub const EXAMPLES: [(TextKind, &str); 5] = [
+    (TextKind::Greeting, "Hi {first_name}, thanks for your message. An agent will be with you shortly."),
+    (TextKind::AfterHours, "Hi {first_name}, we are closed right now. We will answer as soon as we open."),
+    (
+        TextKind::Unavailable,
+        "All our agents are busy right now; you are in the queue and we will answer soon.",
+    ),
+    (
+        TextKind::DismissalWarning,
+        "Are you still there? This chat will close soon if we do not hear from you.",
+    ),
+    (TextKind::Ended, "Thanks for writing to {channel_name}. This chat is now closed."),
+];
 
 /// Which text, for messages and errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,8 +115,6 @@ pub struct Timers {
     pub chat_timeout: Option<u32>,
     /// An assigned interaction the agent has not answered goes back to its queue.
     pub reassign_unanswered: Option<u32>,
-    /// An agent who goes Offline keeps their interactions this long before they return to queue.
-    pub offline_grace: u32,
 }
 
 impl Default for Timers {
@@ -122,12 +123,11 @@ impl Default for Timers {
             queue_expiry: Some(24 * 60),
             queue_expiry_after_hours: Some(3 * 24 * 60),
             selecting_expiry: 30,
-            inactivity_warning: Some(30),
+            inactivity_warning: None,
             dismiss_after_warning: 10,
             dismissal: Dismissal::Automatic,
             chat_timeout: Some(24 * 60),
             reassign_unanswered: None,
-            offline_grace: 5,
         }
     }
 }
@@ -184,7 +184,6 @@ impl Experience {
             ("dismiss_after_warning", Some(t.dismiss_after_warning)),
             ("chat_timeout", t.chat_timeout),
             ("reassign_unanswered", t.reassign_unanswered),
-            ("offline_grace", Some(t.offline_grace)),
         ];
         for (timer, minutes) in timers {
             if let Some(minutes) = minutes.filter(|m| !TIMER_RANGE.contains(m)) {
@@ -221,6 +220,7 @@ mod tests {
         let mut e = Experience::new("UTC");
         assert_eq!(e.check(), Ok(()));
         e.texts.after_hours = "x".repeat(919);
+        assert!(EXAMPLES.iter().all(|(_, text)| crate::canned::check_variables(text).is_ok()));
         assert_eq!(
             e.check().unwrap_err().to_string(),
             "The after-hours text has 919 characters; at most 918 can be sent."

@@ -256,6 +256,9 @@ impl Pass {
         batch.reverse();
         batch.sort_by_key(|message| message.created_at);
         let recorded = engine.store.record_messages(channel.id, channel.platform, &batch).await?;
+        if !recorded.new_messages.is_empty() {
+            engine.wake_routing();
+        }
         for message in recorded.new_messages.iter().cloned() {
             engine.publish(Event::MessageChanged { message });
         }

@@ -134,7 +134,7 @@ impl Running {
         tokio::time::timeout(Duration::from_secs(10), async {
             loop {
                 if let Ok(Event::SessionChanged { session }) = events.recv().await {
-                    return session;
+                    return *session;
                 }
             }
         })

@@ -100,7 +100,7 @@ async fn the_list_filters_by_name_number_reference_and_agent() {
     f.store.enqueue_replies(ana, &texts, None, Some("maria"), at(3)).await.unwrap();
     let mine = SessionFilter { agent: Some("maria".into()), ..SessionFilter::default() };
     assert_eq!(ids(f.store.session_list(&mine, None, 10).await.unwrap()), [ana]);
-    let queues = SessionFilter { queues: Some(vec!["billing".into()]), ..SessionFilter::default() };
+    let queues = SessionFilter { queues: Some(vec![999]), ..SessionFilter::default() };
     assert!(ids(f.store.session_list(&queues, None, 10).await.unwrap()).is_empty());
     assert!(f.store.agent_queues("maria").await.unwrap().is_empty());
 }

@@ -7,6 +7,7 @@ mod encryption;
 mod messages;
 mod outbox;
 mod retention;
+mod routing;
 mod search;
 mod sessions;
 
