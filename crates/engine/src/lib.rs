@@ -23,7 +23,7 @@ pub use error::EngineError;
 pub use event::Event;
 pub use keychain::{Keychain, KeychainError};
 pub use notifier::{Notice, Notifier};
-pub use routing::{QueueSettings, RoutingSettings};
+pub use routing::{QueueSettings, RoutingSettings, TimelineEntry};
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -53,6 +53,16 @@ pub struct QueueSettings {
     pub distribution: Distribution,
 }
 
+/// One entry of an interaction's timeline: queued, selecting, assigned, held, transferred,
+/// ended — with who and when.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub at: Timestamp,
+    pub kind: String,
+    pub actor: Option<String>,
+    pub detail: Option<String>,
+}
+
 /// A channel's routing as the settings screen shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoutingSettings {
@@ -349,6 +359,17 @@ impl Engine {
     /// The desk's queue views: every queue with its waiting count, the agent's marked.
     pub async fn queue_views(&self) -> Result<Vec<switchboard_store::QueueView>, EngineError> {
         Ok(self.store.queue_views(&self.config.agent).await?)
+    }
+
+    /// What happened to the session's interactions, oldest first.
+    pub async fn session_timeline(&self, session_id: i64) -> Result<Vec<TimelineEntry>, EngineError> {
+        Ok(self
+            .store
+            .interaction_timeline(session_id)
+            .await?
+            .into_iter()
+            .map(|(at, kind, actor, detail)| TimelineEntry { at, kind, actor, detail })
+            .collect())
     }
 
     /// The dispositions an agent chooses from when ending.

@@ -21,6 +21,16 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use world::World;
 
+/// The time in the sandbox's world, for an engine that follows it.
+#[derive(Debug, Clone)]
+pub struct SandboxClock(Arc<World>);
+
+impl SandboxClock {
+    pub fn now(&self) -> jiff::Timestamp {
+        self.0.now()
+    }
+}
+
 /// A running sandbox. Dropping it stops the server and its scripted customers.
 #[derive(Debug)]
 pub struct Sandbox {
@@ -69,6 +79,11 @@ impl Sandbox {
     /// without text; answers the platform's message id.
     pub fn customer_sends_file(&self, address: &str, text: &str, file: &str) -> Result<String, String> {
         self.world.customer_sends(address, text, Some(file))
+    }
+
+    /// The sandbox's clock, to drive an engine by (tests move it with `advance_clock`).
+    pub fn clock(&self) -> SandboxClock {
+        SandboxClock(self.world.clone())
     }
 
     /// Moves the sandbox's clock forward; windows, statuses and expiries follow it.

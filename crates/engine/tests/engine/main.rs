@@ -17,6 +17,7 @@ mod notifications;
 mod notifier;
 mod outbox;
 mod resilience;
+mod routing;
 mod sync;
 mod twilio;
 
@@ -74,6 +75,16 @@ pub async fn stored(engine: &Engine) -> Vec<(String, Vec<String>)> {
     all
 }
 
+/// The sandbox's time as the engine's clock.
+#[derive(Debug)]
+pub struct SandboxTime(pub switchboard_sandbox::SandboxClock);
+
+impl switchboard_engine::Clock for SandboxTime {
+    fn now(&self) -> jiff::Timestamp {
+        self.0.now()
+    }
+}
+
 /// How a test's engine runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -83,6 +94,8 @@ pub struct Options {
     pub quiet: bool,
     /// How often tokens are checked with the platforms.
     pub health: Duration,
+    /// The engine follows the sandbox's clock (timers move when the test moves it).
+    pub sandbox_clock: bool,
 }
 
 impl Default for Options {
@@ -92,6 +105,7 @@ impl Default for Options {
             request_timeout: Duration::from_secs(10),
             quiet: false,
             health: Duration::from_secs(4 * 3600),
+            sandbox_clock: false,
         }
     }
 }
@@ -118,9 +132,9 @@ pub async fn running(sandbox: Sandbox, name: &str, options: Options) -> Running 
         ..EngineConfig::new(dir.path().join("cache.sqlite3"), Hosts::sandbox(base.clone()), "maria")
     };
     let notifier = if options.quiet { Notifier::disabled() } else { Notifier::new("Switchboard") };
-    let engine = Engine::open(config, Keychain::new(test_service(name)), notifier, Arc::new(SystemClock))
-        .await
-        .unwrap();
+    let clock: Arc<dyn switchboard_engine::Clock> =
+        if options.sandbox_clock { Arc::new(SandboxTime(sandbox.clock())) } else { Arc::new(SystemClock) };
+    let engine = Engine::open(config, Keychain::new(test_service(name)), notifier, clock).await.unwrap();
     engine.connect_sandbox_demo(&base).await.unwrap();
     let events = engine.subscribe();
     engine.start().await.unwrap();

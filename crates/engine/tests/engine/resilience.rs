@@ -12,6 +12,7 @@ const OPTIONS: Options = Options {
     request_timeout: Duration::from_secs(1),
     quiet: true,
     health: Duration::from_secs(4 * 3600),
+    sandbox_clock: false,
 };
 
 fn script(customers: usize) -> Script {

@@ -239,3 +239,55 @@ proptest! {
         });
     }
 }
+
+#[tokio::test]
+async fn two_hundred_interactions_racing_for_ten_agents_are_each_assigned_once_within_capacity() {
+    let f = fixture().await;
+    let root = with_experience(&f).await;
+    let agents: Vec<String> = (0..10).map(|n| format!("agent{n}")).collect();
+    for (n, agent) in agents.iter().enumerate() {
+        f.store.member_ensure(agent, at(0)).await.unwrap();
+        // Capacities 1 to 10: 55 seats for 200 customers.
+        let seats = n as u32 + 1;
+        let capacity = Capacity { messenger: seats, sms: seats, whatsapp: seats, total: seats, count_held: true };
+        f.store.member_capacity_set(agent, Some(&capacity)).await.unwrap();
+    }
+    f.store.member_presence_set("ana", Presence::Offline, at(0)).await.unwrap();
+    f.store.queue_members_set(root, &agents).await.unwrap();
+    let batch: Vec<_> = (0..200).map(|n| inbound(&format!("m{n}"), &format!("p{n}"), "Hi", n)).collect();
+    f.record(&batch).await;
+    let due = f.store.routing_due(at(300), 500).await.unwrap();
+    assert_eq!(due.len(), 200);
+    for i in &due {
+        let queued = i.interaction.clone().enter_queue(root, at(300)).unwrap();
+        let record = RoutingRecord {
+            interaction_id: i.id,
+            session_id: i.session_id,
+            interaction: &queued,
+            routed_message_id: Some(i.unread[0].0),
+            texts: &[],
+            due_at: None,
+            events: &[],
+            now: at(300),
+        };
+        f.store.routing_record(record).await.unwrap();
+    }
+    // Four assigners at once, as a busy engine's passes (and, in team mode, desktops) race.
+    let racers: Vec<_> = (0..4)
+        .map(|n| {
+            let store = f.store.clone();
+            tokio::spawn(async move { store.assign_waiting(at(400 + n)).await.unwrap() })
+        })
+        .collect();
+    let mut made = Vec::new();
+    for racer in racers {
+        made.extend(racer.await.unwrap());
+    }
+    let mut seen = std::collections::HashSet::new();
+    assert!(made.iter().all(|(interaction, _, _)| seen.insert(*interaction)), "each interaction assigned once");
+    assert_eq!(made.len(), 55, "every seat filled, no more");
+    for member in f.store.members().await.unwrap().into_iter().filter(|m| m.name != "ana") {
+        let capacity = member.capacity.unwrap().total;
+        assert_eq!(member.load.messenger, capacity, "{} holds exactly their capacity", member.name);
+    }
+}
