@@ -249,7 +249,8 @@ async fn two_hundred_interactions_racing_for_ten_agents_are_each_assigned_once_w
         f.store.member_ensure(agent, at(0)).await.unwrap();
         // Capacities 1 to 10: 55 seats for 200 customers.
         let seats = n as u32 + 1;
-        let capacity = Capacity { messenger: seats, sms: seats, whatsapp: seats, total: seats, count_held: true };
+        let capacity =
+            Capacity { messenger: seats, sms: seats, whatsapp: seats, total: seats, count_held: true };
         f.store.member_capacity_set(agent, Some(&capacity)).await.unwrap();
     }
     f.store.member_presence_set("ana", Presence::Offline, at(0)).await.unwrap();
@@ -284,7 +285,10 @@ async fn two_hundred_interactions_racing_for_ten_agents_are_each_assigned_once_w
         made.extend(racer.await.unwrap());
     }
     let mut seen = std::collections::HashSet::new();
-    assert!(made.iter().all(|(interaction, _, _)| seen.insert(*interaction)), "each interaction assigned once");
+    assert!(
+        made.iter().all(|(interaction, _, _)| seen.insert(*interaction)),
+        "each interaction assigned once"
+    );
     assert_eq!(made.len(), 55, "every seat filled, no more");
     for member in f.store.members().await.unwrap().into_iter().filter(|m| m.name != "ana") {
         let capacity = member.capacity.unwrap().total;
