@@ -6,3 +6,4 @@ mod desk;
 mod desk_features;
 mod desktop;
 mod files;
+mod routing;

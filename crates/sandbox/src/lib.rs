@@ -140,6 +140,27 @@ fn router(world: Arc<World>) -> Router {
     let platforms = Router::new()
         .merge(graph::routes())
         .merge(twilio::routes())
+        .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(world.clone(), faults::inject));
     platforms.nest("/_sandbox", control::routes()).with_state(world)
+}
+
+/// A path no route has: Graph's `{"error":{…}}` under a Graph version, Twilio's 20404 under its
+/// API, a plain 404 elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = uri.path();
+    if graph::is_graph_path(path) {
+        graph::unknown_path(path).into_response()
+    } else if path.starts_with("/2010-04-01/") || path.starts_with("/v1/") {
+        let body = serde_json::json!({
+            "code": 20404,
+            "message": format!("The requested resource {path} was not found"),
+            "more_info": "https://www.twilio.com/docs/errors/20404",
+            "status": 404,
+        });
+        (axum::http::StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+    } else {
+        axum::http::StatusCode::NOT_FOUND.into_response()
+    }
 }

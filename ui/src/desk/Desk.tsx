@@ -376,7 +376,6 @@ export function Desk(props: { api: DeskApi }) {
       <aside class="sidebar" aria-label="Inbox">
         <header class="sidebar-header">
           <h1>Inbox</h1>
-          <PresenceSwitch me={me()} now={now()} onChange={(p) => void changePresence(p)} />
           <span class="count" data-testid="awaiting-count" title="Awaiting a reply">
             {awaitingCount() ?? ordered().filter((s) => s.awaiting_since).length} awaiting
           </span>
@@ -402,6 +401,9 @@ export function Desk(props: { api: DeskApi }) {
             ⚙ Settings
           </button>
         </header>
+        <div class="presence-row">
+          <PresenceSwitch me={me()} now={now()} onChange={(p) => void changePresence(p)} />
+        </div>
         <div class="sidebar-tools">
           <button type="button" class="quiet" data-testid="new-message-open" title="New SMS or WhatsApp (n)" onClick={() => setNewMessage(true)}>
             ✎ New

@@ -17,7 +17,11 @@ export function PresenceSwitch(props: { me: MemberRecord | null; now: number; on
       >
         <For each={choices}>{(p) => <option value={p}>{presenceLabel[p]}</option>}</For>
       </select>
-      <span class="muted" data-testid="presence-since">{props.me ? since(props.me.presence_since, props.now) : ""}</span>
+      <span class="muted" data-testid="presence-since">
+        {props.me ? inStatus(since(props.me.presence_since, props.now)) : ""}
+      </span>
     </label>
   );
 }
+
+const inStatus = (time: string) => (time === "now" ? "just now" : `for ${time}`);

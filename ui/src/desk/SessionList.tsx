@@ -132,7 +132,8 @@ export function SessionList(props: {
                           <span>
                             {platformLabel[s().platform]} · {s().channel_name}
                           </span>
-                          <Show when={s().interaction}>
+                          {/* The queue, when routing has more than the channel's own one. */}
+                          <Show when={s().interaction?.queue_name !== s().channel_name ? s().interaction : null}>
                             {(open) => (
                               <span class="queue-tag" data-testid="session-queue">
                                 {open().state === "selecting" ? "Choosing from the menu" : (open().queue_name ?? "")}

@@ -9,10 +9,10 @@ const channels: ChannelRecord[] = [{ id: 1, platform: "messenger", external_id: 
 describe("Settings → Routing", () => {
   it("adds a sub-queue to the tree and gives it its agents and keywords", async () => {
     const { api } = fakeApi();
-    vi.spyOn(window, "prompt").mockReturnValue("Payments");
     render(() => <Routing api={api} channels={channels} />);
-    const add = await screen.findByTestId("queue-add");
-    fireEvent.click(add);
+    fireEvent.click(await screen.findByTestId("queue-add"));
+    fireEvent.input(await screen.findByTestId("queue-new-name"), { target: { value: "Payments" } });
+    fireEvent.click(screen.getByTestId("queue-new-save"));
     await waitFor(() => expect(api.queueAdd).toHaveBeenCalledWith(10, "Payments"));
     await waitFor(() => expect(screen.getAllByTestId("queue-row").map((r) => r.dataset.queue)).toEqual(["Velo Bikes", "Payments"]));
     const form = await screen.findByTestId("queue-form");
@@ -44,9 +44,10 @@ describe("Settings → Routing", () => {
     api.queueAdd = async () => {
       throw { code: "invalid_input", message: "\"STOP\" is a word SMS carriers reserve (STOP, HELP, START …): customers cannot choose a queue with it. Pick another word." };
     };
-    vi.spyOn(window, "prompt").mockReturnValue("STOP");
     render(() => <Routing api={api} channels={channels} />);
     fireEvent.click(await screen.findByTestId("queue-add"));
+    fireEvent.input(await screen.findByTestId("queue-new-name"), { target: { value: "STOP" } });
+    fireEvent.click(screen.getByTestId("queue-new-save"));
     expect(await screen.findByTestId("routing-error")).toHaveTextContent("SMS carriers reserve");
   });
 });

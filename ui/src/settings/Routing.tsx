@@ -111,14 +111,17 @@ function QueueTree(props: { api: DeskApi; settings: RoutingSettings; attempt: At
       await props.api.queueMove(queue.id, parent, position);
       props.reload();
     });
-  const add = (parent: number) => {
-    const name = window.prompt?.("Name of the new queue (e.g. English, Payments)") ?? null;
-    if (name) void props.attempt("Queue added", async () => {
-      const added = await props.api.queueAdd(parent, name);
+  // The queue under which a new sub-queue is being named (inline, under its row).
+  const [adding, setAdding] = createSignal<number | null>(null);
+  const [newName, setNewName] = createSignal("");
+  const add = (parent: number) =>
+    props.attempt("Queue added", async () => {
+      const added = await props.api.queueAdd(parent, newName());
+      setAdding(null);
+      setNewName("");
       props.reload();
       setSelected(added.id);
     });
-  };
   function Node(p: { queue: QueueRecord; depth: number }) {
     const siblings = () => (p.queue.parent_id === null ? [] : children(p.queue.parent_id));
     const index = () => siblings().findIndex((q) => q.id === p.queue.id);
@@ -166,11 +169,36 @@ function QueueTree(props: { api: DeskApi; settings: RoutingSettings; attempt: At
                 ↓
               </button>
             </Show>
-            <button type="button" data-testid="queue-add" onClick={() => add(p.queue.id)}>
+            <button type="button" data-testid="queue-add" aria-expanded={adding() === p.queue.id} onClick={() => setAdding(adding() === p.queue.id ? null : p.queue.id)}>
               + Sub-queue
             </button>
           </span>
         </div>
+        <Show when={adding() === p.queue.id}>
+          <form
+            class="add-queue"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void add(p.queue.id);
+            }}
+          >
+            <input
+              data-testid="queue-new-name"
+              aria-label={`Name of the new queue under ${p.queue.name}`}
+              placeholder="e.g. English, Payments"
+              maxLength={60}
+              value={newName()}
+              ref={(el) => queueMicrotask(() => el.focus())}
+              onInput={(e) => setNewName(e.currentTarget.value)}
+            />
+            <button type="submit" data-testid="queue-new-save" disabled={!newName().trim()}>
+              Add
+            </button>
+            <button type="button" onClick={() => setAdding(null)}>
+              Cancel
+            </button>
+          </form>
+        </Show>
         <Show when={children(p.queue.id).length > 0}>
           <ul class="queue-tree">
             <For each={children(p.queue.id)}>{(c) => <Node queue={c} depth={p.depth + 1} />}</For>

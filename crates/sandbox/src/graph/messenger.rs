@@ -134,7 +134,17 @@ pub(crate) fn conversation_json(state: &State, page: &Page, c: &Conversation, fi
     out
 }
 
-fn message_json(state: &State, page: &Page, c: &Conversation, m: &Message, wanted: &Fields) -> Value {
+/// The message tags Meta still documents (PLATFORMS.md).
+const MESSAGE_TAGS: [&str; 4] =
+    ["HUMAN_AGENT", "ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE"];
+
+pub(crate) fn message_json(
+    state: &State,
+    page: &Page,
+    c: &Conversation,
+    m: &Message,
+    wanted: &Fields,
+) -> Value {
     let (from, to) = if m.from_page {
         (page_person(page), person(state, page, &c.psid))
     } else {
@@ -372,10 +382,32 @@ pub(crate) async fn send(
     else {
         return Err(GraphError::invalid_parameter("(#100) No matching user found").subcode(2018001));
     };
+    // MESSAGE_TAG needs one of the tags Meta still documents; the others carry none.
+    match (messaging_type.as_str(), tag.as_deref()) {
+        ("MESSAGE_TAG", None) => {
+            return Err(GraphError::invalid_parameter(
+                "(#100) Param tag is required for messaging_type MESSAGE_TAG",
+            ));
+        }
+        ("MESSAGE_TAG", Some(t)) if !MESSAGE_TAGS.contains(&t) => {
+            return Err(GraphError::invalid_parameter(format!(
+                "(#100) Param tag must be one of {{{}}}",
+                MESSAGE_TAGS.join(", ")
+            )));
+        }
+        ("RESPONSE" | "UPDATE", Some(_)) => {
+            return Err(GraphError::invalid_parameter(
+                "(#100) Param tag is only allowed with messaging_type MESSAGE_TAG",
+            ));
+        }
+        _ => {}
+    }
     let last_customer = conversation.last_customer_message().unwrap_or_default();
     let elapsed = now.duration_since(last_customer);
     let human_agent = messaging_type == "MESSAGE_TAG" && tag.as_deref() == Some("HUMAN_AGENT");
-    if elapsed > STANDARD_WINDOW && !(human_agent && elapsed <= HUMAN_AGENT_WINDOW) {
+    // The update tags (non-promotional) may go out after the window; HUMAN_AGENT for 7 days.
+    let update_tag = messaging_type == "MESSAGE_TAG" && !human_agent;
+    if elapsed > STANDARD_WINDOW && !(human_agent && elapsed <= HUMAN_AGENT_WINDOW) && !update_tag {
         return Err(GraphError::new(
             10,
             "(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview",

@@ -143,8 +143,25 @@ pub(crate) async fn remove_app(
     Ok(Json(json!({ "success": true })))
 }
 
-/// `GET /{id}`: a person's profile (`first_name,last_name,profile_pic`) for a page token, or a
-/// conversation with its messages.
+/// The fields each node type has, as Graph answers an unknown one: `(#100) Tried accessing
+/// nonexisting field (x) on node type (Page)`.
+fn check_fields(fields: &Fields, node_type: &str, known: &[&str]) -> Result<(), GraphError> {
+    match fields.names().find(|f| !known.contains(f)) {
+        Some(unknown) => Err(GraphError::invalid_parameter(format!(
+            "(#100) Tried accessing nonexisting field ({unknown}) on node type ({node_type})"
+        ))),
+        None => Ok(()),
+    }
+}
+
+const PAGE_FIELDS: &[&str] = &["id", "name", "category", "link", "username", "access_token"];
+const USER_FIELDS: &[&str] = &["id", "name", "first_name", "last_name", "profile_pic"];
+const CONVERSATION_FIELDS: &[&str] =
+    &["id", "updated_time", "message_count", "participants", "messages", "link", "snippet", "unread_count"];
+const MESSAGE_FIELDS: &[&str] = &["id", "created_time", "from", "to", "message", "attachments"];
+
+/// `GET /{id}` (with or without a trailing slash): the page itself (`id,name`), a person's
+/// profile, a conversation with its messages, or one message — for a page token.
 pub(crate) async fn node(
     AxumState(world): AxumState<Arc<World>>,
     Path((version, id)): Path<(String, String)>,
@@ -156,22 +173,48 @@ pub(crate) async fn node(
     if let Some(subcode) = page.revoked {
         return Err(GraphError::token_unusable(subcode));
     }
+    if id == page.id || id == "me" {
+        let fields = Fields::parse(request.str("fields").unwrap_or("id,name"));
+        check_fields(&fields, "Page", PAGE_FIELDS)?;
+        let mut out = json!({ "id": page.id });
+        if fields.has("name") {
+            out["name"] = page.name.clone().into();
+        }
+        if fields.has("category") {
+            out["category"] = "Bicycle Shop".into();
+        }
+        if fields.has("link") {
+            out["link"] = format!("https://www.facebook.com/{}", page.id).into();
+        }
+        return Ok(Json(out));
+    }
     if let Some(conversation) = state.conversations.iter().find(|c| c.id == id && c.page_id == page.id) {
         let fields = Fields::parse(request.str("fields").unwrap_or("id,updated_time"));
+        check_fields(&fields, "Conversation", CONVERSATION_FIELDS)?;
         return Ok(Json(super::messenger::conversation_json(&state, &page, conversation, &fields)));
     }
-    let customer = state
-        .customers
+    let message = state
+        .conversations
         .iter()
-        .find(|c| c.psid == id && c.page_id == page.id)
-        .ok_or_else(|| {
-            GraphError::invalid_parameter(format!(
-                "Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
-            ))
-            .subcode(33)
-        })?;
+        .filter(|c| c.page_id == page.id)
+        .find_map(|c| c.messages.iter().find(|m| m.id == id).map(|m| (c, m)));
+    if let Some((conversation, message)) = message {
+        let fields = Fields::parse(request.str("fields").unwrap_or("id,created_time"));
+        check_fields(&fields, "Message", MESSAGE_FIELDS)?;
+        return Ok(Json(super::messenger::message_json(&state, &page, conversation, message, &fields)));
+    }
+    let customer = state.customers.iter().find(|c| c.psid == id && c.page_id == page.id).ok_or_else(|| {
+        GraphError::invalid_parameter(format!(
+            "Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
+        ))
+        .subcode(33)
+    })?;
     let fields = Fields::parse(request.str("fields").unwrap_or("first_name,last_name,profile_pic"));
+    check_fields(&fields, "User", USER_FIELDS)?;
     let mut out = json!({ "id": customer.psid });
+    if fields.has("name") {
+        out["name"] = customer.name().into();
+    }
     if fields.has("first_name") {
         out["first_name"] = customer.first_name.clone().into();
     }
@@ -182,4 +225,18 @@ pub(crate) async fn node(
         out["profile_pic"] = format!("{}/_sandbox/avatars/{}.png", world.base_url, customer.psid).into();
     }
     Ok(Json(out))
+}
+
+/// `GET /{id}/{edge}` for an edge the sandbox does not have: Graph's answer for a field or edge
+/// that does not exist on the node.
+pub(crate) async fn unknown_edge(Path((_version, _id, edge)): Path<(String, String, String)>) -> GraphError {
+    GraphError::invalid_parameter(format!(
+        "(#100) Tried accessing nonexisting field ({edge}) on node type (Page)"
+    ))
+}
+
+/// Any other path under a Graph version: `Unknown path components`, as Graph answers.
+pub(crate) fn unknown_path(path: &str) -> GraphError {
+    let rest = path.trim_start_matches('/').split_once('/').map_or("", |(_, rest)| rest);
+    GraphError::new(2500, format!("Unknown path components: /{}", rest.trim_end_matches('/')))
 }
