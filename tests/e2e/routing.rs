@@ -13,15 +13,21 @@ const SCRIPT: &str = r#"{
 }"#;
 
 async fn sent_texts(base: &str) -> Vec<String> {
-    let sent: Vec<Value> = reqwest::get(format!("{base}/_sandbox/sent")).await.unwrap().json().await.unwrap();
+    let sent: Vec<Value> = reqwest::get(format!("{base}/_sandbox/sent"))
+        .await
+        .expect("the control API answers")
+        .json()
+        .await
+        .expect("a JSON list");
     sent.iter().filter_map(|m| m["text"].as_str().map(str::to_owned)).collect()
 }
 
 async fn add_queue(app: &App, under: &str, name: &str) {
     let row = app.wait_for_text("[data-testid=queue-row]", under).await;
-    row.find(fantoccini::Locator::Css("[data-testid=queue-add]")).await.unwrap().click().await.unwrap();
-    app.find("[data-testid=queue-new-name]").await.send_keys(name).await.unwrap();
-    app.find("[data-testid=queue-new-save]").await.click().await.unwrap();
+    let add = row.find(fantoccini::Locator::Css("[data-testid=queue-add]")).await.expect("each row adds");
+    add.click().await.expect("+ Sub-queue clicks");
+    app.find("[data-testid=queue-new-name]").await.send_keys(name).await.expect("the name types");
+    app.find("[data-testid=queue-new-save]").await.click().await.expect("Add clicks");
     app.wait_for_text("[data-testid=queue-row]", name).await;
 }
 
