@@ -28,4 +28,6 @@ pub use note::{NoteError, NoteText};
 pub use phone::{PhoneError, PhoneNumber};
 pub use reply::{ReplyError, ReplyText};
 pub use secret::Secret;
-pub use window::{MessagingWindow, WindowError, WindowState, Writer, messaging_window};
+pub use window::{
+    MessagingWindow, UpdateTag, WindowError, WindowState, Writer, agent_text_tag, messaging_window,
+};

@@ -68,6 +68,44 @@ impl MessagingWindow {
     }
 }
 
+/// The Messenger update tags Meta still documents: non-promotional messages a page may send
+/// after the 24-hour window, each only for what it names (PLATFORMS.md). An agent chooses one
+/// explicitly; nothing automated ever uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UpdateTag {
+    AccountUpdate,
+    ConfirmedEventUpdate,
+    PostPurchaseUpdate,
+}
+
+impl UpdateTag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateTag::AccountUpdate => "ACCOUNT_UPDATE",
+            UpdateTag::ConfirmedEventUpdate => "CONFIRMED_EVENT_UPDATE",
+            UpdateTag::PostPurchaseUpdate => "POST_PURCHASE_UPDATE",
+        }
+    }
+}
+
+/// The tag an agent's free text carries now, or why it may not go: the window's own rule, or
+/// — when the agent chose an update tag — Messenger's rule for those (any time after the
+/// customer wrote first; Messenger only).
+pub fn agent_text_tag(
+    window: &MessagingWindow,
+    platform: Platform,
+    last_inbound: Option<Timestamp>,
+    chosen: Option<UpdateTag>,
+) -> Result<Option<&'static str>, WindowError> {
+    match chosen {
+        None => window.check_text(platform),
+        Some(_) if platform != Platform::Messenger => Err(WindowError::TagsAreMessengers),
+        Some(_) if last_inbound.is_none() => Err(WindowError::Closed),
+        Some(tag) => Ok(Some(tag.as_str())),
+    }
+}
+
 /// Why a reply cannot be sent now, worded for the agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -82,6 +120,8 @@ pub enum WindowError {
     TemplateOnly,
     #[error("The customer replied STOP: no SMS can be sent until they send START.")]
     OptedOut,
+    #[error("Message tags are Messenger's: SMS and WhatsApp have none.")]
+    TagsAreMessengers,
 }
 
 /// The window of a session now.
@@ -143,6 +183,26 @@ mod tests {
         assert_eq!(human.check_text(Platform::Messenger), Ok(Some("HUMAN_AGENT")));
         let stopped = messaging_window(Platform::Sms, Some(t(0)), true, Writer::Agent, t(1));
         assert_eq!(stopped.check_text(Platform::Sms), Err(WindowError::OptedOut));
+    }
+
+    #[test]
+    fn an_update_tag_chosen_by_the_agent_goes_after_any_window_on_messenger_only() {
+        let late = messaging_window(Platform::Messenger, Some(t(0)), false, Writer::Agent, t(24 * 30));
+        assert_eq!(late.check_text(Platform::Messenger), Err(WindowError::Closed));
+        let tag = Some(UpdateTag::PostPurchaseUpdate);
+        assert_eq!(
+            agent_text_tag(&late, Platform::Messenger, Some(t(0)), tag),
+            Ok(Some("POST_PURCHASE_UPDATE"))
+        );
+        assert_eq!(
+            agent_text_tag(&late, Platform::Messenger, None, tag),
+            Err(WindowError::Closed),
+            "never first"
+        );
+        let sms = messaging_window(Platform::Sms, Some(t(0)), false, Writer::Agent, t(1));
+        assert_eq!(agent_text_tag(&sms, Platform::Sms, Some(t(0)), tag), Err(WindowError::TagsAreMessengers));
+        let human = messaging_window(Platform::Messenger, Some(t(0)), false, Writer::Agent, t(30));
+        assert_eq!(agent_text_tag(&human, Platform::Messenger, Some(t(0)), None), Ok(Some("HUMAN_AGENT")));
     }
 
     #[test]

@@ -249,7 +249,7 @@ impl Engine {
                 self.clock.now(),
             )
             .await?;
-        self.session_send(session_id, std::slice::from_ref(&outbound.text)).await?;
+        self.session_send(session_id, std::slice::from_ref(&outbound.text), None).await?;
         Ok(self.store.session_summary(session_id).await?)
     }
 

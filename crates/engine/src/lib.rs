@@ -445,17 +445,18 @@ impl Engine {
 
     /// Sends one reply; see [`Engine::session_send`].
     pub async fn session_reply(&self, session_id: i64, text: &str) -> Result<MessageRecord, EngineError> {
-        let mut sent = self.session_send(session_id, &[text.to_owned()]).await?;
+        let mut sent = self.session_send(session_id, &[text.to_owned()], None).await?;
         sent.pop().ok_or(EngineError::Refused("There is nothing to send.".into()))
     }
 
-    /// Checks each bubble against the platform's limits and the messaging window, saves them
-    /// all to the outbox in order (before any network call, clearing the draft) and wakes the
-    /// sender.
+    /// Checks each bubble against the platform's limits and the messaging window (or, on
+    /// Messenger, the update tag the agent chose), saves them all to the outbox in order (before
+    /// any network call, clearing the draft) and wakes the sender.
     pub async fn session_send(
         &self,
         session_id: i64,
         bubbles: &[String],
+        update_tag: Option<switchboard_core::UpdateTag>,
     ) -> Result<Vec<MessageRecord>, EngineError> {
         let session = self.store.session_summary(session_id).await?;
         let texts = bubbles
@@ -467,7 +468,15 @@ impl Engine {
             return Err(EngineError::Reply(switchboard_core::ReplyError::Empty));
         }
         let now = self.clock.now();
-        let tag = self.agent_tag(&session, now)?;
+        let window = messaging_window(
+            session.platform,
+            session.last_inbound_at,
+            session.opted_out,
+            Writer::Agent,
+            now,
+        );
+        let tag =
+            switchboard_core::agent_text_tag(&window, session.platform, session.last_inbound_at, update_tag)?;
         let messages =
             self.store.enqueue_replies(session_id, &texts, tag, Some(&self.config.agent), now).await?;
         // The windows show them at once, as pending, whether or not they can go out now.

@@ -85,6 +85,14 @@ impl Engine {
     pub(crate) async fn route(&self) -> Result<(), EngineError> {
         let now = self.clock.now();
         let mut experiences: HashMap<i64, (Experience, QueueTree)> = HashMap::new();
+        let staffed: std::collections::HashSet<i64> = self
+            .store
+            .members()
+            .await?
+            .into_iter()
+            .filter(|m| m.presence.takes_new_work())
+            .flat_map(|m| m.queues)
+            .collect();
         let mut touched = BTreeSet::new();
         let mut sent = false;
         loop {
@@ -96,7 +104,7 @@ impl Engine {
                 }
                 let (experience, tree) = &experiences[&item.channel_id];
                 touched.insert(item.session_id);
-                sent |= self.decide(item, experience, tree, now).await?;
+                sent |= self.decide(item, Setting { experience, tree, staffed: &staffed }, now).await?;
             }
             if count < BATCH as usize {
                 break;
@@ -123,11 +131,10 @@ impl Engine {
     async fn decide(
         &self,
         item: RoutedInteraction,
-        experience: &Experience,
-        tree: &QueueTree,
+        setting: Setting<'_>,
         now: Timestamp,
     ) -> Result<bool, EngineError> {
-        let setting = Setting { experience, tree };
+        let Setting { experience, tree, .. } = setting;
         let before = item.interaction.clone();
         let mut routed = None;
         let mut decision = if item.new {

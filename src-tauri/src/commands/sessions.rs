@@ -26,14 +26,16 @@ pub async fn session_messages(
     Ok(engine.session_messages(session_id, before, limit).await?)
 }
 
-/// Sends the composer's bubbles, in order.
+/// Sends the composer's bubbles, in order; on Messenger after 24 h with the update tag the agent
+/// chose, if any.
 #[tauri::command]
 pub async fn session_send(
     engine: State<'_, Arc<Engine>>,
     session_id: i64,
     bubbles: Vec<String>,
+    tag: Option<switchboard_core::UpdateTag>,
 ) -> Result<Vec<MessageRecord>, CommandError> {
-    Ok(engine.session_send(session_id, &bubbles).await?)
+    Ok(engine.session_send(session_id, &bubbles, tag).await?)
 }
 
 /// Sends a failed reply again (the agent pressed Retry).

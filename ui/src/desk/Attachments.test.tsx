@@ -87,7 +87,7 @@ describe("attaching files", () => {
     expect(screen.getByTestId("composer-send")).toHaveTextContent("Send + 1 file");
     fireEvent.click(screen.getByTestId("composer-send"));
     await waitFor(() => expect(api.attachmentSend).toHaveBeenCalledTimes(1));
-    expect(api.sessionSend).toHaveBeenCalledWith(7, ["Here it is"]);
+    expect(api.sessionSend).toHaveBeenCalledWith(7, ["Here it is"], null);
     expect((api.attachmentSend as unknown as { mock: { calls: [number, File][] } }).mock.calls[0][1].name).toBe("invoice.pdf");
     await waitFor(() => expect(screen.queryByTestId("staged-file")).toBeNull());
   });

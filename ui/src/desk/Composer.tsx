@@ -1,5 +1,14 @@
 import { createEffect, createSignal, For, Index, onCleanup, Show } from "solid-js";
-import { type CannedResponse, type DeskApi, type SessionSummary, errorMessage, platformLabel, replyLimit } from "../lib/api";
+import {
+  type CannedResponse,
+  type DeskApi,
+  type SessionSummary,
+  type UpdateTag,
+  errorMessage,
+  platformLabel,
+  replyLimit,
+  updateTags,
+} from "../lib/api";
 import { fileSize } from "./Attachments";
 import { CannedPicker } from "./CannedPicker";
 import { count } from "./counter";
@@ -17,7 +26,7 @@ export function Composer(props: {
   api: DeskApi;
   session: SessionSummary;
   now: number;
-  onSend: (bubbles: string[]) => Promise<unknown>;
+  onSend: (bubbles: string[], tag: UpdateTag | null) => Promise<unknown>;
   /** Text to edit (a failed reply's), taken over once. */
   edit?: string | null;
   onEdited?: () => void;
@@ -57,7 +66,12 @@ export function Composer(props: {
   });
 
   const window = () => replyWindow(props.session, props.now);
-  const canWrite = () => window().kind === "open" || window().kind === "human_agent";
+  // Messenger after 24 h: HUMAN_AGENT (a person answering, 7 days), or — chosen explicitly, for
+  // what it describes — one of the update tags Meta still documents.
+  const [updateTag, setUpdateTag] = createSignal<UpdateTag | null>(null);
+  const tagsOffered = () =>
+    props.session.platform === "messenger" && props.session.last_inbound_at !== null && window().kind !== "open";
+  const canWrite = () => window().kind === "open" || window().kind === "human_agent" || (tagsOffered() && updateTag() !== null);
   const counts = () => bubbles().map((b) => count(props.session.platform, b));
   const tooLong = () => counts().some((c) => c.over);
   const hasText = () => bubbles().some((b) => b.trim());
@@ -87,7 +101,7 @@ export function Composer(props: {
     pending = undefined;
     try {
       if (hasText()) {
-        await props.onSend(bubbles().filter((b) => b.trim()));
+        await props.onSend(bubbles().filter((b) => b.trim()), tagsOffered() ? updateTag() : null);
         setBubbles([""]);
       }
       // Each file is its own message, kept by the core before it is sent.
@@ -162,10 +176,32 @@ export function Composer(props: {
       </Show>
       <p class={`window-indicator ${window().kind}`} data-testid="window-indicator" role="status">
         {windowLabel(window(), props.now)}
-        <Show when={window().kind === "human_agent"}>
+        <Show when={window().kind === "human_agent" && updateTag() === null}>
           <span class="muted"> · sent with the HUMAN_AGENT tag</span>
         </Show>
       </p>
+      <Show when={tagsOffered()}>
+        <label class="tag-choice">
+          Send as{" "}
+          <select
+            data-testid="update-tag"
+            value={updateTag() ?? ""}
+            onChange={(e) => setUpdateTag((e.currentTarget.value || null) as UpdateTag | null)}
+          >
+            <option value="">
+              {window().kind === "human_agent" ? "HUMAN_AGENT: a person answering (up to 7 days)" : "Choose an update tag…"}
+            </option>
+            <For each={updateTags}>{([tag, description]) => <option value={tag}>{tag}: {description}</option>}</For>
+          </select>
+        </label>
+        <Show when={updateTag()}>
+          {(tag) => (
+            <p class="muted tag-rule" data-testid="update-tag-rule">
+              Only for {updateTags.find(([t]) => t === tag())?.[1]}. Promotions are against Meta's policy and can get the page restricted.
+            </p>
+          )}
+        </Show>
+      </Show>
       <Show when={window().kind === "template_only"}>
         <TemplatePicker api={props.api} sessionId={props.session.id} onSent={() => setError(null)} />
       </Show>

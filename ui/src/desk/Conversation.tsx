@@ -4,6 +4,7 @@ import {
   type DeskApi,
   type MessageRecord,
   type SessionSummary,
+  type UpdateTag,
   errorMessage,
   platformLabel,
 } from "../lib/api";
@@ -54,7 +55,7 @@ export function Conversation(props: {
   onLoadOlder: () => Promise<unknown>;
   /** A message to show and mark (a search result). */
   highlight: number | null;
-  onSend: (bubbles: string[]) => Promise<unknown>;
+  onSend: (bubbles: string[], tag: UpdateTag | null) => Promise<unknown>;
   onRetry: (messageId: number) => Promise<unknown>;
   onSetState: (state: "active" | "stored") => Promise<unknown>;
   onDelete: () => Promise<unknown>;

@@ -91,13 +91,29 @@ describe("Desk", () => {
     fireEvent.keyDown(input, { key: "Enter", shiftKey: true });
     expect(api.sessionSend).not.toHaveBeenCalled();
     fireEvent.keyDown(input, { key: "Enter" });
-    await waitFor(() => expect(api.sessionSend).toHaveBeenCalledWith(7, ["On its way"]));
+    await waitFor(() => expect(api.sessionSend).toHaveBeenCalledWith(7, ["On its way"], null));
     await waitFor(() => expect(input.value).toBe(""));
     emit("message_changed", {
       message: message({ id: 99, direction: "outbound", author: "agent", body: "On its way", delivery: "sent" }),
     });
     const sent = await screen.findByText("On its way", { selector: ".message .body" });
     expect(sent.closest("li")).toHaveAttribute("data-delivery", "sent");
+  });
+
+  it("after Messenger's 7 days offers only the documented update tags, chosen explicitly", async () => {
+    const tenDaysAgo = new Date(Date.now() - 10 * 24 * 3_600_000).toISOString();
+    const { api } = fakeApi([summary({ last_inbound_at: tenDaysAgo, last_activity_at: tenDaysAgo })], []);
+    render(() => <Desk api={api} />);
+    fireEvent.click(await screen.findByTestId("session-item"));
+    const tag = (await screen.findByTestId("update-tag")) as HTMLSelectElement;
+    expect(screen.queryByTestId("composer-input")).toBeNull();
+    expect([...tag.options].map((o) => o.value)).toEqual(["", "ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE"]);
+    fireEvent.change(tag, { target: { value: "POST_PURCHASE_UPDATE" } });
+    expect(screen.getByTestId("update-tag-rule")).toHaveTextContent("an update about a purchase");
+    const input = (await screen.findByTestId("composer-input")) as HTMLTextAreaElement;
+    fireEvent.input(input, { target: { value: "Your bike shipped today." } });
+    fireEvent.keyDown(input, { key: "Enter" });
+    await waitFor(() => expect(api.sessionSend).toHaveBeenCalledWith(7, ["Your bike shipped today."], "POST_PURCHASE_UPDATE"));
   });
 
   it("refuses an over-long reply with the platform's limit and keeps the text", async () => {

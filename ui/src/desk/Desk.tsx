@@ -544,7 +544,7 @@ export function Desk(props: { api: DeskApi }) {
                     loadingOlder={loadingOlder()}
                     onLoadOlder={loadOlder}
                     highlight={highlight()}
-                    onSend={(bubbles) => props.api.sessionSend(sessionId, bubbles)}
+                    onSend={(bubbles, tag) => props.api.sessionSend(sessionId, bubbles, tag)}
                     onRetry={(messageId) => props.api.messageRetry(sessionId, messageId)}
                     onSetState={async (state) => upsert(await props.api.sessionSetState(sessionId, state))}
                     onDelete={async () => {

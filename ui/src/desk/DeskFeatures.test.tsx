@@ -91,7 +91,7 @@ describe("the composer", () => {
     await waitFor(() => expect(screen.getAllByTestId("composer-input")).toHaveLength(2));
     expect(screen.getByTestId("composer-send")).toHaveTextContent("Send 2");
     fireEvent.click(screen.getByTestId("composer-send"));
-    await waitFor(() => expect(api.sessionSend).toHaveBeenCalledWith(7, ["Hi Ana!", "It is in stock."]));
+    await waitFor(() => expect(api.sessionSend).toHaveBeenCalledWith(7, ["Hi Ana!", "It is in stock."], null));
   });
 
   it("inserts emoji at the caret and keeps the draft", async () => {

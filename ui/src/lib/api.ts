@@ -345,8 +345,8 @@ export interface EngineEvents {
 export interface DeskApi {
   sessionList(filter: SessionFilter, after: ListCursor | null, limit: number): Promise<SessionPage>;
   sessionMessages(sessionId: number, before: MessageCursor | null, limit: number): Promise<MessageRecord[]>;
-  /** Sends the composer's bubbles, in order. */
-  sessionSend(sessionId: number, bubbles: string[]): Promise<MessageRecord[]>;
+  /** Sends the composer's bubbles, in order; on Messenger after 24 h, with an update tag if chosen. */
+  sessionSend(sessionId: number, bubbles: string[], tag?: UpdateTag | null): Promise<MessageRecord[]>;
   /** How many sessions await a reply. */
   awaitingCount(): Promise<number>;
   /** The agent has seen the session. */
@@ -429,7 +429,7 @@ export interface DeskApi {
 export const tauriApi: DeskApi = {
   sessionList: (filter, after, limit) => invoke("session_list", { filter, after, limit }),
   sessionMessages: (sessionId, before, limit) => invoke("session_messages", { sessionId, before, limit }),
-  sessionSend: (sessionId, bubbles) => invoke("session_send", { sessionId, bubbles }),
+  sessionSend: (sessionId, bubbles, tag) => invoke("session_send", { sessionId, bubbles, tag: tag ?? null }),
   awaitingCount: () => invoke("awaiting_count"),
   sessionRead: (sessionId) => invoke("session_read", { sessionId }),
   draftSave: (sessionId, bubbles) => invoke("draft_save", { sessionId, bubbles }),
@@ -515,6 +515,14 @@ export const replyLimit: Record<Platform, number> = {
   sms: 1600,
   whatsapp: 4096,
 };
+
+/** The Messenger update tags Meta still documents, each for what it says (PLATFORMS.md). */
+export type UpdateTag = "ACCOUNT_UPDATE" | "CONFIRMED_EVENT_UPDATE" | "POST_PURCHASE_UPDATE";
+export const updateTags: [UpdateTag, string][] = [
+  ["ACCOUNT_UPDATE", "a change to the customer's account or application (not promotional)"],
+  ["CONFIRMED_EVENT_UPDATE", "a reminder or update about an event the customer registered for"],
+  ["POST_PURCHASE_UPDATE", "an update about a purchase the customer made (shipping, receipt, order)"],
+];
 
 export const presenceLabel: Record<Presence, string> = {
   available: "Available",

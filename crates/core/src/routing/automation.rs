@@ -52,11 +52,14 @@ impl Decision {
 pub struct Setting<'a> {
     pub experience: &'a Experience,
     pub tree: &'a QueueTree,
+    /// The queues with at least one Available member now: a customer routed elsewhere is told
+    /// nobody is available (the "unavailable" text), and waits.
+    pub staffed: &'a std::collections::HashSet<i64>,
 }
 
 /// A new interaction (just `arrive`d): greet, or say we are closed; then show the menu or queue it.
 pub fn start(setting: Setting<'_>, interaction: Interaction, now: Timestamp) -> Decision {
-    let Setting { experience, tree } = setting;
+    let Setting { experience, tree, .. } = setting;
     let Some(step) = menu::start(tree).filter(|_| experience.enabled) else {
         // Routing off (or no queues yet): it waits unrouted, as an inbox does.
         return Decision::new(interaction);
@@ -108,26 +111,27 @@ pub fn customer_message(
 
 fn follow(setting: Setting<'_>, decision: Decision, step: MenuStep, now: Timestamp) -> Decision {
     let Decision { interaction, texts } = decision;
-    let next = match step {
+    match step {
         MenuStep::Show { node, repeat } => {
-            let shown = interaction.clone().select(MenuPosition { node, repeated: repeat });
-            return match shown {
+            match interaction.clone().select(MenuPosition { node, repeated: repeat }) {
                 Ok(selecting) => {
                     Decision { interaction: selecting, texts }.menu(setting.tree, setting.experience, node)
                 }
                 Err(_) => Decision { interaction, texts },
-            };
+            }
         }
-        MenuStep::Route { queue, .. } => interaction.clone().enter_queue(queue, now),
-        MenuStep::Exit => {
-            let ended = interaction.clone().end(EndReason::CustomerEnded, now);
-            return match ended {
-                Ok(ended) => Decision { interaction: ended, texts }.say(setting.experience, TextKind::Ended),
-                Err(_) => Decision { interaction, texts },
-            };
-        }
-    };
-    Decision { interaction: next.unwrap_or(interaction), texts }
+        MenuStep::Route { queue, .. } => match interaction.clone().enter_queue(queue, now) {
+            Ok(queued) if !setting.staffed.contains(&queue) => {
+                Decision { interaction: queued, texts }.say(setting.experience, TextKind::Unavailable)
+            }
+            Ok(queued) => Decision { interaction: queued, texts },
+            Err(_) => Decision { interaction, texts },
+        },
+        MenuStep::Exit => match interaction.clone().end(EndReason::CustomerEnded, now) {
+            Ok(ended) => Decision { interaction: ended, texts }.say(setting.experience, TextKind::Ended),
+            Err(_) => Decision { interaction, texts },
+        },
+    }
 }
 
 /// The timers routing runs.
@@ -288,6 +292,11 @@ mod tests {
         QueueNode { id, parent, position, name: name.into(), keywords: vec![], priority: 0 }
     }
 
+    /// Every queue has someone available.
+    fn staffed() -> std::collections::HashSet<i64> {
+        (1..=10).collect()
+    }
+
     fn setup() -> (Experience, QueueTree) {
         let mut e = Experience::new("UTC");
         for (kind, text) in super::super::experience::EXAMPLES {
@@ -311,11 +320,20 @@ mod tests {
     #[test]
     fn a_new_interaction_is_greeted_and_shown_the_menu_in_hours() {
         let (e, tree) = setup();
-        let d = start(Setting { experience: &e, tree: &tree }, Interaction::arrive(t(0)), t(0));
+        let d = start(
+            Setting { experience: &e, tree: &tree, staffed: &staffed() },
+            Interaction::arrive(t(0)),
+            t(0),
+        );
         assert_eq!(d.interaction.state, InteractionState::Selecting);
         let kinds: Vec<_> = d.texts.iter().map(|x| x.kind).collect();
         assert_eq!(kinds, [TextKind::Greeting, TextKind::Menu]);
-        let d = customer_message(Setting { experience: &e, tree: &tree }, d.interaction, "2", t(1));
+        let d = customer_message(
+            Setting { experience: &e, tree: &tree, staffed: &staffed() },
+            d.interaction,
+            "2",
+            t(1),
+        );
         assert_eq!((d.interaction.state, d.interaction.queue), (InteractionState::Queued, Some(3)));
         assert_eq!(d.interaction.queued_at, t(1));
     }
@@ -324,21 +342,53 @@ mod tests {
     fn after_hours_sends_its_text_and_waits_or_ends() {
         let (mut e, tree) = setup();
         let saturday = t(5 * 24 * 60);
-        let d = start(Setting { experience: &e, tree: &tree }, Interaction::arrive(saturday), saturday);
+        let d = start(
+            Setting { experience: &e, tree: &tree, staffed: &staffed() },
+            Interaction::arrive(saturday),
+            saturday,
+        );
         assert_eq!(d.texts[0].kind, TextKind::AfterHours);
         assert!(d.interaction.after_hours && d.interaction.is_open());
         e.after_hours = super::super::experience::AfterHours::End;
-        let d = start(Setting { experience: &e, tree: &tree }, Interaction::arrive(saturday), saturday);
+        let d = start(
+            Setting { experience: &e, tree: &tree, staffed: &staffed() },
+            Interaction::arrive(saturday),
+            saturday,
+        );
         assert_eq!(d.interaction.state, InteractionState::Ended(EndReason::AfterHours));
         e.enabled = false;
-        let d = start(Setting { experience: &e, tree: &tree }, Interaction::arrive(t(0)), t(0));
+        let d = start(
+            Setting { experience: &e, tree: &tree, staffed: &staffed() },
+            Interaction::arrive(t(0)),
+            t(0),
+        );
         assert!(d.texts.is_empty() && d.interaction.queue.is_none(), "a disabled experience does nothing");
+    }
+
+    #[test]
+    fn a_queue_with_nobody_available_gets_the_unavailable_text() {
+        let (mut e, tree) = setup();
+        e.texts.unavailable = "Everyone is busy, {first_name}.".into();
+        let nobody = std::collections::HashSet::new();
+        let s = Setting { experience: &e, tree: &tree, staffed: &nobody };
+        let d = start(s, Interaction::arrive(t(0)), t(0));
+        let d = customer_message(s, d.interaction, "1", t(1));
+        assert_eq!(d.interaction.queue, Some(2));
+        assert_eq!(d.texts.iter().map(|x| x.kind).collect::<Vec<_>>(), [TextKind::Unavailable]);
+        let some = staffed();
+        let d = customer_message(
+            Setting { staffed: &some, ..s },
+            start(s, Interaction::arrive(t(0)), t(0)).interaction,
+            "1",
+            t(1),
+        );
+        assert!(d.texts.is_empty(), "someone is there: nothing to say");
     }
 
     #[test]
     fn exit_ends_with_the_ended_text() {
         let (e, tree) = setup();
-        let s = Setting { experience: &e, tree: &tree };
+        let s = Setting { experience: &e, tree: &tree, staffed: &staffed() };
         let d = start(s, Interaction::arrive(t(0)), t(0));
         let d = customer_message(s, d.interaction, "exit", t(2));
         assert_eq!(d.interaction.state, InteractionState::Ended(EndReason::CustomerEnded));
@@ -348,7 +398,7 @@ mod tests {
     #[test]
     fn timers_run_in_order_and_fire_once() {
         let (e, tree) = setup();
-        let s = Setting { experience: &e, tree: &tree };
+        let s = Setting { experience: &e, tree: &tree, staffed: &staffed() };
         let selecting = start(s, Interaction::arrive(t(0)), t(0)).interaction;
         let quiet = Activity { last_inbound: Some(t(0)), last_outbound: None };
         assert_eq!(next_timer(&e, &selecting, quiet), Some((Timer::SelectingExpiry, t(30))));

@@ -55,7 +55,7 @@ async fn the_desk_sends_bubbles_keeps_drafts_fills_canned_responses_and_tidies_s
     let error = engine.canned_save(None, "Bad", &["Hi {name}".into()]).await.unwrap_err();
     assert!(error.to_string().contains("{name}, which is not a variable"), "{error}");
 
-    let sent = engine.session_send(session.id, &bubbles).await.unwrap();
+    let sent = engine.session_send(session.id, &bubbles, None).await.unwrap();
     assert_eq!(sent.len(), 2);
     eventually("both bubbles reach Messenger", Duration::from_secs(10), || {
         let sent = sandbox.sent();

@@ -243,3 +243,18 @@ async fn eventually_session(engine: &std::sync::Arc<Engine>, psid: &str) -> i64 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn after_the_window_an_agent_may_send_an_update_tag_they_chose_and_nothing_else() {
+    let running = start("routing-tags").await;
+    let engine = running.engine.clone();
+    running.sandbox.customer_writes("7101", "Where is my bike?").unwrap();
+    let session = eventually_session(&engine, "7101").await;
+    running.sandbox.advance_clock(SignedDuration::from_hours(24 * 8));
+    let refused = engine.session_send(session, &["It shipped.".into()], None).await.unwrap_err();
+    assert!(refused.to_string().contains("7 days"), "{refused}");
+    let tag = Some(switchboard_core::UpdateTag::PostPurchaseUpdate);
+    engine.session_send(session, &["It shipped today.".into()], tag).await.unwrap();
+    let sent = wait_sent(&running, "7101", 1).await;
+    assert_eq!(sent, [("It shipped today.".to_owned(), Some("POST_PURCHASE_UPDATE".to_owned()))]);
+}
