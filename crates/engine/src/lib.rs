@@ -17,7 +17,7 @@ mod retention;
 mod routing;
 pub mod status;
 
-pub use clock::{Clock, SystemClock};
+pub use clock::{Clock, SandboxTime, SystemClock};
 pub use desk::{ListFilter, Outbound, Scope, SessionDetails};
 pub use error::EngineError;
 pub use event::Event;

@@ -81,7 +81,14 @@ pub fn start(setting: Setting<'_>, interaction: Interaction, now: Timestamp) -> 
         }
         closed
     };
-    follow(setting, decision, step, now)
+    // Routed at once (no menu): the customer has waited in the queue since they wrote, however
+    // late routing got to it (an engine that was down).
+    let arrived = decision.interaction.started_at;
+    let mut decided = follow(setting, decision, step, now);
+    if decided.interaction.state == InteractionState::Queued {
+        decided.interaction.queued_at = arrived;
+    }
+    decided
 }
 
 /// A customer wrote in an open interaction: a selecting customer's answer moves the menu; any
@@ -383,6 +390,19 @@ mod tests {
             t(1),
         );
         assert!(d.texts.is_empty(), "someone is there: nothing to say");
+    }
+
+    #[test]
+    fn a_customer_routed_without_a_menu_waits_from_when_they_wrote() {
+        let (e, _) = setup();
+        let tree = QueueTree::new(vec![node(1, None, 0, "Inbox")]);
+        let s = Setting { experience: &e, tree: &tree, staffed: &staffed() };
+        let d = start(s, Interaction::arrive(t(0)), t(6));
+        assert_eq!(
+            (d.interaction.queue, d.interaction.queued_at),
+            (Some(1), t(0)),
+            "routed late, waiting since 0"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, SystemClock};
+use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, SandboxTime};
 
 struct Args {
     data_dir: std::path::PathBuf,
@@ -65,9 +65,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         request_timeout: Duration::from_secs(5),
         ..EngineConfig::new(cache_path, Hosts::sandbox(args.sandbox.clone()), "headless")
     };
+    // Against a sandbox, its clock is the engine's: moving it moves timers and windows alike.
+    let clock = SandboxTime::follow(&args.sandbox).await?;
     let engine =
-        Engine::open(config, Keychain::new(args.service), Notifier::disabled(), Arc::new(SystemClock))
-            .await?;
+        Engine::open(config, Keychain::new(args.service), Notifier::disabled(), Arc::new(clock)).await?;
     let mut events = engine.subscribe();
     if first_run {
         engine.connect_sandbox_demo(&args.sandbox).await?;

@@ -197,3 +197,54 @@ async fn killed_during_sending_the_restart_sends_every_reply_exactly_once() {
         }
     }
 }
+
+#[tokio::test]
+async fn killed_with_a_timer_running_the_restart_fires_it_once() {
+    require_desktop();
+    Keychain::use_os_store().unwrap();
+    let sandbox = Sandbox::start(script("3203", 1)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let service = test_service("crash-timer");
+    {
+        // The admin's settings, written before the engine runs: 5 minutes in queue, then the
+        // ended text.
+        let engine = open(dir.path(), &service, &sandbox).await;
+        engine.connect_sandbox_demo(&sandbox.base_url().parse().unwrap()).await.unwrap();
+        let channel = engine.channels().await.unwrap()[0].id;
+        let mut experience = engine.routing_settings(channel).await.unwrap().experience;
+        experience.schedule = switchboard_core::routing::Schedule::always("UTC");
+        experience.timers.queue_expiry = Some(5);
+        experience.texts.ended = "We closed this chat; write again any time.".into();
+        engine.experience_save(channel, experience).await.unwrap();
+        engine.presence_set(switchboard_core::routing::Presence::Offline).await.unwrap();
+        engine.close().await;
+    }
+    let mut first = Headless::start(dir.path(), &service, &sandbox);
+    first.until("the engine starts", Duration::from_secs(20), |e| e["type"] == "started").await;
+    sandbox.customer_writes("8500", "Anyone there?").unwrap();
+    first
+        .until("the customer waits in the queue", Duration::from_secs(20), |e| {
+            // Routed: in the channel's queue, not merely arrived.
+            e["type"] == "session_changed" && e["session"]["interaction"]["queue_name"].is_string()
+        })
+        .await;
+    first.kill().await;
+
+    // Six minutes pass while nothing runs; the next engine finds the deadline in the cache.
+    sandbox.advance_clock(jiff::SignedDuration::from_mins(6));
+    let ended = |sandbox: &Sandbox| {
+        sandbox.sent().iter().filter(|m| m.text == "We closed this chat; write again any time.").count()
+    };
+    assert_eq!(ended(&sandbox), 0, "nothing fired before the kill");
+    let mut second = Headless::start(dir.path(), &service, &sandbox);
+    second.until("the engine starts again", Duration::from_secs(20), |e| e["type"] == "started").await;
+    eventually("the expiry fires after the restart", Duration::from_secs(20), || {
+        let fired = ended(&sandbox) > 0;
+        async move { fired }
+    })
+    .await;
+    // More passes run (every second, and on every change): the timer does not fire again.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(ended(&sandbox), 1, "the ended text went out once");
+    second.kill().await;
+}
