@@ -62,6 +62,7 @@ fn main() {
             "queue_delete",
             "queue_members_set",
             "capacity_set",
+            "member_capacity_set",
             "offline_grace_set",
             "dispositions_set",
         ]));

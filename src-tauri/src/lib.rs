@@ -98,6 +98,7 @@ fn run_with(config: config::Config) {
             commands::routing::queue_delete,
             commands::routing::queue_members_set,
             commands::routing::capacity_set,
+            commands::routing::member_capacity_set,
             commands::routing::offline_grace_set,
             commands::routing::dispositions_set,
         ])

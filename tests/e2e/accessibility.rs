@@ -63,9 +63,17 @@ async fn every_screen_passes_axe_in_light_and_dark() {
         app.wait_for_text("[data-testid=session-item]", "Bruno Costa").await;
         check(&app, "desk", &mut found).await;
 
-        app.wait_for_text("[data-testid=session-item]", "Ana Lima").await.click().await.unwrap();
+        app.open_session("Ana Lima").await;
         app.wait_for_text("[data-testid=message]", "Is https://velo.example/t/1").await;
         check(&app, "conversation", &mut found).await;
+        // The interaction's actions: the transfer and end panels.
+        app.find("[data-testid=interaction-transfer]").await.click().await.unwrap();
+        app.wait_for_text("[data-testid=transfer-queue] option", "Access Bikes").await;
+        check(&app, "transfer-panel", &mut found).await;
+        app.find("[data-testid=interaction-end]").await.click().await.unwrap();
+        app.find("[data-testid=end-disposition]").await;
+        check(&app, "end-panel", &mut found).await;
+        app.find("[data-testid=interaction-end]").await.click().await.unwrap();
 
         app.find("[data-testid=canned-open]").await.click().await.unwrap();
         check(&app, "canned-picker", &mut found).await;
@@ -78,6 +86,11 @@ async fn every_screen_passes_axe_in_light_and_dark() {
         app.find("[data-testid=open-channels]").await.click().await.unwrap();
         app.wait_for_text("[data-testid=channel-row]", "Access Bikes").await;
         check(&app, "settings-channels-login-host", &mut found).await;
+        app.find("[data-testid=tab-routing]").await.click().await.unwrap();
+        app.wait_for_text("[data-testid=queue-row]", "Access Bikes").await;
+        app.find("[data-testid=queue-select]").await.click().await.unwrap();
+        app.find("[data-testid=queue-form]").await;
+        check(&app, "settings-routing", &mut found).await;
         app.find("[data-testid=tab-canned]").await.click().await.unwrap();
         check(&app, "settings-canned", &mut found).await;
         app.find("[data-testid=tab-desktop]").await.click().await.unwrap();
@@ -115,7 +128,7 @@ async fn the_keyboard_reaches_every_control_with_a_visible_focus_ring() {
     let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
     let app = App::launch("keyboard", &sandbox.base_url()).await;
     let outcome = tokio::time::timeout(Duration::from_secs(120), async {
-        app.wait_for_text("[data-testid=session-item]", "Ana Lima").await.click().await.unwrap();
+        app.open_session("Ana Lima").await;
         app.wait_for_text("[data-testid=message]", "Is https://velo.example/t/1").await;
         let controls: Vec<String> = serde_json::from_value(app.eval(CONTROLS).await).unwrap();
         assert!(controls.len() > 10, "the conversation screen has its controls: {controls:?}");

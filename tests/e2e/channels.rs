@@ -162,7 +162,7 @@ async fn an_expired_page_is_reauthorized_and_the_waiting_reply_goes_out_once() {
     let base = sandbox.base_url();
     let app = App::launch("channels-reauthorize", &base).await;
     let outcome = tokio::time::timeout(Duration::from_secs(120), async {
-        app.wait_for_text("[data-testid=session-item]", "Mei Chen").await.click().await.expect("open");
+        app.open_session("Mei Chen").await;
         app.wait_for_text("[data-testid=message]", "Are you open on Sunday?").await;
 
         let revoked = reqwest::Client::new()

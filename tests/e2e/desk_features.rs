@@ -79,7 +79,7 @@ async fn the_desk_from_hostile_text_to_canned_bubbles_details_search_and_a_first
         app.wait_for_text("[data-testid=canned-row]", "Stock").await;
         app.screenshot("2-canned-settings").await;
         app.client.execute("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))", vec![]).await.unwrap();
-        app.wait_for_text("[data-testid=session-item]", "Ana Lima").await.click().await.unwrap();
+        app.open_session("Ana Lima").await;
         app.wait_for_text("[data-testid=message]", "blue cargo bike").await;
         app.find("[data-testid=canned-open]").await.click().await.unwrap();
         app.wait_for_text("[data-testid=canned-option]", "Stock").await.click().await.unwrap();
@@ -140,7 +140,7 @@ async fn the_desk_from_hostile_text_to_canned_bubbles_details_search_and_a_first
         assert_eq!(sms.iter().filter(|m| m["to"] == "+14155557788").count(), 1, "{sms:?}");
 
         // A draft survives a restart.
-        app.wait_for_text("[data-testid=session-item]", "Mallory").await.click().await.unwrap();
+        app.open_session("Mallory").await;
         app.wait_for_text("[data-testid=conversation-title]", "Mallory").await;
         app.find("[data-testid=composer-input]").await.send_keys("Half-written answer").await.unwrap();
         // The draft is saved 0.4 s after typing stops: wait until the core has it.
@@ -201,7 +201,7 @@ async fn a_closed_whatsapp_window_offers_the_approved_templates() {
     let app = App::launch("desk-template", &base).await;
     let outcome = tokio::time::timeout(Duration::from_secs(120), async {
         // Twilio gives no names: the session is the number.
-        app.wait_for_text("[data-testid=session-item]", "+14155550166").await.click().await.unwrap();
+        app.open_session("+14155550166").await;
         app.wait_for_text("[data-testid=window-indicator]", "Window closed").await;
         assert!(app.texts("[data-testid=composer-input]").await.unwrap().is_empty(), "no free text box");
         let select = app.find("[data-testid=template-select]").await;

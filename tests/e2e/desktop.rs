@@ -145,7 +145,7 @@ async fn a_link_in_a_message_is_opened_by_the_system_and_a_hostile_one_is_not_a_
     let launch = Launch { env: vec![("PATH".into(), path)], ..Launch::default() };
     let app = App::launch_as("desktop-links", &sandbox.base_url(), launch).await;
     let outcome = tokio::time::timeout(Duration::from_secs(60), async {
-        app.wait_for_text("[data-testid=session-item]", "Bruno Costa").await.click().await.unwrap();
+        app.open_session("Bruno Costa").await;
         app.wait_for_text("[data-testid=message]", "Track it at").await;
         let links = app.texts("[data-testid=message-link]").await.unwrap();
         assert_eq!(

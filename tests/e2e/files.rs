@@ -43,7 +43,7 @@ async fn files_are_shown_saved_and_sent_by_drag_and_drop() {
     let base = sandbox.base_url();
     let app = App::launch("files", &base).await;
     let outcome = tokio::time::timeout(Duration::from_secs(180), async {
-        app.wait_for_text("[data-testid=session-item]", "Tomás").await.click().await.unwrap();
+        app.open_session("Tomás").await;
         app.wait_for_text("[data-testid=message]", "the pedal").await;
         // The photo is decoded from the cache: the protocol answered and the CSP allowed it.
         let deadline = std::time::Instant::now() + Duration::from_secs(20);

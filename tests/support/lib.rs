@@ -190,6 +190,26 @@ impl App {
         }
     }
 
+    /// Opens the session of `contact` from the list. Rows move as routing and new messages
+    /// reorder the list, so a click can land on the row that just took its place: it clicks
+    /// again until the conversation's title is the contact's.
+    pub async fn open_session(&self, contact: &str) {
+        let deadline = Instant::now() + UI_DEADLINE;
+        loop {
+            let row = self.wait_for_text("[data-testid=session-item]", contact).await;
+            let _ = row.click().await;
+            let settle = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < settle {
+                let titles = self.texts("[data-testid=conversation-title]").await.unwrap_or_default();
+                if titles.iter().any(|t| t.contains(contact)) {
+                    return;
+                }
+                sleep(Duration::from_millis(100)).await;
+            }
+            assert!(Instant::now() < deadline, "{contact}'s conversation never opened");
+        }
+    }
+
     /// The text of every element matching `css`, or the error that prevented reading them.
     pub async fn texts(&self, css: &str) -> Result<Vec<String>, String> {
         let elements = self.client.find_all(Locator::Css(css)).await.map_err(|e| e.to_string())?;

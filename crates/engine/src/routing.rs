@@ -515,6 +515,21 @@ impl Engine {
         Ok(())
     }
 
+    /// An agent's own capacity, or `None` for the organisation's default.
+    pub async fn member_capacity_set(
+        &self,
+        member: &str,
+        capacity: Option<Capacity>,
+    ) -> Result<(), EngineError> {
+        if capacity.is_some_and(|c| c.total == 0) {
+            return Err(EngineError::Refused("An agent's total capacity is at least 1.".into()));
+        }
+        self.store.member_capacity_set(member, capacity.as_ref()).await?;
+        self.publish_members().await;
+        self.wake_routing();
+        Ok(())
+    }
+
     pub async fn offline_grace_set(&self, minutes: u32) -> Result<(), EngineError> {
         if !switchboard_core::routing::experience::TIMER_RANGE.contains(&minutes) {
             return Err(EngineError::Refused("The grace period runs from 1 to 10,080 minutes.".into()));

@@ -417,9 +417,12 @@ impl Store {
         capacity: Option<&Capacity>,
     ) -> Result<(), StoreError> {
         let value = capacity.map(to_json);
-        sqlx::query!("UPDATE members SET capacity = ? WHERE name = ?", value, name)
+        let done = sqlx::query!("UPDATE members SET capacity = ? WHERE name = ?", value, name)
             .execute(&self.pool)
             .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { what: "member" });
+        }
         Ok(())
     }
 

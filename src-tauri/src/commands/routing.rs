@@ -155,6 +155,15 @@ pub async fn capacity_set(engine: State<'_, Arc<Engine>>, capacity: Capacity) ->
 }
 
 #[tauri::command]
+pub async fn member_capacity_set(
+    engine: State<'_, Arc<Engine>>,
+    member: String,
+    capacity: Option<Capacity>,
+) -> Result<(), CommandError> {
+    Ok(engine.member_capacity_set(&member, capacity).await?)
+}
+
+#[tauri::command]
 pub async fn offline_grace_set(engine: State<'_, Arc<Engine>>, minutes: u32) -> Result<(), CommandError> {
     Ok(engine.offline_grace_set(minutes).await?)
 }

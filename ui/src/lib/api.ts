@@ -420,6 +420,8 @@ export interface DeskApi {
   queueDelete(queueId: number): Promise<void>;
   queueMembersSet(queueId: number, members: string[]): Promise<void>;
   capacitySet(capacity: Capacity): Promise<void>;
+  /** An agent's own capacity, or null for the organisation's default. */
+  memberCapacitySet(member: string, capacity: Capacity | null): Promise<void>;
   offlineGraceSet(minutes: number): Promise<void>;
   dispositionsSet(dispositions: string[]): Promise<void>;
   /** Subscribes to one engine event; returns the unsubscribe function. */
@@ -493,6 +495,7 @@ export const tauriApi: DeskApi = {
   queueDelete: (queueId) => invoke("queue_delete", { queueId }),
   queueMembersSet: (queueId, members) => invoke("queue_members_set", { queueId, members }),
   capacitySet: (capacity) => invoke("capacity_set", { capacity }),
+  memberCapacitySet: (member, capacity) => invoke("member_capacity_set", { member, capacity }),
   offlineGraceSet: (minutes) => invoke("offline_grace_set", { minutes }),
   dispositionsSet: (dispositions) => invoke("dispositions_set", { dispositions }),
   on(name, handler) {

@@ -287,6 +287,7 @@ export function fakeApi(
       routing.queues.find((q) => q.id === queueId)!.members = members;
     }),
     capacitySet: vi.fn(async () => undefined),
+    memberCapacitySet: vi.fn(async () => undefined),
     offlineGraceSet: vi.fn(async () => undefined),
     dispositionsSet: vi.fn(async () => undefined),
     on(name, handler) {

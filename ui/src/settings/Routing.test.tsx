@@ -50,4 +50,13 @@ describe("Settings → Routing", () => {
     fireEvent.click(screen.getByTestId("queue-new-save"));
     expect(await screen.findByTestId("routing-error")).toHaveTextContent("SMS carriers reserve");
   });
+
+  it("gives one agent a capacity of their own", async () => {
+    const { api } = fakeApi();
+    render(() => <Routing api={api} channels={channels} />);
+    fireEvent.click(await screen.findByTestId("own-capacity-tom"));
+    await waitFor(() =>
+      expect(api.memberCapacitySet).toHaveBeenCalledWith("tom", { messenger: 3, sms: 3, whatsapp: 3, total: 5, count_held: true }),
+    );
+  });
 });

@@ -1,6 +1,16 @@
 import { createEffect, createResource, createSignal, For, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import type { ChannelRecord, Day, DeskApi, Distribution, Experience, QueueRecord, RoutingSettings } from "../lib/api";
+import type {
+  Capacity,
+  ChannelRecord,
+  Day,
+  DeskApi,
+  Distribution,
+  Experience,
+  MemberRecord,
+  QueueRecord,
+  RoutingSettings,
+} from "../lib/api";
 import { errorMessage, platformLabel } from "../lib/api";
 
 const TEXT_LIMIT = 918;
@@ -500,6 +510,7 @@ function ExperienceForm(props: { settings: RoutingSettings; onSave: (experience:
 
 function Organisation(props: { api: DeskApi; settings: RoutingSettings; attempt: Attempt }) {
   const [capacity, setCapacity] = createStore(clone(props.settings.default_capacity));
+  const [members, { refetch: reloadMembers }] = createResource(() => props.api.membersList());
   const [grace, setGrace] = createSignal(props.settings.offline_grace_minutes);
   const [dispositions, setDispositions] = createSignal(props.settings.dispositions.join("\n"));
   return (
@@ -533,6 +544,23 @@ function Organisation(props: { api: DeskApi; settings: RoutingSettings; attempt:
           An agent who goes Offline keeps their interactions for{" "}
           <input type="number" min="1" max="10080" value={grace()} onInput={(e) => setGrace(Number(e.currentTarget.value))} /> minutes, then they return to their queues
         </label>
+        <table class="member-capacity" data-testid="member-capacity">
+          <caption>Each agent's own capacity (instead of the default above)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Agent</th>
+              <th scope="col">Own</th>
+              <For each={["messenger", "sms", "whatsapp", "total"] as const}>
+                {(key) => <th scope="col">{key === "total" ? "Total" : platformLabel[key]}</th>}
+              </For>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={members() ?? []}>
+              {(member) => <MemberCapacity api={props.api} member={member} fallback={capacity} attempt={props.attempt} reload={() => void reloadMembers()} />}
+            </For>
+          </tbody>
+        </table>
         <label class="text-field">
           Dispositions (one per line)
           <textarea rows="4" value={dispositions()} onInput={(e) => setDispositions(e.currentTarget.value)} />
@@ -549,3 +577,49 @@ const withSeconds = (time: string) => (time.length === 5 ? `${time}:00` : time);
 const split = (text: string) => text.split(",").map((w) => w.trim()).filter(Boolean);
 /** A plain deep copy (Solid stores wrap what they hold; structuredClone refuses proxies). */
 const clone = <T,>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** One agent's capacity: the default, or their own (saved as it is changed). */
+function MemberCapacity(props: {
+  api: DeskApi;
+  member: MemberRecord;
+  fallback: Capacity;
+  attempt: Attempt;
+  reload: () => void;
+}) {
+  const own = () => props.member.capacity;
+  const shown = () => own() ?? props.fallback;
+  const save = (capacity: Capacity | null) =>
+    void props.attempt(`${props.member.name}'s capacity saved`, async () => {
+      await props.api.memberCapacitySet(props.member.name, capacity);
+      props.reload();
+    });
+  return (
+    <tr>
+      <th scope="row">{props.member.name}</th>
+      <td>
+        <input
+          type="checkbox"
+          aria-label={`${props.member.name} has their own capacity`}
+          data-testid={`own-capacity-${props.member.name}`}
+          checked={own() !== null}
+          onChange={(e) => save(e.currentTarget.checked ? { ...props.fallback } : null)}
+        />
+      </td>
+      <For each={["messenger", "sms", "whatsapp", "total"] as const}>
+        {(key) => (
+          <td>
+            <input
+              type="number"
+              min="0"
+              max="100"
+              aria-label={`${props.member.name}: ${key}`}
+              disabled={own() === null}
+              value={shown()[key]}
+              onChange={(e) => save({ ...shown(), [key]: Number(e.currentTarget.value) })}
+            />
+          </td>
+        )}
+      </For>
+    </tr>
+  );
+}
