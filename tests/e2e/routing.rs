@@ -57,6 +57,11 @@ async fn an_admin_builds_a_menu_and_a_customer_is_routed_picked_up_transferred_a
         app.find("[data-testid=queue-save]").await.click().await.unwrap();
         app.wait_for_text("[data-testid=routing-saved]", "Queue saved").await;
         app.screenshot("1-routing-menu").await;
+        // The rest of the screen, seen: opening hours and timers, then agents' capacity.
+        app.eval("document.querySelector('[data-testid=schedule-zone]').scrollIntoView(); return true").await;
+        app.screenshot("1b-schedule-timers").await;
+        app.eval("document.querySelector('[data-testid=member-capacity]').scrollIntoView(); return true").await;
+        app.screenshot("1c-agents").await;
         app.client
             .execute(
                 "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))",
