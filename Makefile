@@ -32,9 +32,10 @@ ui-test: setup
 	cd ui && npm test
 
 # Every Rust test, end-to-end included, inside one private desktop session (Xvfb, D-Bus,
-# gnome-keyring, dunst + dbus-monitor, tauri-driver started by the tests).
+# gnome-keyring, dunst + dbus-monitor, tauri-driver started by the tests), beside a throw-away
+# PostgreSQL for team mode's tests.
 rust-test: app
-	scripts/desktop-session.sh cargo test --workspace
+	scripts/postgres-session.sh scripts/desktop-session.sh cargo test --workspace
 
 # The .deb made from the app just tested, installed with apt-get, started from /usr/bin under
 # WebDriver against a sandbox, then removed.
@@ -51,6 +52,8 @@ dist: setup ui
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 bench: setup ui
 	cargo bench -p switchboard-store --bench cache
+	cargo bench -p switchboard-store --bench routing
+	scripts/postgres-session.sh cargo bench -p switchboard-team --bench claims
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench latency
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench backfill
 	cargo build --release --bin switchboard --example bare-window
@@ -61,12 +64,16 @@ bench: setup ui
 	SWITCHBOARD_APP=$(TARGET_DIR)/release/switchboard \
 	  scripts/desktop-session.sh cargo bench -p switchboard-e2e --bench desk
 
-# After changing a query or a migration: rebuild a schema database and refresh .sqlx/ (needs
-# sqlx-cli: cargo install sqlx-cli --no-default-features --features sqlite).
+# After changing a query or a migration: rebuild both schemas (SQLite for the cache, a throw-away
+# PostgreSQL for team mode) and refresh .sqlx/, which holds both crates' offline query data.
 SCHEMA_DB := $(CURDIR)/target/sqlx-schema.sqlite3
 sqlx-prepare:
-	rm -f $(SCHEMA_DB)*
-	mkdir -p target
-	DATABASE_URL=sqlite://$(SCHEMA_DB) sqlx database create
-	DATABASE_URL=sqlite://$(SCHEMA_DB) sqlx migrate run --source crates/store/migrations
-	DATABASE_URL=sqlite://$(SCHEMA_DB) SQLX_OFFLINE=false cargo sqlx prepare --workspace
+	rm -f $(SCHEMA_DB)* && mkdir -p target && rm -rf target/sqlx-new && mkdir -p target/sqlx-new
+	for m in crates/store/migrations/*.sql; do sqlite3 $(SCHEMA_DB) < $$m; done
+	touch crates/store/src/lib.rs crates/team/src/lib.rs
+	SQLX_OFFLINE=false DATABASE_URL=sqlite://$(SCHEMA_DB) SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-new \
+	  cargo check -p switchboard-store
+	scripts/postgres-session.sh bash -c 'psql -q "$$SWITCHBOARD_TEST_PG" -f crates/team/migrations/0001_team.sql && \
+	  SQLX_OFFLINE=false DATABASE_URL="$$SWITCHBOARD_TEST_PG" SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-new \
+	  cargo check -p switchboard-team'
+	rm -rf .sqlx && cp -r target/sqlx-new .sqlx

@@ -15,6 +15,8 @@ packages=(
   webkit2gtk-driver xdotool imagemagick file curl jq
   # Customers write emoji
   fonts-noto-color-emoji
+  # Team mode's tests run a throw-away PostgreSQL (scripts/postgres-session.sh), and pgbench for its bench
+  postgresql postgresql-contrib
 )
 
 sudo=""

@@ -60,7 +60,8 @@ async fn an_admin_builds_a_menu_and_a_customer_is_routed_picked_up_transferred_a
         // The rest of the screen, seen: opening hours and timers, then agents' capacity.
         app.eval("document.querySelector('[data-testid=schedule-zone]').scrollIntoView(); return true").await;
         app.screenshot("1b-schedule-timers").await;
-        app.eval("document.querySelector('[data-testid=member-capacity]').scrollIntoView(); return true").await;
+        app.eval("document.querySelector('[data-testid=member-capacity]').scrollIntoView(); return true")
+            .await;
         app.screenshot("1c-agents").await;
         app.client
             .execute(

@@ -1,0 +1,16 @@
+#[derive(Debug, thiserror::Error)]
+pub enum TeamError {
+    #[error("the team's database address is not a PostgreSQL URL: {0}")]
+    Address(String),
+    #[error("the team's database runs PostgreSQL {version}; team mode needs 14 or newer")]
+    ServerTooOld { version: String },
+    /// The writer's fencing token is no longer the lease's: another desktop took the channel.
+    #[error("this desktop no longer holds channel {channel_id}'s lease (another took it over)")]
+    StaleLease { channel_id: i64 },
+    #[error("the team's database holds an unexpected value: {what}")]
+    Corrupt { what: String },
+    #[error("cannot update the team's schema: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("team database error: {0}")]
+    Sql(#[from] sqlx::Error),
+}

@@ -1,0 +1,68 @@
+//! Team mode's PostgreSQL side: the team's schema (migrations beside the solo cache's), leases
+//! with fencing tokens (one poller per channel), the change log replicas follow, and claims that
+//! never race. See docs/TEAM.md for the design.
+//!
+//! Like `switchboard-store`, this crate only records: every decision (which interaction goes to
+//! which agent, which transition) comes from `switchboard_core`.
+
+mod changes;
+mod error;
+mod leases;
+mod routing;
+
+pub use changes::{Change, ChangeCursor, Wakeups};
+pub use error::TeamError;
+pub use leases::Lease;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The oldest server team mode runs on: `pg_snapshot` functions, `xid8`, `FOR UPDATE SKIP LOCKED`.
+pub const MINIMUM_SERVER: i32 = 140_000;
+
+/// A connection pool to the team's database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Team {
+    pool: PgPool,
+    url: String,
+}
+
+impl Team {
+    /// Connects, checks that the server is recent enough, and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, TeamError> {
+        let options = PgConnectOptions::from_str(url).map_err(|e| TeamError::Address(e.to_string()))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        let version: i32 =
+            sqlx::query_scalar!(r#"SELECT current_setting('server_version_num')::int AS "v!""#)
+                .fetch_one(&pool)
+                .await?;
+        if version < MINIMUM_SERVER {
+            return Err(TeamError::ServerTooOld { version: format_version(version) });
+        }
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool, url: url.to_owned() })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// 150004 → "15.4".
+fn format_version(num: i32) -> String {
+    format!("{}.{}", num / 10_000, num % 10_000)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn versions_read_as_people_write_them() {
+        assert_eq!(super::format_version(150_018), "15.18");
+        assert_eq!(super::format_version(130_004), "13.4");
+    }
+}
