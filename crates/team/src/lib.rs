@@ -7,11 +7,13 @@
 
 mod changes;
 mod error;
+mod ingest;
 mod leases;
 mod routing;
 
 pub use changes::{Change, ChangeCursor, Wakeups};
 pub use error::TeamError;
+pub use ingest::{Incoming, Recorded};
 pub use leases::Lease;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

@@ -3,6 +3,7 @@
 
 mod changes;
 mod claims;
+mod ingest;
 mod leases;
 
 use sqlx::postgres::PgPoolOptions;

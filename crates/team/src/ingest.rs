@@ -1,0 +1,158 @@
+//! What a channel's poller records: the lease holder's batch, fenced by its token, in one
+//! transaction; a message already known (same channel and platform id) is left as it is, so a
+//! page read twice — or by a poller that took over — is stored once.
+
+use crate::{Lease, Team, TeamError};
+use jiff::Timestamp;
+use serde::Serialize;
+use switchboard_core::{Author, Direction, Interaction, Platform};
+
+/// One message a poller read from the platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incoming {
+    pub platform_message_id: String,
+    pub contact_platform_id: String,
+    pub contact_name: Option<String>,
+    pub thread_id: Option<String>,
+    pub direction: Direction,
+    pub author: Author,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
+/// What a batch added: new messages (id, session) in the batch's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    pub messages: Vec<(i64, i64)>,
+    pub new_interactions: u64,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    ord: usize,
+    c: &'a str,
+    n: Option<&'a str>,
+    t: Option<&'a str>,
+    mid: &'a str,
+    d: &'a str,
+    a: &'a str,
+    b: &'a str,
+    at: i64,
+}
+
+impl Team {
+    /// Records a poller's batch for `lease`'s channel. The lease row is share-locked for the
+    /// transaction, so a take-over waits for it, and a stale token records nothing.
+    pub async fn record_messages(
+        &self,
+        lease: &Lease,
+        platform: Platform,
+        batch: &[Incoming],
+    ) -> Result<Recorded, TeamError> {
+        let mut tx = self.pool.begin().await?;
+        let held = sqlx::query_scalar!(
+            "SELECT token FROM leases WHERE channel_id = $1 AND token = $2 FOR SHARE",
+            lease.channel_id,
+            lease.token
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if held.is_none() {
+            return Err(TeamError::StaleLease { channel_id: lease.channel_id });
+        }
+        if batch.is_empty() {
+            return Ok(Recorded::default());
+        }
+        let rows: Vec<Row<'_>> = batch
+            .iter()
+            .enumerate()
+            .map(|(ord, m)| Row {
+                ord,
+                c: &m.contact_platform_id,
+                n: m.contact_name.as_deref(),
+                t: m.thread_id.as_deref(),
+                mid: &m.platform_message_id,
+                d: m.direction.as_str(),
+                a: m.author.as_str(),
+                b: &m.body,
+                at: m.created_at.as_millisecond(),
+            })
+            .collect();
+        let rows = serde_json::to_value(&rows).map_err(|e| TeamError::Corrupt { what: e.to_string() })?;
+        let platform = platform.as_str();
+        sqlx::query!(
+            "INSERT INTO contacts (platform, platform_id, platform_name)
+             SELECT $1, j.c, max(j.n) FROM jsonb_to_recordset($2) AS j(c text, n text) GROUP BY j.c
+             ON CONFLICT (platform, platform_id)
+             DO UPDATE SET platform_name = COALESCE(excluded.platform_name, contacts.platform_name)",
+            platform,
+            rows,
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "INSERT INTO sessions (channel_id, contact_id, thread_id, last_activity_at)
+             SELECT $1, k.id, j.thread, j.first_at
+             FROM (SELECT c, max(t) AS thread, min(at) AS first_at
+                   FROM jsonb_to_recordset($3) AS r(c text, t text, at bigint) GROUP BY c) j
+             JOIN contacts k ON k.platform = $2 AND k.platform_id = j.c
+             ON CONFLICT (channel_id, contact_id) DO UPDATE SET thread_id = COALESCE(excluded.thread_id, sessions.thread_id)",
+            lease.channel_id,
+            platform,
+            rows,
+        )
+        .execute(&mut *tx)
+        .await?;
+        let inserted = sqlx::query!(
+            r#"INSERT INTO messages (session_id, channel_id, platform_message_id, direction, author, body, delivery, created_at)
+               SELECT s.id, $1, j.mid, j.d, j.a, j.b, CASE j.d WHEN 'inbound' THEN 'delivered' ELSE 'sent' END, j.at
+               FROM jsonb_to_recordset($3) AS j(ord int, c text, mid text, d text, a text, b text, at bigint)
+               JOIN contacts k ON k.platform = $2 AND k.platform_id = j.c
+               JOIN sessions s ON s.channel_id = $1 AND s.contact_id = k.id
+               ORDER BY j.ord
+               ON CONFLICT (channel_id, platform_message_id) DO NOTHING
+               RETURNING id, session_id, direction, created_at"#,
+            lease.channel_id,
+            platform,
+            rows,
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut messages: Vec<(i64, i64)> = inserted.iter().map(|r| (r.id, r.session_id)).collect();
+        messages.sort_unstable();
+        // Customers wrote: their sessions are active again, with the time of their last message,
+        // and each has an open interaction (core's `arrive`) for routing to start.
+        let mut first_inbound: Vec<(i64, i64)> = Vec::new();
+        for r in inserted.iter().filter(|r| r.direction == Direction::Inbound.as_str()) {
+            match first_inbound.iter_mut().find(|(s, _)| *s == r.session_id) {
+                Some(first) => first.1 = first.1.min(r.created_at),
+                None => first_inbound.push((r.session_id, r.created_at)),
+            }
+        }
+        let (sessions, times): (Vec<i64>, Vec<i64>) = first_inbound.into_iter().unzip();
+        let arrived = Interaction::arrive(Timestamp::UNIX_EPOCH).state.as_str();
+        sqlx::query!(
+            "UPDATE sessions SET state = 'active',
+                    last_inbound_at = GREATEST(last_inbound_at, (SELECT max(created_at) FROM messages m
+                                               WHERE m.session_id = sessions.id AND m.direction = 'inbound')),
+                    last_activity_at = GREATEST(last_activity_at, (SELECT max(created_at) FROM messages m
+                                                WHERE m.session_id = sessions.id))
+             WHERE id = ANY($1)",
+            &sessions,
+        )
+        .execute(&mut *tx)
+        .await?;
+        let opened = sqlx::query!(
+            "INSERT INTO interactions (session_id, state, started_at, queued_at, due_at)
+             SELECT s, $3, t, t, 0 FROM unnest($1::bigint[], $2::bigint[]) AS u(s, t)
+             ON CONFLICT (session_id) WHERE state <> 'ended' DO NOTHING",
+            &sessions,
+            &times,
+            arrived,
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Recorded { messages, new_interactions: opened.rows_affected() })
+    }
+}

@@ -1,0 +1,66 @@
+//! A poller's batch on PostgreSQL: stored once however often it is read, fenced by the lease.
+
+use crate::{channel, team};
+use jiff::Timestamp;
+use std::time::Duration;
+use switchboard_core::{Author, Direction, Platform};
+use switchboard_team::{Incoming, TeamError};
+
+fn message(mid: &str, psid: &str, text: &str, second: i64) -> Incoming {
+    Incoming {
+        platform_message_id: mid.into(),
+        contact_platform_id: psid.into(),
+        contact_name: Some(format!("Customer {psid}")),
+        thread_id: Some(format!("t_{psid}")),
+        direction: Direction::Inbound,
+        author: Author::Customer,
+        body: text.into(),
+        created_at: Timestamp::from_second(1_790_000_000 + second).expect("a time"),
+    }
+}
+
+#[tokio::test]
+async fn a_batch_is_stored_once_with_one_open_interaction_and_a_stale_poller_records_nothing() {
+    let Some((team, raw, _)) = team("ingest").await else { return };
+    let page = channel(&raw, "1001").await;
+    let ttl = Duration::from_millis(300);
+    let first = team.lease_take(page, "desktop-a", ttl).await.unwrap().unwrap();
+    let batch =
+        [message("m1", "p1", "Hello", 0), message("m2", "p1", "Anyone?", 1), message("m3", "p2", "Hi", 2)];
+    let recorded = team.record_messages(&first, Platform::Messenger, &batch).await.unwrap();
+    assert_eq!(
+        (recorded.messages.len(), recorded.new_interactions),
+        (3, 2),
+        "two customers, two interactions"
+    );
+    let again = team.record_messages(&first, Platform::Messenger, &batch).await.unwrap();
+    assert_eq!((again.messages.len(), again.new_interactions), (0, 0), "a page read twice is stored once");
+
+    // A freezes; B takes over and reads the same page plus one more message.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let second = team.lease_take(page, "desktop-b", ttl).await.unwrap().unwrap();
+    let more = [message("m3", "p2", "Hi", 2), message("m4", "p2", "Still there?", 3)];
+    let taken_over = team.record_messages(&second, Platform::Messenger, &more).await.unwrap();
+    assert_eq!((taken_over.messages.len(), taken_over.new_interactions), (1, 0));
+    // A resumes and tries to record what it had read: refused, nothing written.
+    let zombie = [message("m5", "p3", "from a zombie's page", 4)];
+    assert!(matches!(
+        team.record_messages(&first, Platform::Messenger, &zombie).await,
+        Err(TeamError::StaleLease { .. })
+    ));
+    let stored: Vec<String> = sqlx::query_scalar("SELECT platform_message_id FROM messages ORDER BY id")
+        .fetch_all(&raw)
+        .await
+        .unwrap();
+    assert_eq!(stored, ["m1", "m2", "m3", "m4"]);
+    let open: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions WHERE state <> 'ended'")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_eq!(open, 2, "one open interaction per customer");
+    let last: Option<i64> = sqlx::query_scalar("SELECT last_inbound_at FROM sessions s JOIN contacts k ON k.id = s.contact_id WHERE k.platform_id = 'p2'")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_eq!(last, Some((1_790_000_000 + 3) * 1000), "the messaging window counts from the last message");
+}
