@@ -5,6 +5,7 @@ mod changes;
 mod claims;
 mod ingest;
 mod leases;
+mod replica;
 
 use sqlx::postgres::PgPoolOptions;
 use switchboard_team::Team;

@@ -1,0 +1,280 @@
+//! The replica: in team mode the cache follows the team's change log (crates/team). Each change
+//! carries the row as it is now and its version; a row is kept only when the incoming version is
+//! higher than the replica's, so applying in any order, or twice, ends in the same state.
+
+use crate::messages::refresh_sessions;
+use crate::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+
+/// One change from the team's log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicaChange {
+    /// The table: channels, contacts, sessions, messages, interactions, queues, members.
+    pub entity: String,
+    pub key: Option<i64>,
+    /// A member's name (their key).
+    pub name: Option<String>,
+    pub version: i64,
+    /// The row now; `None`: deleted.
+    pub row: Option<serde_json::Value>,
+}
+
+/// Where the replica has read the change log up to (the team's cursor).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaCursor {
+    pub txid: i64,
+    pub position: i64,
+}
+
+/// What a batch changed, for the windows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplicaApplied {
+    pub sessions: Vec<i64>,
+    pub messages: Vec<i64>,
+}
+
+/// The order rows must go in for their references: a message needs its session, a session its
+/// contact and channel.
+const ORDER: [&str; 7] =
+    ["channels", "contacts", "queues", "members", "sessions", "messages", "interactions"];
+
+fn json(value: &impl Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt { what: e.to_string() })
+}
+
+impl Store {
+    /// How far the replica has followed the team's log.
+    pub async fn replica_cursor(&self) -> Result<ReplicaCursor, StoreError> {
+        let row = sqlx::query!("SELECT txid, position FROM replica_cursor WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map_or_else(ReplicaCursor::default, |r| ReplicaCursor { txid: r.txid, position: r.position }))
+    }
+
+    /// Applies a batch of changes and moves the cursor, in one transaction: a crash leaves the
+    /// replica at the last batch applied whole.
+    pub async fn replica_apply(
+        &self,
+        changes: &[ReplicaChange],
+        cursor: ReplicaCursor,
+    ) -> Result<ReplicaApplied, StoreError> {
+        let mut tx = self.write().await?;
+        let mut applied = ReplicaApplied::default();
+        for entity in ORDER {
+            let (kept, gone): (Vec<&ReplicaChange>, Vec<&ReplicaChange>) =
+                changes.iter().filter(|c| c.entity == entity).partition(|c| c.row.is_some());
+            if !kept.is_empty() {
+                let rows: Vec<serde_json::Value> = kept
+                    .iter()
+                    .filter_map(|c| {
+                        let mut row = c.row.clone()?;
+                        row["version"] = c.version.into();
+                        Some(row)
+                    })
+                    .collect();
+                let rows = json(&rows)?;
+                upsert(&mut tx, entity, &rows).await?;
+                if entity == "messages" {
+                    applied.messages.extend(kept.iter().filter_map(|c| c.key));
+                }
+                if entity == "sessions" {
+                    applied.sessions.extend(kept.iter().filter_map(|c| c.key));
+                }
+                if matches!(entity, "messages" | "interactions") {
+                    applied
+                        .sessions
+                        .extend(kept.iter().filter_map(|c| c.row.as_ref()?["session_id"].as_i64()));
+                }
+            }
+            for change in gone {
+                delete(&mut tx, entity, change).await?;
+            }
+        }
+        applied.sessions.sort_unstable();
+        applied.sessions.dedup();
+        let present: Vec<i64> = {
+            let ids = json(&applied.sessions)?;
+            sqlx::query_scalar!(
+                r#"SELECT id AS "id!" FROM sessions WHERE id IN (SELECT value FROM json_each(?))"#,
+                ids
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        };
+        refresh_sessions(&mut tx, &present).await?;
+        sqlx::query!(
+            "INSERT INTO replica_cursor (id, txid, position) VALUES (1, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET txid = excluded.txid, position = excluded.position",
+            cursor.txid,
+            cursor.position,
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(applied)
+    }
+}
+
+async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Result<(), StoreError> {
+    match entity {
+        "channels" => sqlx::query!(
+            "INSERT INTO channels (id, platform, external_id, name, state, version)
+             SELECT value ->> 'id', value ->> 'platform', value ->> 'external_id', value ->> 'name', value ->> 'state',
+                    value ->> 'version' FROM json_each(?) WHERE true
+             ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, external_id = excluded.external_id,
+                 name = excluded.name, state = excluded.state, version = excluded.version
+             WHERE excluded.version > channels.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        "contacts" => sqlx::query!(
+            "INSERT INTO contacts (id, platform, platform_id, platform_name, first_name, last_name, opted_out, version)
+             SELECT value ->> 'id', value ->> 'platform', value ->> 'platform_id', value ->> 'platform_name',
+                    value ->> 'first_name', value ->> 'last_name', value ->> 'opted_out', value ->> 'version'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (id) DO UPDATE SET platform_name = excluded.platform_name, first_name = excluded.first_name,
+                 last_name = excluded.last_name, opted_out = excluded.opted_out, version = excluded.version
+             WHERE excluded.version > contacts.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        "queues" => sqlx::query!(
+            "INSERT INTO queues (id, channel_id, parent_id, position, name, keywords, priority, service_level_percent,
+                                 service_level_seconds, target_response_seconds, distribution, version)
+             SELECT value ->> 'id', value ->> 'channel_id', value ->> 'parent_id', value ->> 'position', value ->> 'name',
+                    value -> 'keywords', value ->> 'priority', value ->> 'service_level_percent',
+                    value ->> 'service_level_seconds', value ->> 'target_response_seconds', value -> 'distribution',
+                    value ->> 'version'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, position = excluded.position,
+                 name = excluded.name, keywords = excluded.keywords, priority = excluded.priority,
+                 service_level_percent = excluded.service_level_percent,
+                 service_level_seconds = excluded.service_level_seconds,
+                 target_response_seconds = excluded.target_response_seconds, distribution = excluded.distribution,
+                 version = excluded.version
+             WHERE excluded.version > queues.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        "members" => sqlx::query!(
+            "INSERT INTO members (name, presence, presence_since, idle_since, capacity, version)
+             SELECT value ->> 'name', value ->> 'presence', value ->> 'presence_since', value ->> 'idle_since',
+                    value -> 'capacity', value ->> 'version'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (name) DO UPDATE SET presence = excluded.presence, presence_since = excluded.presence_since,
+                 idle_since = excluded.idle_since, capacity = excluded.capacity, version = excluded.version
+             WHERE excluded.version > members.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        "sessions" => sqlx::query!(
+            "INSERT INTO sessions (id, channel_id, contact_id, state, thread_id, internal_reference, last_activity_at,
+                                   last_inbound_at, version)
+             SELECT value ->> 'id', value ->> 'channel_id', value ->> 'contact_id', value ->> 'state',
+                    value ->> 'thread_id', value ->> 'internal_reference', value ->> 'last_activity_at',
+                    value ->> 'last_inbound_at', value ->> 'version'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (id) DO UPDATE SET state = excluded.state, thread_id = excluded.thread_id,
+                 internal_reference = excluded.internal_reference, last_activity_at = excluded.last_activity_at,
+                 last_inbound_at = excluded.last_inbound_at, version = excluded.version
+             WHERE excluded.version > sessions.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        "messages" => sqlx::query!(
+            "INSERT INTO messages (id, session_id, channel_id, platform_message_id, direction, author, body, delivery,
+                                   failure, tag, created_at, version)
+             SELECT value ->> 'id', value ->> 'session_id', value ->> 'channel_id', value ->> 'platform_message_id',
+                    value ->> 'direction', value ->> 'author', value ->> 'body', value ->> 'delivery',
+                    value ->> 'failure', value ->> 'tag', value ->> 'created_at', value ->> 'version'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (id) DO UPDATE SET platform_message_id = excluded.platform_message_id,
+                 delivery = excluded.delivery, failure = excluded.failure, tag = excluded.tag,
+                 version = excluded.version
+             WHERE excluded.version > messages.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        "interactions" => sqlx::query!(
+            "INSERT INTO interactions (id, session_id, state, end_reason, queue_id, agent, menu_node, menu_repeated,
+                                       started_at, queued_at, assigned_at, first_response_at, ended_at, after_hours,
+                                       warned_at, dismiss_cue, disposition, routed_message_id, due_at, transfer_note,
+                                       version)
+             SELECT value ->> 'id', value ->> 'session_id', value ->> 'state', value ->> 'end_reason',
+                    value ->> 'queue_id', value ->> 'agent', value ->> 'menu_node', value ->> 'menu_repeated',
+                    value ->> 'started_at', value ->> 'queued_at', value ->> 'assigned_at',
+                    value ->> 'first_response_at', value ->> 'ended_at', value ->> 'after_hours',
+                    value ->> 'warned_at', value ->> 'dismiss_cue', value ->> 'disposition',
+                    value ->> 'routed_message_id', value ->> 'due_at', value ->> 'transfer_note', value ->> 'version'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (id) DO UPDATE SET state = excluded.state, end_reason = excluded.end_reason,
+                 queue_id = excluded.queue_id, agent = excluded.agent, menu_node = excluded.menu_node,
+                 menu_repeated = excluded.menu_repeated, queued_at = excluded.queued_at,
+                 assigned_at = excluded.assigned_at, first_response_at = excluded.first_response_at,
+                 ended_at = excluded.ended_at, after_hours = excluded.after_hours, warned_at = excluded.warned_at,
+                 dismiss_cue = excluded.dismiss_cue, disposition = excluded.disposition,
+                 routed_message_id = excluded.routed_message_id, due_at = excluded.due_at,
+                 transfer_note = excluded.transfer_note, version = excluded.version
+             WHERE excluded.version > interactions.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        other => return Err(StoreError::Corrupt { what: format!("a change to an unknown table {other:?}") }),
+    };
+    Ok(())
+}
+
+async fn delete(
+    tx: &mut sqlx::SqliteConnection,
+    entity: &str,
+    change: &ReplicaChange,
+) -> Result<(), StoreError> {
+    let (key, version) = (change.key, change.version);
+    match entity {
+        "channels" => {
+            sqlx::query!("DELETE FROM channels WHERE id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "contacts" => {
+            sqlx::query!("DELETE FROM contacts WHERE id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "queues" => {
+            sqlx::query!("DELETE FROM queues WHERE id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "members" => {
+            let name = change.name.as_deref();
+            sqlx::query!("DELETE FROM members WHERE name = ? AND version < ?", name, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "sessions" => {
+            sqlx::query!("DELETE FROM sessions WHERE id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "messages" => {
+            sqlx::query!("DELETE FROM messages WHERE id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "interactions" => {
+            sqlx::query!("DELETE FROM interactions WHERE id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        other => return Err(StoreError::Corrupt { what: format!("a change to an unknown table {other:?}") }),
+    };
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! A desktop's replica follows the team's change log: what a poller records on PostgreSQL shows in
+//! the encrypted SQLite cache the desk reads, once, whatever order or how often it is applied.
+
+use crate::{channel, team};
+use jiff::Timestamp;
+use std::time::Duration;
+use switchboard_core::{Author, Direction, Platform};
+use switchboard_store::{CacheKey, ReplicaChange, ReplicaCursor, SessionFilter, Store};
+use switchboard_team::{Change, ChangeCursor, Incoming, Team};
+
+fn message(mid: &str, psid: &str, text: &str, second: i64) -> Incoming {
+    Incoming {
+        platform_message_id: mid.into(),
+        contact_platform_id: psid.into(),
+        contact_name: Some(format!("Customer {psid}")),
+        thread_id: None,
+        direction: Direction::Inbound,
+        author: Author::Customer,
+        body: text.into(),
+        created_at: Timestamp::from_second(1_790_000_000 + second).expect("a time"),
+    }
+}
+
+fn replica(change: &Change) -> ReplicaChange {
+    ReplicaChange {
+        entity: change.entity.clone(),
+        key: change.key,
+        name: change.name.clone(),
+        version: change.version,
+        row: change.row.clone(),
+    }
+}
+
+/// Catches the replica up: reads the log from its cursor and applies it, batch by batch.
+async fn catch_up(team: &Team, store: &Store) -> usize {
+    let mut applied = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let at = store.replica_cursor().await.unwrap();
+        let batch =
+            team.changes_since(ChangeCursor { txid: at.txid, position: at.position }, 500).await.unwrap();
+        let Some(last) = batch.last() else {
+            if applied > 0 || tokio::time::Instant::now() > deadline {
+                return applied;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        let cursor = ReplicaCursor { txid: last.cursor.txid, position: last.cursor.position };
+        let changes: Vec<ReplicaChange> = batch.iter().map(replica).collect();
+        store.replica_apply(&changes, cursor).await.unwrap();
+        applied += batch.len();
+    }
+}
+
+#[tokio::test]
+async fn what_the_team_records_shows_in_the_replica_once() {
+    let Some((team, raw, _)) = team("replica").await else { return };
+    let page = channel(&raw, "1001").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        Store::open(&dir.path().join("replica.sqlite3"), &CacheKey::generate().unwrap()).await.unwrap();
+    let lease = team.lease_take(page, "desktop-a", Duration::from_secs(10)).await.unwrap().unwrap();
+    let batch =
+        [message("m1", "p1", "Hello", 0), message("m2", "p2", "Hi", 1), message("m3", "p1", "Anyone?", 2)];
+    team.record_messages(&lease, Platform::Messenger, &batch).await.unwrap();
+    assert!(catch_up(&team, &store).await > 0);
+
+    let page_of = store.session_list(&SessionFilter::default(), None, 50).await.unwrap();
+    let mut names: Vec<_> =
+        page_of.sessions.iter().map(|s| (s.contact_name.clone(), s.awaiting_since.is_some())).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [("Customer p1".to_owned(), true), ("Customer p2".to_owned(), true)],
+        "both customers, awaiting"
+    );
+    let ana = page_of.sessions.iter().find(|s| s.contact_name == "Customer p1").unwrap();
+    let bodies: Vec<_> =
+        store.session_messages(ana.id, None, 50).await.unwrap().into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, ["Hello", "Anyone?"]);
+    assert!(ana.interaction.is_some(), "the open interaction came too");
+
+    // Applying the whole log again, newest first, changes nothing: versions decide.
+    let everything = team.changes_since(ChangeCursor::default(), 10_000).await.unwrap();
+    let reversed: Vec<ReplicaChange> = everything.iter().rev().map(replica).collect();
+    let cursor = store.replica_cursor().await.unwrap();
+    store.replica_apply(&reversed, cursor).await.unwrap();
+    assert_eq!(store.session_messages(ana.id, None, 50).await.unwrap().len(), 2, "stored once");
+    let renamed: i64 = sqlx::query_scalar("UPDATE channels SET name = 'Renamed' RETURNING id")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    catch_up(&team, &store).await;
+    let channels = store.channels().await.unwrap();
+    assert_eq!(channels.iter().find(|c| c.id == renamed).map(|c| c.name.as_str()), Some("Renamed"));
+}
