@@ -36,9 +36,11 @@ async fn catch_up(team: &Team, store: &Store) -> usize {
     let mut applied = 0;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
-        let at = store.replica_cursor().await.unwrap();
-        let batch =
-            team.changes_since(ChangeCursor { txid: at.txid, position: at.position }, 500).await.unwrap();
+        let at = store.replica_cursor().await.expect("the cursor reads");
+        let batch = team
+            .changes_since(ChangeCursor { txid: at.txid, position: at.position }, 500)
+            .await
+            .expect("the log reads");
         let Some(last) = batch.last() else {
             if applied > 0 || tokio::time::Instant::now() > deadline {
                 return applied;
@@ -48,7 +50,7 @@ async fn catch_up(team: &Team, store: &Store) -> usize {
         };
         let cursor = ReplicaCursor { txid: last.cursor.txid, position: last.cursor.position };
         let changes: Vec<ReplicaChange> = batch.iter().map(replica).collect();
-        store.replica_apply(&changes, cursor).await.unwrap();
+        store.replica_apply(&changes, cursor).await.expect("the batch applies");
         applied += batch.len();
     }
 }
