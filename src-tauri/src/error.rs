@@ -56,9 +56,10 @@ impl From<EngineError> for CommandError {
                 StoreError::Conflict { .. } | StoreError::Transition(_) | StoreError::Queue(_),
             ) => ErrorCode::InvalidInput,
             EngineError::Store(StoreError::NotFound { .. }) => ErrorCode::NotFound,
-            EngineError::Keychain(_) | EngineError::Platform(_) | EngineError::Store(_) => {
-                ErrorCode::Unavailable
-            }
+            EngineError::Keychain(_)
+            | EngineError::Platform(_)
+            | EngineError::Store(_)
+            | EngineError::Team(_) => ErrorCode::Unavailable,
             EngineError::DataFolder { .. } => ErrorCode::Internal,
         };
         if matches!(code, ErrorCode::Unavailable | ErrorCode::Internal) {

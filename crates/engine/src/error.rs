@@ -9,6 +9,9 @@ pub enum EngineError {
     DataFolder { path: String, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The team's database (team mode).
+    #[error(transparent)]
+    Team(#[from] switchboard_team::TeamError),
     #[error(transparent)]
     Keychain(#[from] KeychainError),
     #[error(transparent)]

@@ -7,6 +7,7 @@ mod desk;
 mod error;
 pub mod event;
 mod files;
+mod follow;
 mod health;
 pub mod keychain;
 pub mod login;

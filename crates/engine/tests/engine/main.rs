@@ -19,6 +19,7 @@ mod outbox;
 mod resilience;
 mod routing;
 mod sync;
+mod team;
 mod twilio;
 
 use std::sync::Arc;

@@ -1,0 +1,92 @@
+//! Team mode's replica in the running engine: it follows the team's change log into the local
+//! cache and tells the windows, woken by LISTEN/NOTIFY and catching up every few seconds anyway
+//! (a notification sent while this desktop was disconnected is lost, so nothing relies on one).
+
+use crate::{Engine, EngineError, Event};
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_store::{ReplicaChange, ReplicaCursor};
+use switchboard_team::{ChangeCursor, Team};
+
+/// How often the replica looks without a wake-up.
+const CATCH_UP: Duration = Duration::from_secs(2);
+/// How many changes one transaction of the replica applies.
+const BATCH: i64 = 1_000;
+
+impl Engine {
+    /// Follows `team`'s change log into the cache until the engine stops.
+    pub fn follow_team(self: &Arc<Self>, team: Team) {
+        tokio::spawn(follow(self.clone(), team));
+    }
+
+    /// Applies every change the team has committed since the replica's cursor; answers how many.
+    pub async fn team_catch_up(&self, team: &Team) -> Result<usize, EngineError> {
+        let mut applied = 0;
+        loop {
+            let at = self.store.replica_cursor().await?;
+            let batch =
+                team.changes_since(ChangeCursor { txid: at.txid, position: at.position }, BATCH).await?;
+            let Some(last) = batch.last() else {
+                return Ok(applied);
+            };
+            let cursor = ReplicaCursor { txid: last.cursor.txid, position: last.cursor.position };
+            let changes: Vec<ReplicaChange> = batch
+                .iter()
+                .map(|c| ReplicaChange {
+                    entity: c.entity.clone(),
+                    key: c.key,
+                    name: c.name.clone(),
+                    version: c.version,
+                    row: c.row.clone(),
+                })
+                .collect();
+            let done = self.store.replica_apply(&changes, cursor).await?;
+            applied += batch.len();
+            for id in done.messages {
+                if let Ok(message) = self.store.message(id).await {
+                    self.publish(Event::MessageChanged { message });
+                }
+            }
+            for session_id in done.sessions {
+                self.publish_session(session_id).await;
+            }
+            self.publish_awaiting().await;
+        }
+    }
+}
+
+async fn follow(engine: Arc<Engine>, team: Team) {
+    let mut backoff = Duration::from_millis(200);
+    loop {
+        let mut wakeups = match team.listen().await {
+            Ok(wakeups) => {
+                backoff = Duration::from_millis(200);
+                Some(wakeups)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen to the team's changes; catching up on a timer");
+                None
+            }
+        };
+        loop {
+            if let Err(error) = engine.team_catch_up(&team).await {
+                tracing::warn!(%error, "catching up with the team failed; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+                break;
+            }
+            match wakeups.as_mut() {
+                Some(w) => {
+                    if let Ok(Err(error)) = tokio::time::timeout(CATCH_UP, w.next()).await {
+                        tracing::warn!(%error, "the team's notifications stopped; listening again");
+                        break;
+                    }
+                }
+                None => {
+                    tokio::time::sleep(CATCH_UP).await;
+                    break;
+                }
+            }
+        }
+    }
+}
