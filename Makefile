@@ -54,6 +54,7 @@ bench: setup ui
 	cargo bench -p switchboard-store --bench cache
 	cargo bench -p switchboard-store --bench routing
 	scripts/postgres-session.sh cargo bench -p switchboard-team --bench claims
+	scripts/postgres-session.sh scripts/desktop-session.sh cargo bench -p switchboard-engine --bench team_delivery
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench latency
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench backfill
 	cargo build --release --bin switchboard --example bare-window

@@ -119,6 +119,13 @@ async fn open_popup(app: &App, button: &str) -> fantoccini::wd::WindowHandle {
 /// The same, for the `css` element with text `text`.
 async fn open_popup_from(app: &App, css: &str, text: &str) -> fantoccini::wd::WindowHandle {
     let main = app.client.window().await.expect("the main window's handle");
+    // A popup that just answered may still be closing: wait until it is gone, so that the new
+    // popup is not confused with a window on its way out (switching to that one hangs).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while app.client.windows().await.expect("window handles").len() > 1 {
+        assert!(tokio::time::Instant::now() < deadline, "the last popup never closed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     app.wait_for_text(css, text).await.click().await.expect("the popup opens");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let popup = loop {
