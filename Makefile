@@ -74,7 +74,7 @@ sqlx-prepare:
 	touch crates/store/src/lib.rs crates/team/src/lib.rs
 	SQLX_OFFLINE=false DATABASE_URL=sqlite://$(SCHEMA_DB) SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-new \
 	  cargo check -p switchboard-store
-	scripts/postgres-session.sh bash -c 'psql -q "$$SWITCHBOARD_TEST_PG" -f crates/team/migrations/0001_team.sql && \
+	scripts/postgres-session.sh bash -c 'for m in crates/team/migrations/*.sql; do psql -q -v ON_ERROR_STOP=1 "$$SWITCHBOARD_TEST_PG" -f $$m || exit 1; done && \
 	  SQLX_OFFLINE=false DATABASE_URL="$$SWITCHBOARD_TEST_PG" SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-new \
 	  cargo check -p switchboard-team'
 	rm -rf .sqlx && cp -r target/sqlx-new .sqlx
