@@ -34,9 +34,7 @@ impl Team {
         let Some(member) = sqlx::query!(
             r#"SELECT m.presence, m.idle_since, m.capacity,
                       (SELECT value FROM routing_settings WHERE key = $2) AS default_capacity,
-                      (SELECT coalesce(jsonb_agg(jsonb_build_array(c.platform, i.state)), '[]'::jsonb)
-                       FROM interactions i JOIN sessions s ON s.id = i.session_id JOIN channels c ON c.id = s.channel_id
-                       WHERE i.agent = m.name AND i.state IN ('assigned', 'held')) AS "load!",
+                      m.in_hand_messenger, m.in_hand_sms, m.in_hand_whatsapp, m.in_hand_held,
                       (SELECT coalesce(array_agg(queue_id), '{}') FROM queue_members WHERE member = m.name) AS "queues!"
                FROM members m WHERE m.name = $1
                FOR UPDATE OF m"#,
@@ -57,20 +55,15 @@ impl Team {
             |v: serde_json::Value| serde_json::from_value::<Capacity>(v).map_err(|e| corrupt(e.to_string()));
         let default = member.default_capacity.map(json).transpose()?.unwrap_or_default();
         let capacity = member.capacity.map(json).transpose()?.unwrap_or(default);
-        let held: Vec<(String, String)> =
-            serde_json::from_value(member.load).map_err(|e| corrupt(e.to_string()))?;
-        let mut load = Load::default();
-        for (platform, state) in held {
-            match Platform::parse(&platform) {
-                Some(Platform::Messenger) => load.messenger += 1,
-                Some(Platform::Sms) => load.sms += 1,
-                Some(Platform::Whatsapp) => load.whatsapp += 1,
-                None => return Err(corrupt(format!("platform {platform:?}"))),
-            }
-            if state == "held" {
-                load.held += 1;
-            }
-        }
+        // Kept on the member's row by the database (migration 0003), in every transaction that
+        // changes an interaction's state or agent.
+        let count = |n: i32| u32::try_from(n).unwrap_or(0);
+        let load = Load {
+            messenger: count(member.in_hand_messenger),
+            sms: count(member.in_hand_sms),
+            whatsapp: count(member.in_hand_whatsapp),
+            held: count(member.in_hand_held),
+        };
         let queues = member.queues;
         // The longest-waiting few of each of the agent's queues, locked, skipping what another
         // desktop holds: each queue is one walk of its waiting index, however long the queue.
@@ -122,15 +115,14 @@ impl Team {
             return Ok(ids);
         }
         let at = millis(now);
-        // Core's `assign` on each, the history, and the agent's idle time, in one statement.
+        // Core's `assign` on each and the history, in one statement (the member's counts and idle
+        // time follow by the database's trigger, migration 0003).
         sqlx::query!(
             "WITH assigned AS (
                  UPDATE interactions SET state = 'assigned', agent = $1, assigned_at = $2, due_at = 0
-                 WHERE id = ANY($3) AND state = 'queued' RETURNING id),
-             history AS (
-                 INSERT INTO interaction_events (interaction_id, at, kind, actor)
-                 SELECT id, $2, 'assigned', $1 FROM assigned)
-             UPDATE members SET idle_since = $2 WHERE name = $1",
+                 WHERE id = ANY($3) AND state = 'queued' RETURNING id)
+             INSERT INTO interaction_events (interaction_id, at, kind, actor)
+             SELECT id, $2, 'assigned', $1 FROM assigned",
             agent,
             at,
             &ids,

@@ -85,4 +85,20 @@ async fn twenty_agents_racing_assign_each_interaction_once_and_never_over_capaci
     .await
     .unwrap();
     assert_eq!(over, 0, "no agent above capacity");
+    // The counts kept on each member's row agree with their interactions, and follow an end.
+    let disagree = "SELECT count(*) FROM members m WHERE m.in_hand_messenger <>
+                        (SELECT count(*) FROM interactions i WHERE i.agent = m.name AND i.state IN ('assigned', 'held'))";
+    assert_eq!(sqlx::query_scalar::<_, i64>(disagree).fetch_one(&raw).await.unwrap(), 0);
+    sqlx::query(
+        "UPDATE interactions SET state = 'ended', end_reason = 'agent_ended' WHERE agent = 'agent00'",
+    )
+    .execute(&raw)
+    .await
+    .unwrap();
+    let held: i32 = sqlx::query_scalar("SELECT in_hand_messenger FROM members WHERE name = 'agent00'")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_eq!(held, 0, "ending gives the room back");
+    assert_eq!(sqlx::query_scalar::<_, i64>(disagree).fetch_one(&raw).await.unwrap(), 0);
 }
