@@ -80,6 +80,13 @@ pub enum UpdateTag {
 }
 
 impl UpdateTag {
+    pub const ALL: [UpdateTag; 3] =
+        [UpdateTag::AccountUpdate, UpdateTag::ConfirmedEventUpdate, UpdateTag::PostPurchaseUpdate];
+
+    pub fn parse(tag: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == tag)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             UpdateTag::AccountUpdate => "ACCOUNT_UPDATE",
@@ -189,6 +196,8 @@ mod tests {
     fn an_update_tag_chosen_by_the_agent_goes_after_any_window_on_messenger_only() {
         let late = messaging_window(Platform::Messenger, Some(t(0)), false, Writer::Agent, t(24 * 30));
         assert_eq!(late.check_text(Platform::Messenger), Err(WindowError::Closed));
+        assert!(UpdateTag::ALL.iter().all(|t| UpdateTag::parse(t.as_str()) == Some(*t)));
+        assert_eq!(UpdateTag::parse("HUMAN_AGENT"), None, "HUMAN_AGENT is no update tag");
         let tag = Some(UpdateTag::PostPurchaseUpdate);
         assert_eq!(
             agent_text_tag(&late, Platform::Messenger, Some(t(0)), tag),

@@ -21,7 +21,7 @@ impl Engine {
         if matches!(session.platform, Platform::Sms | Platform::Whatsapp) {
             return Err(EngineError::Refused(TWILIO_FILES.into()));
         }
-        let tag = self.agent_tag(&session, self.clock.now())?;
+        let tag = self.agent_tag(&session, self.clock.now(), None)?;
         Ok((attachment, tag))
     }
 

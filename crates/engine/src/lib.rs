@@ -469,15 +469,7 @@ impl Engine {
             return Err(EngineError::Reply(switchboard_core::ReplyError::Empty));
         }
         let now = self.clock.now();
-        let window = messaging_window(
-            session.platform,
-            session.last_inbound_at,
-            session.opted_out,
-            Writer::Agent,
-            now,
-        );
-        let tag =
-            switchboard_core::agent_text_tag(&window, session.platform, session.last_inbound_at, update_tag)?;
+        let tag = self.agent_tag(&session, now, update_tag)?;
         let messages =
             self.store.enqueue_replies(session_id, &texts, tag, Some(&self.config.agent), now).await?;
         // The windows show them at once, as pending, whether or not they can go out now.
@@ -492,11 +484,12 @@ impl Engine {
     }
 
     /// The tag an agent's reply in the session needs now (HUMAN_AGENT late in Messenger's
-    /// window), or why the window refuses it.
+    /// window, or the update tag the agent chose), or why the window refuses it.
     fn agent_tag(
         &self,
         session: &switchboard_store::SessionSummary,
         now: jiff::Timestamp,
+        update_tag: Option<switchboard_core::UpdateTag>,
     ) -> Result<Option<&'static str>, EngineError> {
         let window = messaging_window(
             session.platform,
@@ -505,7 +498,7 @@ impl Engine {
             Writer::Agent,
             now,
         );
-        Ok(window.check_text(session.platform)?)
+        Ok(switchboard_core::agent_text_tag(&window, session.platform, session.last_inbound_at, update_tag)?)
     }
 
     /// Sends a failed reply again, if the messaging window allows it now.
@@ -515,7 +508,10 @@ impl Engine {
         message_id: i64,
     ) -> Result<MessageRecord, EngineError> {
         let session = self.store.session_summary(session_id).await?;
-        let tag = self.agent_tag(&session, self.clock.now())?;
+        // A reply the agent sent with an update tag is sent again with it.
+        let chosen =
+            self.store.message(message_id).await?.tag.as_deref().and_then(switchboard_core::UpdateTag::parse);
+        let tag = self.agent_tag(&session, self.clock.now(), chosen)?;
         let message = self.store.retry_message(message_id, tag).await?;
         self.publish(Event::MessageChanged { message: message.clone() });
         self.outbox_wake.notify_one();

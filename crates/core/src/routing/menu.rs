@@ -93,19 +93,9 @@ pub fn fallback(tree: &QueueTree, default_queue: Option<i64>) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routing::queue::{QueueNode, QueueTree};
+    use crate::routing::queue::QueueTree;
+    use crate::routing::queue::tests::node;
     use proptest::prelude::*;
-
-    fn node(id: i64, parent: Option<i64>, position: i64, name: &str, keywords: &[&str]) -> QueueNode {
-        QueueNode {
-            id,
-            parent,
-            position,
-            name: name.into(),
-            keywords: keywords.iter().map(|k| k.to_string()).collect(),
-            priority: 0,
-        }
-    }
 
     /// Support › (English › (Sales, Payments[pay]), Español)
     fn tree() -> QueueTree {
