@@ -60,6 +60,11 @@ pub struct Setting<'a> {
 /// A new interaction (just `arrive`d): greet, or say we are closed; then show the menu or queue it.
 pub fn start(setting: Setting<'_>, interaction: Interaction, now: Timestamp) -> Decision {
     let Setting { experience, tree, .. } = setting;
+    // An agent answered before routing got to it (routing runs after the message is stored):
+    // the customer has a person already; nothing to greet, no menu, no queue.
+    if interaction.agent.is_some() || interaction.state != InteractionState::Queued {
+        return Decision::new(interaction);
+    }
     let Some(step) = menu::start(tree).filter(|_| experience.enabled) else {
         // Routing off (or no queues yet): it waits unrouted, as an inbox does.
         return Decision::new(interaction);
@@ -390,6 +395,16 @@ mod tests {
             t(1),
         );
         assert!(d.texts.is_empty(), "someone is there: nothing to say");
+    }
+
+    #[test]
+    fn an_interaction_an_agent_already_answered_is_left_with_them() {
+        let (e, tree) = setup();
+        let s = Setting { experience: &e, tree: &tree, staffed: &staffed() };
+        let answered = Interaction::arrive(t(0)).respond("ana", t(1)).unwrap();
+        let d = start(s, answered.clone(), t(2));
+        assert_eq!(d.interaction, answered, "still the agent's, not sent to the menu or a queue");
+        assert!(d.texts.is_empty());
     }
 
     #[test]
