@@ -23,14 +23,16 @@ const BATCH: u32 = 200;
 /// Runs routing passes: when woken (a message came in, an agent acted) and every `tick`
 /// (timers follow the clock).
 pub(crate) async fn run(engine: Arc<Engine>) {
+    // The first pass assigns whatever a crash left waiting.
+    let mut woken = true;
     loop {
-        if let Err(error) = engine.route().await {
+        if let Err(error) = engine.route(woken).await {
             tracing::warn!(%error, "a routing pass failed; the next one retries");
         }
-        tokio::select! {
-            () = engine.routing_wake.notified() => {}
-            () = tokio::time::sleep(engine.config.routing_tick) => {}
-        }
+        woken = tokio::select! {
+            () = engine.routing_wake.notified() => true,
+            () = tokio::time::sleep(engine.config.routing_tick) => false,
+        };
     }
 }
 
@@ -81,37 +83,45 @@ impl Engine {
         self.routing_wake.notify_one();
     }
 
-    /// One routing pass: decisions on every interaction due, returns from Offline, assignment.
-    pub(crate) async fn route(&self) -> Result<(), EngineError> {
+    /// One routing pass: decisions on every interaction due, returns from Offline, and — when
+    /// something changed (`woken`, or this pass decided something) — assignment. A quiet tick of
+    /// the clock costs one indexed look for due deadlines and nothing more.
+    pub(crate) async fn route(&self, woken: bool) -> Result<(), EngineError> {
         let now = self.clock.now();
         let mut experiences: HashMap<i64, (Experience, QueueTree)> = HashMap::new();
-        let staffed: std::collections::HashSet<i64> = self
-            .store
-            .members()
-            .await?
-            .into_iter()
-            .filter(|m| m.presence.takes_new_work())
-            .flat_map(|m| m.queues)
-            .collect();
+        let mut staffed: Option<std::collections::HashSet<i64>> = None;
         let mut touched = BTreeSet::new();
         let mut sent = false;
         loop {
             let due = self.store.routing_due(now, BATCH).await?;
             let count = due.len();
+            if count > 0 && staffed.is_none() {
+                let members = self.store.members().await?;
+                staffed = Some(
+                    members
+                        .into_iter()
+                        .filter(|m| m.presence.takes_new_work())
+                        .flat_map(|m| m.queues)
+                        .collect(),
+                );
+            }
+            let staffed = staffed.as_ref();
             for item in due {
                 if let std::collections::hash_map::Entry::Vacant(slot) = experiences.entry(item.channel_id) {
                     slot.insert(self.store.experience(item.channel_id).await?);
                 }
                 let (experience, tree) = &experiences[&item.channel_id];
                 touched.insert(item.session_id);
-                sent |= self.decide(item, Setting { experience, tree, staffed: &staffed }, now).await?;
+                let staffed = staffed.expect("computed for a non-empty batch");
+                sent |= self.decide(item, Setting { experience, tree, staffed }, now).await?;
             }
             if count < BATCH as usize {
                 break;
             }
         }
         touched.extend(self.return_from_offline(now).await?);
-        let assigned = self.store.assign_waiting(now).await?;
+        let assigned =
+            if woken || !touched.is_empty() { self.store.assign_waiting(now).await? } else { Vec::new() };
         touched.extend(assigned.iter().map(|(_, session, _)| *session));
         if sent {
             self.outbox_wake.notify_one();

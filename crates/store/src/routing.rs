@@ -362,29 +362,8 @@ impl Store {
     }
 
     pub async fn members(&self) -> Result<Vec<MemberRecord>, StoreError> {
-        let rows = sqlx::query!(
-            r#"SELECT m.name AS "name!", m.presence, m.presence_since, m.idle_since, m.capacity,
-                      (SELECT json_group_array(queue_id) FROM queue_members q WHERE q.member = m.name) AS "queues!: String",
-                      (SELECT json_group_array(json_array(c.platform, i.state)) FROM interactions i
-                       JOIN sessions s ON s.id = i.session_id JOIN channels c ON c.id = s.channel_id
-                       WHERE i.agent = m.name AND i.state IN ('assigned', 'held')) AS "load!: String"
-               FROM members m ORDER BY m.name"#
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(MemberRecord {
-                    presence: parse_name("presence", &r.presence, Presence::parse)?,
-                    presence_since: from_millis(r.presence_since)?,
-                    idle_since: r.idle_since.map(from_millis).transpose()?,
-                    capacity: r.capacity.as_deref().map(json).transpose()?,
-                    queues: json(&r.queues)?,
-                    load: load(&r.load)?,
-                    name: r.name,
-                })
-            })
-            .collect()
+        let mut conn = self.pool.acquire().await?;
+        member_records(&mut conn).await
     }
 
     /// Sets a member's presence (time in status starts again when it changes).
@@ -1119,39 +1098,64 @@ impl Store {
     }
 }
 
-/// Every member as assignment sees them, with their queues and load.
+/// Every member with their queues and what they hold now.
+async fn member_records(conn: &mut sqlx::SqliteConnection) -> Result<Vec<MemberRecord>, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT m.name AS "name!", m.presence, m.presence_since, m.idle_since, m.capacity,
+                  (SELECT json_group_array(queue_id) FROM queue_members q WHERE q.member = m.name) AS "queues!: String",
+                  (SELECT json_group_array(json_array(c.platform, i.state)) FROM interactions i
+                   JOIN sessions s ON s.id = i.session_id JOIN channels c ON c.id = s.channel_id
+                   WHERE i.agent = m.name AND i.state IN ('assigned', 'held')) AS "load!: String"
+           FROM members m ORDER BY m.name"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MemberRecord {
+                presence: parse_name("presence", &r.presence, Presence::parse)?,
+                presence_since: from_millis(r.presence_since)?,
+                idle_since: r.idle_since.map(from_millis).transpose()?,
+                capacity: r.capacity.as_deref().map(json).transpose()?,
+                queues: json(&r.queues)?,
+                load: load(&r.load)?,
+                name: r.name,
+            })
+        })
+        .collect()
+}
+
+/// Every member as assignment sees them: their record, the default capacity where they have
+/// none of their own, and how many they were given over the last day (percent allocation).
 async fn agents(
     tx: &mut sqlx::SqliteConnection,
     default: &Capacity,
     now: Timestamp,
 ) -> Result<Vec<Agent>, StoreError> {
-    // Percent allocation balances over the last day.
-    let today = to_millis(now) - 86_400_000;
-    let rows = sqlx::query!(
-        r#"SELECT m.name AS "name!", m.presence, m.idle_since, m.capacity,
-                  (SELECT json_group_array(queue_id) FROM queue_members q WHERE q.member = m.name) AS "queues!: String",
-                  (SELECT json_group_array(json_array(c.platform, i.state)) FROM interactions i
-                   JOIN sessions s ON s.id = i.session_id JOIN channels c ON c.id = s.channel_id
-                   WHERE i.agent = m.name AND i.state IN ('assigned', 'held')) AS "load!: String",
-                  (SELECT count(*) FROM interactions i WHERE i.agent = m.name AND i.assigned_at >= ?) AS "today!: i64"
-           FROM members m"#,
-        today,
+    let since = to_millis(now) - 86_400_000;
+    let given: HashMap<String, i64> = sqlx::query!(
+        r#"SELECT agent AS "agent!", count(*) AS "n!: i64" FROM interactions
+           WHERE agent IS NOT NULL AND assigned_at >= ? GROUP BY agent"#,
+        since,
     )
     .fetch_all(&mut *tx)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Agent {
-                presence: parse_name("presence", &r.presence, Presence::parse)?,
-                idle_since: r.idle_since.map(from_millis).transpose()?,
-                queues: json(&r.queues)?,
-                capacity: r.capacity.as_deref().map(json).transpose()?.unwrap_or(*default),
-                load: load(&r.load)?,
-                assigned_today: u32::try_from(r.today).unwrap_or(u32::MAX),
-                name: r.name,
-            })
+    .await?
+    .into_iter()
+    .map(|r| (r.agent, r.n))
+    .collect();
+    Ok(member_records(tx)
+        .await?
+        .into_iter()
+        .map(|m| Agent {
+            presence: m.presence,
+            idle_since: m.idle_since,
+            queues: m.queues,
+            capacity: m.capacity.unwrap_or(*default),
+            load: m.load,
+            assigned_today: given.get(&m.name).map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
+            name: m.name,
         })
-        .collect()
+        .collect())
 }
 
 /// A member's load from `[[platform, state], …]`.
