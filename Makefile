@@ -74,7 +74,10 @@ sqlx-prepare:
 	touch crates/store/src/lib.rs crates/team/src/lib.rs
 	SQLX_OFFLINE=false DATABASE_URL=sqlite://$(SCHEMA_DB) SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-new \
 	  cargo check -p switchboard-store
+	# The team crate's address goes in its own .env (the store, which it uses, keeps the SQLite
+	# data written above), and is removed after.
 	scripts/postgres-session.sh bash -c 'for m in crates/team/migrations/*.sql; do psql -q -v ON_ERROR_STOP=1 "$$SWITCHBOARD_TEST_PG" -f $$m || exit 1; done && \
-	  SQLX_OFFLINE=false DATABASE_URL="$$SWITCHBOARD_TEST_PG" SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-new \
-	  cargo check -p switchboard-team'
+	  echo "DATABASE_URL=$$SWITCHBOARD_TEST_PG" > crates/team/.env && touch crates/team/src/lib.rs && \
+	  SQLX_OFFLINE=false SQLX_OFFLINE_DIR=$(CURDIR)/target/sqlx-new cargo check -p switchboard-team; \
+	  status=$$?; rm -f crates/team/.env; exit $$status'
 	rm -rf .sqlx && cp -r target/sqlx-new .sqlx

@@ -29,6 +29,8 @@ pub enum Event {
     ChannelHealth { health: crate::status::ChannelHealth },
     /// An agent's presence or load changed.
     MembersChanged { members: Vec<switchboard_store::MemberRecord> },
+    /// Team mode: whether this desktop reaches the team, and how many replies wait to be pushed.
+    TeamStatus { status: crate::TeamStatus },
 }
 
 impl Event {
@@ -46,6 +48,7 @@ impl Event {
             Event::AwaitingChanged { .. } => "awaiting_changed",
             Event::ChannelHealth { .. } => "channel_health",
             Event::MembersChanged { .. } => "members_changed",
+            Event::TeamStatus { .. } => "team_status",
         }
     }
 }

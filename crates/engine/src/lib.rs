@@ -7,9 +7,9 @@ mod desk;
 mod error;
 pub mod event;
 mod files;
-mod follow;
 mod health;
 pub mod keychain;
+mod ledger;
 pub mod login;
 pub mod notifier;
 mod outbox;
@@ -17,6 +17,7 @@ mod poller;
 mod retention;
 mod routing;
 pub mod status;
+mod team;
 
 pub use clock::{Clock, SandboxTime, SystemClock};
 pub use desk::{ListFilter, Outbound, Scope, SessionDetails};
@@ -25,6 +26,7 @@ pub use event::Event;
 pub use keychain::{Keychain, KeychainError};
 pub use notifier::{Notice, Notifier};
 pub use routing::{QueueSettings, RoutingSettings, TimelineEntry};
+pub use team::TeamStatus;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -134,6 +136,10 @@ pub struct Engine {
     logins: std::sync::Mutex<login::Logins>,
     /// Each channel's last sync and token times.
     statuses: std::sync::Mutex<status::Statuses>,
+    /// Team mode: set by `join_team` before `start`; solo mode without.
+    team: std::sync::OnceLock<team::TeamLink>,
+    /// Wakes the pushing of replies to the team.
+    push_wake: Notify,
 }
 
 /// The keychain entry of the cache's encryption key.
@@ -177,12 +183,19 @@ impl Engine {
             awaiting: std::sync::atomic::AtomicU32::new(u32::MAX),
             logins: Default::default(),
             statuses: Default::default(),
+            team: std::sync::OnceLock::new(),
+            push_wake: Notify::new(),
         }))
     }
 
     /// Starts polling every connected channel and the outbox worker.
     pub async fn start(self: &Arc<Self>) -> Result<(), EngineError> {
         self.started.store(true, std::sync::atomic::Ordering::SeqCst);
+        if self.team_link().is_some() {
+            // The team's database holds channels, routing and replies; this cache follows it.
+            self.start_team();
+            return Ok(());
+        }
         self.ensure_routing().await?;
         for channel in self.store.channels().await? {
             if channel.state == switchboard_core::ChannelState::Connected {
@@ -272,7 +285,7 @@ impl Engine {
         if let Some(earlier) = earlier {
             earlier.raise();
         }
-        tokio::spawn(poller::run(self.clone(), channel, stop));
+        tokio::spawn(poller::run(self.clone(), channel, stop, ledger::Ledger::Cache));
     }
 
     /// Tells the channel's poller to stop (expired, disconnected).
@@ -337,6 +350,11 @@ impl Engine {
         secret: Secret,
     ) -> Result<ChannelRecord, EngineError> {
         self.keychain.set(&keychain::channel_key(channel.platform, channel.external_id), secret).await?;
+        if self.team_link().is_some() {
+            // The team gets the channel; this desktop's lease loop starts polling it when the
+            // replica has it and the lease is free.
+            return self.team_connect(channel).await;
+        }
         let channel = self.store.connect_channel(channel).await?;
         self.ensure_routing().await?;
         self.publish(Event::ChannelChanged { channel: channel.clone() });
@@ -470,8 +488,16 @@ impl Engine {
         }
         let now = self.clock.now();
         let tag = self.agent_tag(&session, now, update_tag)?;
-        let messages =
-            self.store.enqueue_replies(session_id, &texts, tag, Some(&self.config.agent), now).await?;
+        let agent = Some(self.config.agent.as_str());
+        let messages = if self.team_link().is_some() {
+            // Written here first with this desktop's ids, then pushed to the team.
+            let texts: Vec<_> = texts.into_iter().map(|t| (uuid::Uuid::now_v7().to_string(), t)).collect();
+            let messages = self.store.enqueue_team_replies(session_id, &texts, tag, agent, now).await?;
+            self.push_wake.notify_one();
+            messages
+        } else {
+            self.store.enqueue_replies(session_id, &texts, tag, agent, now).await?
+        };
         // The windows show them at once, as pending, whether or not they can go out now.
         for message in &messages {
             self.publish(Event::MessageChanged { message: message.clone() });

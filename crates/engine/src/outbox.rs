@@ -1,5 +1,6 @@
 //! The outbox worker: sends pending replies oldest first, records the platform's id.
 
+use crate::ledger::Ledger;
 use crate::poller::twilio_address;
 use crate::{Engine, EngineError, Event, keychain};
 use std::sync::Arc;
@@ -47,7 +48,7 @@ async fn send_next(engine: &Engine, worker: &str) -> Result<bool, EngineError> {
     // One wake-up reaches one worker: pass it on, so an idle sibling takes another session's
     // reply while this one sends.
     engine.outbox_wake.notify_one();
-    let settled = match send(engine, &item).await {
+    let settled = match send(engine, &item, &Ledger::Cache).await {
         Ok(platform_id) => engine.store.mark_sent(item.message_id, &platform_id).await,
         Err(EngineError::Platform(error))
             if !error.kind().is_retryable() && error.kind() != ErrorKind::TokenUnusable =>
@@ -90,7 +91,7 @@ async fn send_next(engine: &Engine, worker: &str) -> Result<bool, EngineError> {
 /// How far back before an attempt a platform's copy of the reply may be dated (clock skew).
 const RECONCILE_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(120);
 
-async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError> {
+pub(crate) async fn send(engine: &Engine, item: &OutboxItem, ledger: &Ledger) -> Result<String, EngineError> {
     let key = keychain::channel_key(item.platform, &item.channel_external_id);
     let secret = engine
         .keychain
@@ -98,12 +99,19 @@ async fn send(engine: &Engine, item: &OutboxItem) -> Result<String, EngineError>
         .await?
         .ok_or(crate::KeychainError::Failed(format!("no credentials for channel {}", item.channel_id)))?;
     match item.platform {
-        Platform::Messenger => send_messenger(engine, item, &secret).await,
-        Platform::Sms | Platform::Whatsapp => send_twilio(engine, item, &engine.twilio(&secret)?).await,
+        Platform::Messenger => send_messenger(engine, item, &secret, ledger).await,
+        Platform::Sms | Platform::Whatsapp => {
+            send_twilio(engine, item, &engine.twilio(&secret)?, ledger).await
+        }
     }
 }
 
-async fn send_messenger(engine: &Engine, item: &OutboxItem, token: &Secret) -> Result<String, EngineError> {
+async fn send_messenger(
+    engine: &Engine,
+    item: &OutboxItem,
+    token: &Secret,
+    ledger: &Ledger,
+) -> Result<String, EngineError> {
     // An earlier attempt ended without a known outcome (a lost answer, a time-out, a crash):
     // the platform may have the reply already. Look before sending again.
     let file = match item.attachment_id {
@@ -133,7 +141,7 @@ async fn send_messenger(engine: &Engine, item: &OutboxItem, token: &Secret) -> R
             return Ok(found.id);
         }
     }
-    engine.store.mark_attempt(item.message_id, engine.clock.now()).await?;
+    ledger.mark_attempt(engine, item.message_id, engine.clock.now()).await?;
     let messaging_type = match &item.tag {
         Some(tag) => MessagingType::Tagged(tag.clone()),
         None => MessagingType::Response,
@@ -152,7 +160,12 @@ async fn send_messenger(engine: &Engine, item: &OutboxItem, token: &Secret) -> R
     Ok(sent.message_id)
 }
 
-async fn send_twilio(engine: &Engine, item: &OutboxItem, api: &TwilioApi) -> Result<String, EngineError> {
+async fn send_twilio(
+    engine: &Engine,
+    item: &OutboxItem,
+    api: &TwilioApi,
+    ledger: &Ledger,
+) -> Result<String, EngineError> {
     let from = twilio_address(item.platform, &item.channel_external_id);
     let to = twilio_address(item.platform, &item.recipient);
     // As for Messenger: after an attempt without a known outcome, look before resending.
@@ -174,7 +187,7 @@ async fn send_twilio(engine: &Engine, item: &OutboxItem, api: &TwilioApi) -> Res
     if item.attachment_id.is_some() {
         return Err(EngineError::Refused(TWILIO_FILES.into()));
     }
-    engine.store.mark_attempt(item.message_id, engine.clock.now()).await?;
+    ledger.mark_attempt(engine, item.message_id, engine.clock.now()).await?;
     let sent = match &item.template {
         Some(template) => api.send_template(&from, &to, &template.content_sid, &template.variables).await?,
         None => api.send(&from, &to, &item.body).await?,
@@ -193,7 +206,7 @@ pub(crate) const TWILIO_FILES: &str = "Twilio sends files only from a public web
      does not have: send a link instead, or the file on Messenger.";
 
 /// The reason an agent reads beside a failed reply.
-fn failure_reason(error: &PlatformError) -> String {
+pub(crate) fn failure_reason(error: &PlatformError) -> String {
     use switchboard_platforms::ErrorKind::*;
     match error.kind() {
         OutsideWindow => "Outside the messaging window: the customer has not written for too long.".into(),
@@ -204,7 +217,7 @@ fn failure_reason(error: &PlatformError) -> String {
 
 /// Up to half again as long, at random, so that many desktops retrying after one outage do not
 /// all come back at the same instant.
-fn with_jitter(backoff: Duration) -> Duration {
+pub(crate) fn with_jitter(backoff: Duration) -> Duration {
     let mut bytes = [0u8; 2];
     let spread = getrandom::fill(&mut bytes).map_or(0, |()| u16::from_le_bytes(bytes));
     backoff + backoff.mul_f64(f64::from(spread) / f64::from(u16::MAX) / 2.0)

@@ -65,6 +65,32 @@ pub struct TimelineEntry {
     pub detail: Option<String>,
 }
 
+/// One routing decision, to record.
+#[derive(Debug, Clone)]
+pub(crate) struct Decided {
+    pub interaction: switchboard_core::Interaction,
+    /// The newest customer message the decision read.
+    pub routed: Option<i64>,
+    pub texts: Vec<String>,
+    pub due_at: Option<Timestamp>,
+    pub events: Vec<(String, Option<String>)>,
+}
+
+impl Decided {
+    pub(crate) fn record<'a>(&'a self, item: &RoutedInteraction, now: Timestamp) -> RoutingRecord<'a> {
+        RoutingRecord {
+            interaction_id: item.id,
+            session_id: item.session_id,
+            interaction: &self.interaction,
+            routed_message_id: self.routed,
+            texts: &self.texts,
+            due_at: self.due_at,
+            events: &self.events,
+            now,
+        }
+    }
+}
+
 /// A channel's routing as the settings screen shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoutingSettings {
@@ -144,6 +170,24 @@ impl Engine {
         setting: Setting<'_>,
         now: Timestamp,
     ) -> Result<bool, EngineError> {
+        let decided = self.decision(&item, setting, now).await?;
+        let messages = self.store.routing_record(decided.record(&item, now)).await?;
+        for message in &messages {
+            self.publish(Event::MessageChanged { message: message.clone() });
+        }
+        Ok(!messages.is_empty())
+    }
+
+    /// What core decides about one interaction due (solo's cache or the team's database
+    /// records it): its next value, the texts to send (filled in, checked against the window),
+    /// its next deadline and the timeline.
+    pub(crate) async fn decision(
+        &self,
+        item: &RoutedInteraction,
+        setting: Setting<'_>,
+        now: Timestamp,
+    ) -> Result<Decided, EngineError> {
+        let item = item.clone();
         let Setting { experience, tree, .. } = setting;
         let before = item.interaction.clone();
         let mut routed = None;
@@ -206,23 +250,7 @@ impl Engine {
                 }
             }
         }
-        let messages = self
-            .store
-            .routing_record(RoutingRecord {
-                interaction_id: item.id,
-                session_id: item.session_id,
-                interaction: &decision.interaction,
-                routed_message_id: routed,
-                texts: &texts,
-                due_at,
-                events: &events,
-                now,
-            })
-            .await?;
-        for message in &messages {
-            self.publish(Event::MessageChanged { message: message.clone() });
-        }
-        Ok(!messages.is_empty())
+        Ok(Decided { interaction: decision.interaction, routed, texts, due_at, events })
     }
 
     /// Agents Offline longer than the grace period hand their interactions back to their
@@ -259,6 +287,10 @@ impl Engine {
 
     /// Available, Busy, Break or Offline: only Available receives new interactions.
     pub async fn presence_set(&self, presence: Presence) -> Result<MemberRecord, EngineError> {
+        if let Some(team) = self.team() {
+            // The team's routing reads it; the replica gets it back through the change log.
+            team.member_presence_set(&self.config.agent, presence, self.clock.now()).await?;
+        }
         self.store.member_presence_set(&self.config.agent, presence, self.clock.now()).await?;
         self.publish_members().await;
         self.wake_routing();

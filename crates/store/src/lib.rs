@@ -21,6 +21,7 @@ mod retention;
 mod routing;
 mod search;
 mod sessions;
+mod team_replies;
 
 pub use attachments::{
     AttachmentContent, AttachmentRecord, AttachmentState, IncomingAttachment, PendingDownload,
@@ -39,6 +40,7 @@ pub use retention::{PurgeReport, RetentionPolicy};
 pub use routing::{MemberRecord, QueueChange, QueueRecord, QueueView, RoutedInteraction, RoutingRecord};
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchQuery};
 pub use sessions::{ListCursor, OpenInteraction, SessionFilter, SessionPage, SessionState, SessionSummary};
+pub use team_replies::UnpushedReply;
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

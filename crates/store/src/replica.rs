@@ -73,6 +73,17 @@ impl Store {
                     })
                     .collect();
                 let rows = json(&rows)?;
+                if entity == "messages" {
+                    // This desktop's own replies, now in the team: the team's copy replaces the
+                    // local one (same client id) in this transaction, so neither both nor none show.
+                    sqlx::query!(
+                        "DELETE FROM messages WHERE id < 0 AND client_id IN
+                             (SELECT value ->> 'client_id' FROM json_each(?) WHERE value ->> 'client_id' IS NOT NULL)",
+                        rows
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 upsert(&mut tx, entity, &rows).await?;
                 if entity == "messages" {
                     applied.messages.extend(kept.iter().filter_map(|c| c.key));
@@ -162,7 +173,7 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
         "members" => sqlx::query!(
             "INSERT INTO members (name, presence, presence_since, idle_since, capacity, version)
              SELECT value ->> 'name', value ->> 'presence', value ->> 'presence_since', value ->> 'idle_since',
-                    value -> 'capacity', value ->> 'version'
+                    nullif(value -> 'capacity', 'null'), value ->> 'version'
              FROM json_each(?) WHERE true
              ON CONFLICT (name) DO UPDATE SET presence = excluded.presence, presence_since = excluded.presence_since,
                  idle_since = excluded.idle_since, capacity = excluded.capacity, version = excluded.version
@@ -187,10 +198,10 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
         .execute(&mut *tx)
         .await?,
         "messages" => sqlx::query!(
-            "INSERT INTO messages (id, session_id, channel_id, platform_message_id, direction, author, body, delivery,
-                                   failure, tag, created_at, version)
+            "INSERT INTO messages (id, session_id, channel_id, platform_message_id, client_id, direction, author, body,
+                                   delivery, failure, tag, created_at, version)
              SELECT value ->> 'id', value ->> 'session_id', value ->> 'channel_id', value ->> 'platform_message_id',
-                    value ->> 'direction', value ->> 'author', value ->> 'body', value ->> 'delivery',
+                    value ->> 'client_id', value ->> 'direction', value ->> 'author', value ->> 'body', value ->> 'delivery',
                     value ->> 'failure', value ->> 'tag', value ->> 'created_at', value ->> 'version'
              FROM json_each(?) WHERE true
              ON CONFLICT (id) DO UPDATE SET platform_message_id = excluded.platform_message_id,

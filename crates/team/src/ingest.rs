@@ -109,6 +109,11 @@ impl Team {
                FROM jsonb_to_recordset($3) AS j(ord int, c text, mid text, d text, a text, b text, at bigint)
                JOIN contacts k ON k.platform = $2 AND k.platform_id = j.c
                JOIN sessions s ON s.channel_id = $1 AND s.contact_id = k.id
+               -- Our own reply read back before the outbox recorded its platform id: the outbox
+               -- records it, so it is not a second message.
+               WHERE NOT (j.d = 'outbound' AND EXISTS (
+                   SELECT 1 FROM messages p WHERE p.session_id = s.id AND p.delivery = 'pending'
+                     AND p.platform_message_id IS NULL AND p.body = j.b))
                ORDER BY j.ord
                ON CONFLICT (channel_id, platform_message_id) DO NOTHING
                RETURNING id, session_id, direction, created_at"#,
@@ -149,6 +154,14 @@ impl Team {
             &sessions,
             &times,
             arrived,
+        )
+        .execute(&mut *tx)
+        .await?;
+        // An open interaction whose customer wrote again: routing reads the message now (a
+        // menu answer; it clears a pending dismissal).
+        sqlx::query!(
+            "UPDATE interactions SET due_at = 0 WHERE session_id = ANY($1) AND state <> 'ended' AND due_at IS DISTINCT FROM 0",
+            &sessions,
         )
         .execute(&mut *tx)
         .await?;

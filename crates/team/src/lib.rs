@@ -5,16 +5,21 @@
 //! Like `switchboard-store`, this crate only records: every decision (which interaction goes to
 //! which agent, which transition) comes from `switchboard_core`.
 
+mod automation;
 mod changes;
+mod channels;
 mod error;
 mod ingest;
 mod leases;
+mod outbox;
 mod routing;
 
+pub use automation::DueInteraction;
 pub use changes::{Change, ChangeCursor, Wakeups};
 pub use error::TeamError;
 pub use ingest::{Incoming, Recorded};
 pub use leases::Lease;
+pub use outbox::{NewReply, Outcome};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;

@@ -3,8 +3,13 @@
 //!
 //! ```text
 //! switchboard-headless --data-dir DIR --keychain-service NAME --sandbox URL [--poll-ms N]
+//!                      [--team URL] [--poller yes|no] [--agent NAME] [--available]
 //! ```
-//! It connects the sandbox's demo channels on its first run (when the cache is new).
+//! It connects the sandbox's demo channels on its first run (when the cache is new). With
+//! `--team` (or `SWITCHBOARD_DATABASE_URL`) it runs in team mode: its cache follows the team's
+//! database; with `--poller yes` (the default) it competes for each channel's lease, as an
+//! always-on relay that polls while every desktop is closed; `--agent` names the member it
+//! works as (`--available` makes them take work at once).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -16,14 +21,33 @@ struct Args {
     service: String,
     sandbox: url::Url,
     poll: Duration,
+    team: Option<String>,
+    poller: bool,
+    agent: String,
+    available: bool,
 }
 
 fn args() -> Result<Args, String> {
     let mut all = std::env::args().skip(1);
     let (mut data_dir, mut service, mut sandbox, mut poll) = (None, None, None, Duration::from_secs(1));
+    let mut team = std::env::var("SWITCHBOARD_DATABASE_URL").ok().filter(|url| !url.is_empty());
+    let (mut poller, mut agent, mut available) = (true, "headless".to_owned(), false);
     while let Some(name) = all.next() {
+        if name == "--available" {
+            available = true;
+            continue;
+        }
         let value = all.next().ok_or_else(|| format!("{name} needs a value"))?;
         match name.as_str() {
+            "--team" => team = Some(value),
+            "--agent" => agent = value,
+            "--poller" => {
+                poller = match value.as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    other => return Err(format!("--poller is yes or no, not {other}")),
+                }
+            }
             "--data-dir" => data_dir = Some(value.into()),
             "--keychain-service" => service = Some(value),
             "--sandbox" => sandbox = Some(value.parse().map_err(|e| format!("--sandbox {value}: {e}"))?),
@@ -38,6 +62,10 @@ fn args() -> Result<Args, String> {
         service: service.ok_or("--keychain-service is required")?,
         sandbox: sandbox.ok_or("--sandbox is required")?,
         poll,
+        team,
+        poller,
+        agent,
+        available,
     })
 }
 
@@ -63,14 +91,22 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         messenger_poll: args.poll,
         twilio_poll: args.poll,
         request_timeout: Duration::from_secs(5),
-        ..EngineConfig::new(cache_path, Hosts::sandbox(args.sandbox.clone()), "headless")
+        ..EngineConfig::new(cache_path, Hosts::sandbox(args.sandbox.clone()), args.agent.clone())
     };
     // Against a sandbox, its clock is the engine's: moving it moves timers and windows alike.
     let clock = SandboxTime::follow(&args.sandbox).await?;
     let engine =
         Engine::open(config, Keychain::new(args.service), Notifier::disabled(), Arc::new(clock)).await?;
     let mut events = engine.subscribe();
-    if first_run {
+    if let Some(url) = &args.team {
+        let team = switchboard_team::Team::connect(url).await?;
+        engine.join_team(team, args.poller).await?;
+        if args.available {
+            engine.presence_set(switchboard_core::routing::Presence::Available).await?;
+        }
+    }
+    // In a team only a poller brings channels (and their credentials, in its own keychain).
+    if first_run && (args.team.is_none() || args.poller) {
         engine.connect_sandbox_demo(&args.sandbox).await?;
     }
     engine.start().await?;

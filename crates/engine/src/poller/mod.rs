@@ -11,6 +11,7 @@ mod twilio;
 
 pub(crate) use twilio::address as twilio_address;
 
+use crate::ledger::{Ledger, team_incoming};
 use crate::{Engine, EngineError, Event, keychain};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -46,7 +47,7 @@ impl StopFlag {
         self.0.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
-    fn raised(&self) -> bool {
+    pub(crate) fn raised(&self) -> bool {
         self.0.load(std::sync::atomic::Ordering::SeqCst)
     }
 
@@ -55,12 +56,12 @@ impl StopFlag {
     }
 }
 
-pub(crate) async fn run(engine: Arc<Engine>, channel: ChannelRecord, stop: StopFlag) {
-    poll_until_stopped(&engine, &channel, &stop).await;
+pub(crate) async fn run(engine: Arc<Engine>, channel: ChannelRecord, stop: StopFlag, ledger: Ledger) {
+    poll_until_stopped(&engine, &channel, &stop, &ledger).await;
     engine.poller_stopped(channel.id, &stop);
 }
 
-async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord, stop: &StopFlag) {
+async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord, stop: &StopFlag, ledger: &Ledger) {
     let key = keychain::channel_key(channel.platform, &channel.external_id);
     let secret = match engine.keychain.get(&key).await {
         Ok(Some(secret)) => secret,
@@ -101,12 +102,18 @@ async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord, stop:
         if stop.raised() {
             return;
         }
-        match source.poll(engine, channel).await {
+        match source.poll(engine, channel, ledger).await {
             Ok(recorded_files) => {
                 throttled = every;
                 if recorded_files {
                     files.notify_one();
                 }
+            }
+            Err(EngineError::Team(switchboard_team::TeamError::StaleLease { .. })) => {
+                // Another desktop holds the channel now (this one was frozen or cut off): it
+                // records nothing more; its lease loop becomes a standby again.
+                tracing::warn!(channel = channel.id, "lease lost; this desktop stops polling the channel");
+                return;
             }
             Err(EngineError::Platform(error)) if error.kind() == ErrorKind::TokenUnusable => {
                 // Connecting the channel again (reauthorization) starts a new poller.
@@ -167,9 +174,14 @@ impl Source {
     }
 
     /// One pass; answers whether it recorded files to download.
-    async fn poll(&self, engine: &Engine, channel: &ChannelRecord) -> Result<bool, EngineError> {
-        let cursor = engine.store.sync_cursor(channel.id).await?.and_then(|c| c.parse::<Timestamp>().ok());
-        let mut pass = Pass::new(engine, channel, cursor).await?;
+    async fn poll(
+        &self,
+        engine: &Engine,
+        channel: &ChannelRecord,
+        ledger: &Ledger,
+    ) -> Result<bool, EngineError> {
+        let cursor = ledger.cursor(engine, channel.id).await?.and_then(|c| c.parse::<Timestamp>().ok());
+        let mut pass = Pass::new(engine, channel, cursor, ledger.clone()).await?;
         let newest = match self {
             Source::Messenger { token } => messenger::poll(engine, channel, token, &mut pass).await?,
             Source::Twilio(api) => twilio::poll(engine, channel, api, &mut pass).await?,
@@ -203,6 +215,7 @@ struct Pass {
     changed: bool,
     /// Whether it recorded files, to download.
     files: bool,
+    ledger: Ledger,
 }
 
 struct Backfill {
@@ -217,10 +230,13 @@ impl Pass {
         engine: &Engine,
         channel: &ChannelRecord,
         cursor: Option<Timestamp>,
+        ledger: Ledger,
     ) -> Result<Self, EngineError> {
         let now = engine.clock.now();
         Ok(match cursor {
-            Some(since) => Self { since, backfill: None, inbound: Vec::new(), changed: false, files: false },
+            Some(since) => {
+                Self { since, backfill: None, inbound: Vec::new(), changed: false, files: false, ledger }
+            }
             None => {
                 let horizon = engine.store.retention_policy().await?.cutoff(now);
                 tracing::info!(channel = channel.id, %horizon, "backfill starts");
@@ -230,6 +246,7 @@ impl Pass {
                     inbound: Vec::new(),
                     changed: false,
                     files: false,
+                    ledger,
                 };
                 pass.progress(engine, channel, 0, None);
                 pass
@@ -255,6 +272,15 @@ impl Pass {
         batch.retain(|m| seen.insert(m.platform_message_id.clone()));
         batch.reverse();
         batch.sort_by_key(|message| message.created_at);
+        if let Ledger::Team { team, lease } = &self.ledger {
+            // The team records it; every desktop (this one too) sees it through the change log.
+            let batch: Vec<_> = batch.iter().map(team_incoming).collect();
+            let recorded = team.record_messages(lease, channel.platform, &batch).await?;
+            if !recorded.messages.is_empty() {
+                engine.wake_routing();
+            }
+            return Ok(());
+        }
         let recorded = engine.store.record_messages(channel.id, channel.platform, &batch).await?;
         if !recorded.new_messages.is_empty() {
             engine.wake_routing();
@@ -313,7 +339,7 @@ impl Pass {
     ) -> Result<(), EngineError> {
         let cursor = newest.map_or(self.since, |newest| newest.max(self.since));
         if self.backfill.is_some() || cursor != self.since {
-            engine.store.set_sync_cursor(channel.id, &cursor.to_string()).await?;
+            self.ledger.set_cursor(engine, channel.id, &cursor.to_string()).await?;
         }
         if let Some(backfill) = &self.backfill {
             tracing::info!(channel = channel.id, messages = backfill.messages, "backfill done");

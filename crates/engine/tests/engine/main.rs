@@ -20,6 +20,7 @@ mod resilience;
 mod routing;
 mod sync;
 mod team;
+mod team_failover;
 mod twilio;
 
 use std::sync::Arc;
@@ -170,4 +171,25 @@ impl Running {
         .await
         .expect("a channel change is announced in time")
     }
+}
+
+/// A database of its own on the test cluster (`make test` starts one; see
+/// scripts/postgres-session.sh); `None` outside CI without one.
+pub async fn team_database(name: &str) -> Option<String> {
+    let Ok(admin) = std::env::var("SWITCHBOARD_TEST_PG") else {
+        assert!(std::env::var("CI").is_err(), "CI runs team tests against a real PostgreSQL");
+        eprintln!("no SWITCHBOARD_TEST_PG: run under scripts/postgres-session.sh (make test does)");
+        return None;
+    };
+    let database = format!("e_{name}_{}", std::process::id());
+    let pool = sqlx::PgPool::connect(&admin).await.expect("the test cluster");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database}")))
+        .execute(&pool)
+        .await
+        .expect("drop");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
+        .execute(&pool)
+        .await
+        .expect("create");
+    Some(format!("{}/{database}", admin.rsplit_once('/').expect("a database part").0))
 }

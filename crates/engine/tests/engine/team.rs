@@ -1,32 +1,13 @@
 //! A desktop following the team: what a poller elsewhere records on PostgreSQL reaches this
 //! engine's replica and its windows' events, woken by NOTIFY.
 
-use crate::{eventually, test_service};
+use crate::{eventually, team_database, test_service};
 use jiff::Timestamp;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchboard_core::{Author, Direction, Platform};
 use switchboard_engine::{Engine, EngineConfig, Event, Hosts, Keychain, ListFilter, Notifier, SystemClock};
 use switchboard_team::{Incoming, Team};
-
-async fn team_database(name: &str) -> Option<String> {
-    let Ok(admin) = std::env::var("SWITCHBOARD_TEST_PG") else {
-        assert!(std::env::var("CI").is_err(), "CI runs team tests against a real PostgreSQL");
-        eprintln!("no SWITCHBOARD_TEST_PG: run under scripts/postgres-session.sh (make test does)");
-        return None;
-    };
-    let database = format!("e_{name}_{}", std::process::id());
-    let pool = sqlx::PgPool::connect(&admin).await.expect("the test cluster");
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database}")))
-        .execute(&pool)
-        .await
-        .expect("drop");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
-        .execute(&pool)
-        .await
-        .expect("create");
-    Some(format!("{}/{database}", admin.rsplit_once('/').expect("a database part").0))
-}
 
 fn message(n: usize) -> Incoming {
     Incoming {

@@ -3,6 +3,7 @@
 //! (a notification sent while this desktop was disconnected is lost, so nothing relies on one).
 
 use crate::{Engine, EngineError, Event};
+
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_store::{ReplicaChange, ReplicaCursor};
@@ -51,6 +52,9 @@ impl Engine {
                 self.publish_session(session_id).await;
             }
             self.publish_awaiting().await;
+            // Something changed in the team: an interaction to claim, a reply to send.
+            self.wake_routing();
+            self.outbox_wake.notify_waiters();
         }
     }
 }

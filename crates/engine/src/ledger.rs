@@ -1,0 +1,69 @@
+//! Where a channel's poller and sender record what they do: this desktop's cache (solo mode),
+//! or the team's database under the channel's lease (team mode), every write carrying the
+//! lease's fencing token.
+
+use crate::{Engine, EngineError};
+use jiff::Timestamp;
+use switchboard_team::{Incoming, Lease, Team};
+
+#[derive(Debug, Clone)]
+pub(crate) enum Ledger {
+    Cache,
+    Team { team: Team, lease: Lease },
+}
+
+impl Ledger {
+    /// How far the channel has been read.
+    pub(crate) async fn cursor(
+        &self,
+        engine: &Engine,
+        channel_id: i64,
+    ) -> Result<Option<String>, EngineError> {
+        Ok(match self {
+            Ledger::Cache => engine.store.sync_cursor(channel_id).await?,
+            Ledger::Team { team, .. } => team.sync_cursor(channel_id).await?,
+        })
+    }
+
+    pub(crate) async fn set_cursor(
+        &self,
+        engine: &Engine,
+        channel_id: i64,
+        cursor: &str,
+    ) -> Result<(), EngineError> {
+        match self {
+            Ledger::Cache => engine.store.set_sync_cursor(channel_id, cursor).await?,
+            Ledger::Team { team, lease } => team.sync_cursor_set(lease, cursor).await?,
+        }
+        Ok(())
+    }
+
+    /// A send is about to be tried.
+    pub(crate) async fn mark_attempt(
+        &self,
+        engine: &Engine,
+        message_id: i64,
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        match self {
+            Ledger::Cache => engine.store.mark_attempt(message_id, now).await?,
+            Ledger::Team { team, lease } => team.outbox_attempt(lease, message_id, now).await?,
+        }
+        Ok(())
+    }
+}
+
+/// A poller's message as the team records it. Files are the platforms' (URLs): team mode keeps
+/// their metadata on the desktops that download them, not yet in the team's database.
+pub(crate) fn team_incoming(message: &switchboard_store::IncomingMessage) -> Incoming {
+    Incoming {
+        platform_message_id: message.platform_message_id.clone(),
+        contact_platform_id: message.contact_platform_id.clone(),
+        contact_name: message.contact_name.clone(),
+        thread_id: message.thread_id.clone(),
+        direction: message.direction,
+        author: message.author,
+        body: message.body.clone(),
+        created_at: message.created_at,
+    }
+}

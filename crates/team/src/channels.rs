@@ -1,0 +1,89 @@
+//! The team's channels and what each needs before its first message: an experience and a root
+//! queue (as a solo cache makes them when a channel connects), and members in its queues.
+
+use crate::{Team, TeamError};
+use switchboard_core::Platform;
+use switchboard_core::routing::Experience;
+
+impl Team {
+    /// Adds a channel to the team, or finds it (a second poller connecting the same page);
+    /// a disconnected or expired one becomes connected again. Answers its id.
+    pub async fn channel_ensure(
+        &self,
+        platform: Platform,
+        external_id: &str,
+        name: &str,
+    ) -> Result<i64, TeamError> {
+        Ok(sqlx::query_scalar!(
+            "INSERT INTO channels (platform, external_id, name) VALUES ($1, $2, $3)
+             ON CONFLICT (platform, external_id) DO UPDATE SET name = excluded.name, state = 'connected'
+             RETURNING id",
+            platform.as_str(),
+            external_id,
+            name,
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Gives a channel without one its experience (`default`) and a root queue called
+    /// `root_name` with every member in it, in one transaction; a channel that has them keeps
+    /// its own.
+    pub async fn routing_ensure(
+        &self,
+        channel_id: i64,
+        root_name: &str,
+        default: &Experience,
+    ) -> Result<(), TeamError> {
+        let settings =
+            serde_json::to_value(default).map_err(|e| TeamError::Corrupt { what: e.to_string() })?;
+        let mut tx = self.pool.begin().await?;
+        let made = sqlx::query!(
+            "INSERT INTO experiences (channel_id, settings) VALUES ($1, $2) ON CONFLICT (channel_id) DO NOTHING",
+            channel_id,
+            settings,
+        )
+        .execute(&mut *tx)
+        .await?;
+        if made.rows_affected() > 0 {
+            // Every member is in a new channel's root queue, as a solo cache's one user is.
+            sqlx::query!(
+                "WITH root AS (INSERT INTO queues (channel_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id)
+                 INSERT INTO queue_members (queue_id, member) SELECT root.id, m.name FROM root, members m
+                 ON CONFLICT DO NOTHING",
+                channel_id,
+                root_name
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes `member` one of the team (Offline until they say otherwise) and, with `every_root`,
+    /// a member of each channel's root queue — how a desktop joins before the admin assigns
+    /// queues (issue #15 gives admins that screen).
+    pub async fn member_join(&self, member: &str, now_ms: i64, every_root: bool) -> Result<(), TeamError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query!(
+            "INSERT INTO members (name, presence, presence_since) VALUES ($1, 'offline', $2)
+             ON CONFLICT (name) DO NOTHING",
+            member,
+            now_ms,
+        )
+        .execute(&mut *tx)
+        .await?;
+        if every_root {
+            sqlx::query!(
+                "INSERT INTO queue_members (queue_id, member)
+                 SELECT id, $1 FROM queues WHERE parent_id IS NULL ON CONFLICT DO NOTHING",
+                member
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
