@@ -23,41 +23,16 @@ mod team;
 mod team_failover;
 mod twilio;
 
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::{Member, eventually, require_desktop, team_database, test_service};
+
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_engine::{Engine, EngineConfig, Event, Hosts, Keychain, Notifier, SystemClock};
 use switchboard_sandbox::Sandbox;
 use switchboard_store::{ChannelRecord, SessionSummary};
 use tokio::sync::broadcast::Receiver;
-
-/// Panics unless the test runs inside the private desktop session: these tests use the real
-/// keychain and notification server, and must not touch the developer's own.
-pub fn require_desktop() {
-    assert_eq!(
-        std::env::var("SWITCHBOARD_DESKTOP").as_deref(),
-        Ok("1"),
-        "this test needs the private desktop session: run it through `make test` \
-         or scripts/desktop-session.sh cargo test"
-    );
-}
-
-/// A keychain service name no other test run uses.
-pub fn test_service(name: &str) -> String {
-    format!("switchboard-test-{name}-{}", std::process::id())
-}
-
-/// Waits for `condition` with a deadline; panics with `what` when it never holds.
-pub async fn eventually<F, Fut>(what: &str, timeout: Duration, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + timeout;
-    while !condition().await {
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// Everything dbus-monitor recorded of notifications so far.
 pub fn notification_log() -> String {
@@ -171,25 +146,4 @@ impl Running {
         .await
         .expect("a channel change is announced in time")
     }
-}
-
-/// A database of its own on the test cluster (`make test` starts one; see
-/// scripts/postgres-session.sh); `None` outside CI without one.
-pub async fn team_database(name: &str) -> Option<String> {
-    let Ok(admin) = std::env::var("SWITCHBOARD_TEST_PG") else {
-        assert!(std::env::var("CI").is_err(), "CI runs team tests against a real PostgreSQL");
-        eprintln!("no SWITCHBOARD_TEST_PG: run under scripts/postgres-session.sh (make test does)");
-        return None;
-    };
-    let database = format!("e_{name}_{}", std::process::id());
-    let pool = sqlx::PgPool::connect(&admin).await.expect("the test cluster");
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database}")))
-        .execute(&pool)
-        .await
-        .expect("drop");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
-        .execute(&pool)
-        .await
-        .expect("create");
-    Some(format!("{}/{database}", admin.rsplit_once('/').expect("a database part").0))
 }

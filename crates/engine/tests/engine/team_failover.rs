@@ -5,88 +5,15 @@
 //! no agent is ever above capacity; a standby takes over within the lease's time; the resumed
 //! engine's writes are refused (its token is stale).
 
-use crate::{eventually, require_desktop, team_database, test_service};
+use crate::{Member, eventually, require_desktop, team_database};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, SystemClock};
+use switchboard_engine::{Engine, Keychain};
 use switchboard_sandbox::{Sandbox, Script};
-use tokio::process::{Child, Command};
 
 const CUSTOMERS: usize = 100;
 const ROUNDS: usize = 10;
 const CAPACITY: i64 = 40;
-
-/// One engine of the team in its own process.
-struct Member {
-    name: &'static str,
-    dir: PathBuf,
-    service: String,
-    poller: bool,
-    log: PathBuf,
-    child: Option<Child>,
-}
-
-impl Member {
-    fn new(root: &Path, name: &'static str, poller: bool) -> Self {
-        let dir = root.join(name);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self {
-            name,
-            log: root.join(format!("{name}.log")),
-            dir,
-            service: test_service(&format!("team-{name}")),
-            poller,
-            child: None,
-        }
-    }
-
-    fn start(&mut self, sandbox: &Sandbox, team: &str) {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_switchboard-headless"))
-            .args(["--data-dir", &self.dir.display().to_string(), "--keychain-service", &self.service])
-            .args(["--sandbox", &sandbox.base_url(), "--poll-ms", "500", "--team", team])
-            .args(["--poller", if self.poller { "yes" } else { "no" }, "--agent", self.name, "--available"])
-            .env("RUST_LOG", "switchboard_engine=info")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the headless engine starts");
-        self.child = Some(child);
-    }
-
-    fn pid(&self) -> String {
-        self.child.as_ref().and_then(Child::id).expect("running").to_string()
-    }
-
-    async fn signal(&self, signal: &str) {
-        let status = Command::new("kill").args([signal, &self.pid()]).status().await.unwrap();
-        assert!(status.success(), "kill {signal} {}", self.name);
-    }
-
-    async fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.start_kill().unwrap();
-            child.wait().await.unwrap();
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Its replica, opened as the app would (the engine stopped).
-    async fn replica(&self, sandbox: &Sandbox) -> Arc<Engine> {
-        let hosts = Hosts::sandbox(sandbox.base_url().parse().unwrap());
-        let config = EngineConfig::new(self.dir.join("cache.sqlite3"), hosts, self.name);
-        Engine::open(config, Keychain::new(&self.service), Notifier::disabled(), Arc::new(SystemClock))
-            .await
-            .unwrap()
-    }
-}
 
 fn script(page: &str) -> Script {
     let personas: Vec<Value> = (0..CUSTOMERS)
@@ -170,8 +97,11 @@ async fn three_engines_share_one_inbox_through_a_kill_and_a_freeze() {
     let sandbox = Sandbox::start(script("4101")).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let mut members =
-        vec![Member::new(root, "ana", true), Member::new(root, "ben", true), Member::new(root, "cy", false)];
+    let mut members = vec![
+        Member::new(root, "ana", true, true),
+        Member::new(root, "ben", true, true),
+        Member::new(root, "cy", false, true),
+    ];
     for member in &mut members {
         member.start(&sandbox, &url);
     }

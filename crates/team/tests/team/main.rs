@@ -5,6 +5,7 @@ mod changes;
 mod claims;
 mod ingest;
 mod leases;
+mod outbox;
 mod replica;
 
 use sqlx::postgres::PgPoolOptions;
