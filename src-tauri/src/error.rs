@@ -2,7 +2,7 @@
 //! `message`; it never parses the text.
 
 use serde::Serialize;
-use switchboard_engine::EngineError;
+use switchboard_engine::{EngineError, TeamError};
 use switchboard_store::StoreError;
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -55,7 +55,11 @@ impl From<EngineError> for CommandError {
             | EngineError::Store(
                 StoreError::Conflict { .. } | StoreError::Transition(_) | StoreError::Queue(_),
             ) => ErrorCode::InvalidInput,
-            EngineError::Store(StoreError::NotFound { .. }) => ErrorCode::NotFound,
+            EngineError::Store(StoreError::NotFound { .. })
+            | EngineError::Team(TeamError::NotFound { .. }) => ErrorCode::NotFound,
+            EngineError::Team(
+                TeamError::Transition(_) | TeamError::Address(_) | TeamError::ServerTooOld { .. },
+            ) => ErrorCode::InvalidInput,
             EngineError::Keychain(_)
             | EngineError::Platform(_)
             | EngineError::Store(_)

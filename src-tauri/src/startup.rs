@@ -29,23 +29,70 @@ pub async fn start(config: &Config, folder: &Path) -> Result<Arc<Engine>, Box<dy
         Some(_) => format!("switchboard-demo:{}", folder.display()),
         None => "switchboard".to_owned(),
     };
+    let keychain = Keychain::new(service);
+    let (team, rebuild) = team_address(&keychain, folder).await?;
+    // A desktop that just created or joined a team starts on a replica built from the team.
+    let opening = if rebuild { Opening::Afresh } else { opening };
     let engine = Engine::open(
         EngineConfig { opening, ..EngineConfig::new(folder.join("cache.sqlite3"), hosts, agent_name()) },
-        Keychain::new(service),
+        keychain,
         Notifier::new("Switchboard"),
         Arc::new(SystemClock),
     )
     .await?;
+    if rebuild {
+        std::fs::remove_file(folder.join(REPLICA_PENDING)).or_else(ignore_missing)?;
+    }
+    if let Some(url) = &team {
+        // Any desktop may poll the channels it has credentials for (#15 limits it to admins).
+        engine.join_team_at(url, true).await?;
+    }
     if let Some(sandbox) = sandbox {
-        engine.connect_sandbox_demo(&sandbox).await?;
+        match engine.connect_sandbox_demo(&sandbox).await {
+            Ok(()) => {}
+            // In a team the demo's channels are the team's: offline, the replica still serves.
+            Err(error) if team.is_some() => {
+                tracing::warn!(%error, "cannot connect the demo's channels to the team")
+            }
+            Err(error) => return Err(error.into()),
+        }
     }
     engine.start().await?;
     Ok(engine)
 }
 
-/// The desktop's user stands for the agent until agents sign in (a later issue).
+/// The file that says the cache must be rebuilt from the team when the app next starts (written
+/// by "Create a team" and "Join a team", which then restart the app).
+pub const REPLICA_PENDING: &str = "team-replica-pending";
+
+fn ignore_missing(error: std::io::Error) -> std::io::Result<()> {
+    if error.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(error) }
+}
+
+/// The team this desktop is in (the keychain's address, or `SWITCHBOARD_DATABASE_URL`) and
+/// whether its replica is to be built afresh: after Create/Join, or when the environment names a
+/// team the keychain does not know yet.
+async fn team_address(
+    keychain: &Keychain,
+    folder: &Path,
+) -> Result<(Option<String>, bool), Box<dyn std::error::Error>> {
+    let pending = folder.join(REPLICA_PENDING).exists();
+    let remembered = switchboard_engine::remembered_team(keychain).await?;
+    let given = std::env::var("SWITCHBOARD_DATABASE_URL").ok().filter(|url| !url.is_empty());
+    Ok(match (given, remembered) {
+        (Some(given), remembered) if remembered.as_deref() != Some(given.as_str()) => {
+            switchboard_engine::remember_team(keychain, &given).await?;
+            (Some(given), true)
+        }
+        (Some(url), _) | (None, Some(url)) => (Some(url), pending),
+        (None, None) => (None, false),
+    })
+}
+
+/// The desktop's user stands for the agent until agents sign in (issue #15);
+/// `SWITCHBOARD_AGENT` names another (two desktops of one person on a team, the tests).
 fn agent_name() -> String {
-    ["USER", "USERNAME"]
+    ["SWITCHBOARD_AGENT", "USER", "USERNAME"]
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
         .unwrap_or_else(|| "agent".to_owned())

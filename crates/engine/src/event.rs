@@ -31,6 +31,8 @@ pub enum Event {
     MembersChanged { members: Vec<switchboard_store::MemberRecord> },
     /// Team mode: whether this desktop reaches the team, and how many replies wait to be pushed.
     TeamStatus { status: crate::TeamStatus },
+    /// Team mode: how far moving this desktop's inbox into the team, or building the replica, has come.
+    TeamProgress { progress: crate::TeamProgress },
 }
 
 impl Event {
@@ -49,6 +51,7 @@ impl Event {
             Event::ChannelHealth { .. } => "channel_health",
             Event::MembersChanged { .. } => "members_changed",
             Event::TeamStatus { .. } => "team_status",
+            Event::TeamProgress { .. } => "team_progress",
         }
     }
 }

@@ -317,7 +317,15 @@ impl Engine {
         >,
     ) -> Result<(), EngineError> {
         let now = self.clock.now();
-        self.store.interaction_update(session_id, &self.config.agent, event, change, now).await?;
+        match self.team() {
+            // The team's row, locked while core decides; the replica hears it back.
+            Some(team) => {
+                team.interaction_update(session_id, &self.config.agent, event, change, now).await?;
+            }
+            None => {
+                self.store.interaction_update(session_id, &self.config.agent, event, change, now).await?;
+            }
+        }
         self.publish_session(session_id).await;
         self.publish_members().await;
         self.wake_routing();

@@ -3,11 +3,12 @@
 //! changed the interaction meanwhile (its version), so a desktop that decided on a stale read
 //! (an agent picked it up, another desktop decided first) records nothing and sends no text.
 
+use crate::interactions::InteractionRow;
 use crate::{Team, TeamError};
 use jiff::Timestamp;
 use switchboard_core::routing::automation::Activity;
 use switchboard_core::routing::{Experience, QueueNode, QueueTree};
-use switchboard_core::{EndReason, Interaction, InteractionState, MenuPosition, Platform};
+use switchboard_core::{EndReason, Platform};
 use switchboard_store::{RoutedInteraction, RoutingRecord};
 
 fn millis(at: Timestamp) -> i64 {
@@ -60,24 +61,26 @@ impl Team {
         .await?;
         let mut due = Vec::with_capacity(rows.len());
         for r in rows {
-            let state = InteractionState::parse(&r.state, r.end_reason.as_deref())
-                .ok_or_else(|| corrupt(format!("interaction state {:?}", r.state)))?;
-            let opt = |v: Option<i64>| v.map(timestamp).transpose();
-            let interaction = Interaction {
-                state,
-                queue: r.queue_id,
+            let (_, interaction) = InteractionRow {
+                id: r.id,
+                state: r.state,
+                end_reason: r.end_reason,
+                queue_id: r.queue_id,
                 agent: r.agent,
-                menu: r.menu_node.map(|node| MenuPosition { node, repeated: r.menu_repeated }),
-                started_at: timestamp(r.started_at)?,
-                queued_at: timestamp(r.queued_at)?,
-                assigned_at: opt(r.assigned_at)?,
-                first_response_at: opt(r.first_response_at)?,
-                ended_at: opt(r.ended_at)?,
+                menu_node: r.menu_node,
+                menu_repeated: r.menu_repeated,
+                started_at: r.started_at,
+                queued_at: r.queued_at,
+                assigned_at: r.assigned_at,
+                first_response_at: r.first_response_at,
+                ended_at: r.ended_at,
                 after_hours: r.after_hours,
-                warned_at: opt(r.warned_at)?,
+                warned_at: r.warned_at,
                 dismiss_cue: r.dismiss_cue,
                 disposition: r.disposition,
-            };
+            }
+            .into_core()?;
+            let opt = |v: Option<i64>| v.map(timestamp).transpose();
             let unread: Vec<(i64, String)> =
                 serde_json::from_value(r.unread).map_err(|e| corrupt(e.to_string()))?;
             due.push(DueInteraction {

@@ -7,6 +7,11 @@ pub enum TeamError {
     /// The writer's fencing token is no longer the lease's: another desktop took the channel.
     #[error("this desktop no longer holds channel {channel_id}'s lease (another took it over)")]
     StaleLease { channel_id: i64 },
+    /// Core refused the transition (picking up what another agent took a moment ago).
+    #[error(transparent)]
+    Transition(#[from] switchboard_core::interaction::TransitionError),
+    #[error("no {what} in the team's database")]
+    NotFound { what: &'static str },
     #[error("the team's database holds an unexpected value: {what}")]
     Corrupt { what: String },
     #[error("cannot update the team's schema: {0}")]

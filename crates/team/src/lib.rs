@@ -10,7 +10,9 @@ mod changes;
 mod channels;
 mod error;
 mod ingest;
+mod interactions;
 mod leases;
+mod moving;
 mod outbox;
 mod routing;
 
@@ -19,6 +21,7 @@ pub use changes::{Change, ChangeCursor, Wakeups};
 pub use error::TeamError;
 pub use ingest::{Incoming, Recorded};
 pub use leases::Lease;
+pub use moving::Exported;
 pub use outbox::{NewReply, Outcome};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -53,6 +56,31 @@ impl Team {
         }
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool, url: url.to_owned() })
+    }
+
+    /// A team whose database was checked and migrated before (when this desktop created or joined
+    /// it): connections are made when first needed, so the app starts — and works from its
+    /// replica — while the database is unreachable.
+    pub fn open(url: &str) -> Result<Self, TeamError> {
+        let options = PgConnectOptions::from_str(url).map_err(|e| TeamError::Address(e.to_string()))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_lazy_with(options);
+        Ok(Self { pool, url: url.to_owned() })
+    }
+
+    /// How many changes a replica at `after` has still to apply (for a progress bar).
+    pub async fn changes_after(&self, after: ChangeCursor) -> Result<i64, TeamError> {
+        let txid = after.txid.to_string();
+        Ok(sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM changes
+               WHERE txid > $1::text::xid8 OR (txid = $1::text::xid8 AND position > $2)"#,
+            txid,
+            after.position,
+        )
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     pub async fn close(&self) {

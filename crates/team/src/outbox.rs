@@ -5,6 +5,7 @@
 //! settles twice. A reply written on a desktop carries the id that desktop gave it (`client_id`):
 //! pushed twice (a reconnect), it is stored once.
 
+use crate::interactions::{lock_open, record_event, write};
 use crate::{Lease, Team, TeamError};
 use jiff::Timestamp;
 use switchboard_core::Platform;
@@ -58,21 +59,22 @@ impl Team {
             Some(id) => {
                 // Answering picks the interaction up and records the first response (core's
                 // `respond`), whoever held it before in the queue.
-                sqlx::query!(
-                    "UPDATE interactions SET
-                         state = CASE WHEN state IN ('queued', 'selecting') THEN 'assigned' ELSE state END,
-                         agent = CASE WHEN state IN ('queued', 'selecting') THEN $2 ELSE agent END,
-                         assigned_at = CASE WHEN state IN ('queued', 'selecting') THEN $3 ELSE assigned_at END,
-                         menu_node = CASE WHEN state IN ('queued', 'selecting') THEN NULL ELSE menu_node END,
-                         first_response_at = coalesce(first_response_at, $3),
-                         warned_at = NULL, dismiss_cue = false, due_at = 0
-                     WHERE session_id = $1 AND state <> 'ended'",
-                    reply.session_id,
-                    reply.agent,
-                    at,
-                )
-                .execute(&mut *tx)
-                .await?;
+                if let Some((interaction_id, open)) = lock_open(&mut tx, reply.session_id).await? {
+                    let picked_up = open.agent.is_none();
+                    let answered = open.respond(reply.agent, reply.created_at)?;
+                    write(&mut tx, interaction_id, &answered, Some(0)).await?;
+                    if picked_up {
+                        record_event(
+                            &mut tx,
+                            interaction_id,
+                            reply.created_at,
+                            "assigned",
+                            reply.agent,
+                            None,
+                        )
+                        .await?;
+                    }
+                }
                 id
             }
             None => sqlx::query_scalar!(

@@ -7,3 +7,4 @@ pub mod notifications;
 pub mod routing;
 pub mod sessions;
 pub mod settings;
+pub mod team;

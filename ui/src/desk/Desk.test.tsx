@@ -162,6 +162,23 @@ describe("Desk", () => {
     await waitFor(() => expect(screen.getByTestId("awaiting-count")).toHaveTextContent("250 awaiting"));
   });
 
+  it("says when the team cannot be reached and how many replies wait, and shows the replica being built", async () => {
+    const { api, emit } = fakeApi([summary()], []);
+    render(() => <Desk api={api} />);
+    await screen.findByTestId("session-item");
+    emit("team_status", { status: { online: false, waiting: 2 } });
+    expect(await screen.findByTestId("team-offline")).toHaveTextContent("Offline — 2 replies waiting");
+    emit("team_status", { status: { online: false, waiting: 1 } });
+    await waitFor(() => expect(screen.getByTestId("team-offline")).toHaveTextContent("Offline — 1 reply waiting"));
+    emit("team_status", { status: { online: true, waiting: 0 } });
+    await waitFor(() => expect(screen.queryByTestId("team-offline")).toBeNull());
+    emit("team_progress", { progress: { step: "updating", done: 1000, total: 4000 } });
+    const bar = await screen.findByTestId("team-updating");
+    expect(bar).toHaveTextContent("Updating from the team… 1,000 of 4,000");
+    emit("team_progress", { progress: { step: "updating", done: 4000, total: 4000 } });
+    await waitFor(() => expect(screen.queryByTestId("team-updating")).toBeNull());
+  });
+
   it("opens the session of a clicked notification", async () => {
     const other = summary({ id: 8, contact_name: "Tomás Reyes", contact_platform_id: "7002" });
     const { api, emit } = fakeApi([summary(), other], [message({ session_id: 8, body: "Battery?" })]);

@@ -2,6 +2,7 @@ import { batch, createEffect, createMemo, createSignal, For, onCleanup, onMount,
 import { createStore, reconcile } from "solid-js/store";
 import {
   type BackfillProgress,
+  type TeamProgress,
   type ChannelRecord,
   type DeskApi,
   type ListCursor,
@@ -84,6 +85,10 @@ export function Desk(props: { api: DeskApi }) {
     }
   }
   const reading = createMemo(() => Object.values(backfills).filter((p): p is BackfillProgress => !!p));
+  // Team mode: whether the team's database answers, replies waiting to be pushed, and the replica
+  // being built (joining) — all from the engine's events.
+  const [team, setTeam] = createSignal<{ online: boolean; waiting: number } | null>(null);
+  const [updating, setUpdating] = createSignal<TeamProgress | null>(null);
   let filterInput: HTMLInputElement | undefined;
   let listElement: HTMLDivElement | undefined;
 
@@ -337,6 +342,10 @@ export function Desk(props: { api: DeskApi }) {
       ),
       props.api.on("open_session", ({ session_id }) => void open(session_id)),
       props.api.on("awaiting_changed", ({ count }) => setAwaitingCount(count)),
+      props.api.on("team_status", ({ status }) => setTeam(status)),
+      props.api.on("team_progress", ({ progress }) =>
+        setUpdating(progress.step === "updating" && progress.done < progress.total ? progress : null),
+      ),
       props.api.on("channel_changed", ({ channel }) => setChannels(channel.id, reconcile(channel))),
     ];
     const tick = setInterval(() => setNow(Date.now()), 30_000);
@@ -479,6 +488,21 @@ export function Desk(props: { api: DeskApi }) {
             </p>
           )}
         </For>
+        <Show when={team() && !team()!.online}>
+          <p class="banner small" role="status" data-testid="team-offline">
+            Offline — {team()!.waiting} {team()!.waiting === 1 ? "reply" : "replies"} waiting
+          </p>
+        </Show>
+        <Show when={updating()}>
+          {(progress) => (
+            <div class="backfill" data-testid="team-updating" role="status">
+              <span>
+                Updating from the team… {progress().done.toLocaleString()} of {progress().total.toLocaleString()}
+              </span>
+              <progress max={progress().total} value={progress().done} aria-label="Replica built so far" />
+            </div>
+          )}
+        </Show>
         <For each={reading()}>
           {(progress) => (
             <div class="backfill" data-testid="backfill" role="status">

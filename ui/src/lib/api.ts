@@ -315,6 +315,21 @@ export interface TwilioNumber {
   name: string;
 }
 
+/** Team mode: this desktop's team (its address without the password) and its connection. */
+export interface TeamInfo {
+  address: string;
+  online: boolean;
+  /** Replies written here that the team does not have yet. */
+  waiting: number;
+}
+
+/** How far creating a team (moving this inbox) or building the replica has come. */
+export interface TeamProgress {
+  step: "moving" | "updating";
+  done: number;
+  total: number;
+}
+
 /** How far a channel's first read of its history has come. */
 export interface BackfillProgress {
   channel_id: number;
@@ -338,6 +353,10 @@ export interface EngineEvents {
   channel_health: { health: ChannelHealth };
   /** An agent's presence or load changed. */
   members_changed: { members: MemberRecord[] };
+  /** Team mode: reaching the team, and replies waiting to be pushed. */
+  team_status: { status: { online: boolean; waiting: number } };
+  /** Team mode: moving this inbox into a new team, or building the replica. */
+  team_progress: { progress: TeamProgress };
   /** The login popup ended (sent by the shell, not the engine). */
   login_finished: LoginFinished;
 }
@@ -400,6 +419,12 @@ export interface DeskApi {
   autostartGet(): Promise<boolean>;
   /** Turns starting with the session on or off; answers the setting now. */
   autostartSet(on: boolean): Promise<boolean>;
+  /** The team this desktop is in, or null in solo mode. */
+  teamGet(): Promise<TeamInfo | null>;
+  /** Creates a team on the address (empty: SWITCHBOARD_DATABASE_URL) with this inbox; the app restarts. */
+  teamCreate(url: string): Promise<void>;
+  /** Joins the team on the address; this desktop's own inbox is replaced; the app restarts. */
+  teamJoin(url: string): Promise<void>;
   presenceGet(): Promise<MemberRecord>;
   presenceSet(presence: Presence): Promise<MemberRecord>;
   queueViews(): Promise<QueueView[]>;
@@ -474,6 +499,9 @@ export const tauriApi: DeskApi = {
   linkOpen: (url) => invoke("link_open", { url }),
   autostartGet: () => invoke("autostart_get"),
   autostartSet: (on) => invoke("autostart_set", { on }),
+  teamGet: () => invoke("team_get"),
+  teamCreate: (url) => invoke("team_create", { url }),
+  teamJoin: (url) => invoke("team_join", { url }),
   presenceGet: () => invoke("presence_get"),
   presenceSet: (presence) => invoke("presence_set", { presence }),
   queueViews: () => invoke("queue_views"),

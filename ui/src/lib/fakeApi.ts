@@ -237,6 +237,9 @@ export function fakeApi(
       const sms = { id: 200, platform: "sms" as const, external_id: number, name: "Velo Bikes SMS", state: "connected" as const };
       return whatsapp ? [sms, { ...sms, id: 201, platform: "whatsapp" as const }] : [sms];
     }),
+    teamGet: vi.fn(async () => null),
+    teamCreate: vi.fn(async () => undefined),
+    teamJoin: vi.fn(async () => undefined),
     presenceGet: vi.fn(async () => me),
     presenceSet: vi.fn(async (presence) => {
       me.presence = presence;

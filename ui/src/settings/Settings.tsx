@@ -4,10 +4,11 @@ import { Routing } from "./Routing";
 import { Canned } from "./Canned";
 import { Channels } from "./Channels";
 import { Desktop } from "./Desktop";
+import { Team } from "./Team";
 
-/** Settings in the main window: channels, routing, the canned responses agents use, and this desktop's own. */
+/** Settings in the main window: channels, routing, the canned responses agents use, the team, and this desktop's own. */
 export function Settings(props: { api: DeskApi; onClose: () => void }) {
-  const [tab, setTab] = createSignal<"channels" | "routing" | "canned" | "desktop">("channels");
+  const [tab, setTab] = createSignal<"channels" | "routing" | "canned" | "team" | "desktop">("channels");
   const [channels] = createResource(() => tab() === "routing", async () => (await props.api.channelList()).channels);
   return (
     <div class="settings-shell">
@@ -20,6 +21,9 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
         </button>
         <button type="button" role="tab" aria-selected={tab() === "canned"} data-testid="tab-canned" onClick={() => setTab("canned")}>
           Canned responses
+        </button>
+        <button type="button" role="tab" aria-selected={tab() === "team"} data-testid="tab-team" onClick={() => setTab("team")}>
+          Team
         </button>
         <button type="button" role="tab" aria-selected={tab() === "desktop"} data-testid="tab-desktop" onClick={() => setTab("desktop")}>
           This desktop
@@ -34,6 +38,9 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
         </Match>
         <Match when={tab() === "canned"}>
           <Canned api={props.api} onClose={props.onClose} />
+        </Match>
+        <Match when={tab() === "team"}>
+          <Team api={props.api} />
         </Match>
         <Match when={tab() === "desktop"}>
           <Desktop api={props.api} />

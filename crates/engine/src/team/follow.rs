@@ -23,13 +23,24 @@ impl Engine {
     /// Applies every change the team has committed since the replica's cursor; answers how many.
     pub async fn team_catch_up(&self, team: &Team) -> Result<usize, EngineError> {
         let mut applied = 0;
+        // A long way behind (joining, or back after days away): the windows show how far.
+        let mut total: Option<u64> = None;
         loop {
             let at = self.store.replica_cursor().await?;
             let batch =
                 team.changes_since(ChangeCursor { txid: at.txid, position: at.position }, BATCH).await?;
             let Some(last) = batch.last() else {
+                if let Some(total) = total {
+                    let progress = crate::TeamProgress { step: "updating", done: total, total };
+                    self.publish(Event::TeamProgress { progress });
+                }
                 return Ok(applied);
             };
+            if total.is_none() && batch.len() as i64 == BATCH {
+                let pending =
+                    team.changes_after(ChangeCursor { txid: at.txid, position: at.position }).await?;
+                total = Some(u64::try_from(pending).unwrap_or(0));
+            }
             let cursor = ReplicaCursor { txid: last.cursor.txid, position: last.cursor.position };
             let changes: Vec<ReplicaChange> = batch
                 .iter()
@@ -43,6 +54,12 @@ impl Engine {
                 .collect();
             let done = self.store.replica_apply(&changes, cursor).await?;
             applied += batch.len();
+            if let Some(total) = total {
+                let done = (applied as u64).min(total);
+                self.publish(Event::TeamProgress {
+                    progress: crate::TeamProgress { step: "updating", done, total },
+                });
+            }
             for id in done.messages {
                 if let Ok(message) = self.store.message(id).await {
                     self.publish(Event::MessageChanged { message });

@@ -7,6 +7,9 @@ mod channels;
 mod follow;
 mod replies;
 mod routing;
+mod setup;
+
+pub use setup::{TeamProgress, remember_team, remembered_team, shown_address};
 
 use crate::{Engine, EngineError, Event};
 use std::collections::{HashMap, HashSet};
@@ -47,6 +50,20 @@ impl TeamLink {
     }
 }
 
+/// This desktop's agent joins the team (in every channel's root queue until an admin says
+/// otherwise) as soon as the database answers: the app starts offline too.
+async fn membership(engine: Arc<Engine>) {
+    let Some(link) = engine.team_link() else { return };
+    loop {
+        let now = engine.clock.now().as_millisecond();
+        match link.team.member_join(&engine.config.agent, now, true).await {
+            Ok(()) => return,
+            Err(error) => tracing::warn!(%error, "cannot join the team yet; trying again"),
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
 /// Whether this desktop reaches the team, and how many replies wait to be pushed.
 #[derive(Debug, Clone, Copy, serde::Serialize, PartialEq, Eq)]
 pub struct TeamStatus {
@@ -59,8 +76,6 @@ impl Engine {
     /// every channel's root queue until an admin says otherwise), and `start` runs the team's
     /// tasks instead of solo ones. `poller`: this desktop may poll and send for channels.
     pub async fn join_team(&self, team: Team, poller: bool) -> Result<(), EngineError> {
-        let now = self.clock.now().as_millisecond();
-        team.member_join(&self.config.agent, now, true).await?;
         // Until the replica has the team's row (the change log brings it), the desk has one.
         self.store.member_ensure(&self.config.agent, self.clock.now()).await?;
         let holder = format!("{}/pid{}", self.config.agent, std::process::id());
@@ -76,6 +91,12 @@ impl Engine {
         self.team.set(link).map_err(|_| EngineError::Refused("This desktop is already in a team.".into()))
     }
 
+    /// `join_team` with the team at `url`, connecting only when first needed (the app starts,
+    /// and works from its replica, while the database is unreachable).
+    pub async fn join_team_at(&self, url: &str, poller: bool) -> Result<(), EngineError> {
+        self.join_team(Team::open(url)?, poller).await
+    }
+
     pub(crate) fn team_link(&self) -> Option<&TeamLink> {
         self.team.get()
     }
@@ -88,6 +109,7 @@ impl Engine {
     /// Starts team mode's tasks (see the module's comment).
     pub(crate) fn start_team(self: &Arc<Self>) {
         let Some(link) = self.team_link() else { return };
+        tokio::spawn(membership(self.clone()));
         self.follow_team(link.team.clone());
         tokio::spawn(routing::run(self.clone()));
         tokio::spawn(replies::push(self.clone()));

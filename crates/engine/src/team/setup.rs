@@ -1,0 +1,116 @@
+//! Setting a team up from a desktop: "Create a team" checks the server, installs the schema and
+//! moves this desktop's solo cache into it (resumable: run again after an interruption, nothing is
+//! doubled); "Join a team" checks and installs only. Either way the team's address (which holds a
+//! password) goes to the keychain, and the app starts again in team mode on a replica built from
+//! the team, with a progress bar.
+
+use crate::{Engine, EngineError, Event, Keychain};
+use serde::Serialize;
+use switchboard_core::secret::ExposeSecret;
+use switchboard_store::Exported;
+use switchboard_team::Team;
+
+/// The keychain entry of the team's database address.
+pub(crate) const TEAM_ENTRY: &str = "team-database";
+/// How many rows one transaction of the move carries.
+const MOVE_BATCH: i64 = 500;
+/// The name space of the ids given to replies moved without a platform id (deterministic, so a
+/// move run twice gives each the same id and the team stores it once).
+const MOVED_REPLIES: uuid::Uuid = uuid::Uuid::from_u128(0x5b0a_7d2c_1f4e_4c1a_9d3e_2a7b_6c8d_0e1f);
+
+/// How far setting up (moving, or building the replica) has come.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TeamProgress {
+    /// "moving" this desktop's inbox into the team, or "updating" the replica from it.
+    pub step: &'static str,
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Engine {
+    /// "Create a team" on `url`: checks the server (PostgreSQL 14 or newer), installs the schema
+    /// and moves this desktop's channels, contacts, sessions, messages and routing into it,
+    /// telling the windows how far it is. The address is kept in the keychain; the app then starts
+    /// again in team mode.
+    pub async fn team_create(&self, url: &str) -> Result<(), EngineError> {
+        let team = Team::connect(url).await?;
+        let total = u64::try_from(self.store.export_size().await?).unwrap_or(0);
+        let mut done = 0u64;
+        self.publish(Event::TeamProgress { progress: TeamProgress { step: "moving", done, total } });
+        for what in [
+            Exported::Channels,
+            Exported::Contacts,
+            Exported::Sessions,
+            Exported::Messages,
+            Exported::Routing,
+            Exported::Settings,
+        ] {
+            let mut after = 0;
+            loop {
+                let mut rows = self.store.export_rows(what, after, MOVE_BATCH).await?;
+                let Some(last) = rows.last().and_then(|r| r["id"].as_i64()) else { break };
+                after = last;
+                if what == Exported::Messages {
+                    for row in &mut rows {
+                        if row["platform_message_id"].is_null() {
+                            let name = format!(
+                                "{}:{}:{}:{}",
+                                row["platform"], row["external_id"], row["id"], row["created_at"]
+                            );
+                            row["client_id"] =
+                                uuid::Uuid::new_v5(&MOVED_REPLIES, name.as_bytes()).to_string().into();
+                        }
+                    }
+                }
+                team.import_rows(what, &rows).await?;
+                done += rows.len() as u64;
+                self.publish(Event::TeamProgress { progress: TeamProgress { step: "moving", done, total } });
+            }
+        }
+        team.close().await;
+        self.team_remember(url).await
+    }
+
+    /// "Join a team" on `url`: checks the server and its schema; the address is kept in the
+    /// keychain and the app starts again in team mode, building its replica from the team.
+    pub async fn team_join(&self, url: &str) -> Result<(), EngineError> {
+        Team::connect(url).await?.close().await;
+        self.team_remember(url).await
+    }
+
+    /// The team's address this desktop keeps, if it is in one.
+    pub async fn team_address(&self) -> Result<Option<String>, EngineError> {
+        remembered_team(&self.keychain).await
+    }
+
+    /// The folder of this desktop's cache.
+    pub fn cache_folder(&self) -> std::path::PathBuf {
+        self.config.cache_path.parent().map(std::path::Path::to_path_buf).unwrap_or_default()
+    }
+
+    async fn team_remember(&self, url: &str) -> Result<(), EngineError> {
+        remember_team(&self.keychain, url).await?;
+        tracing::info!("this desktop is now in a team; it starts again on a replica");
+        Ok(())
+    }
+}
+
+/// The team's address this desktop keeps (it holds a password: only the keychain has it).
+pub async fn remembered_team(keychain: &Keychain) -> Result<Option<String>, EngineError> {
+    Ok(keychain.get(TEAM_ENTRY).await?.map(|s| s.expose_secret().to_owned()))
+}
+
+pub async fn remember_team(keychain: &Keychain, url: &str) -> Result<(), EngineError> {
+    Ok(keychain.set(TEAM_ENTRY, url.to_owned().into()).await?)
+}
+
+/// The address as people may see it: without its password.
+pub fn shown_address(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        Err(_) => "(not a URL)".to_owned(),
+    }
+}
