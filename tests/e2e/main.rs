@@ -7,3 +7,4 @@ mod desk_features;
 mod desktop;
 mod files;
 mod routing;
+mod team;

@@ -55,6 +55,26 @@ fn free_port() -> u16 {
 static ONE_APP: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
     std::sync::LazyLock::new(Default::default);
 
+/// The turn of a second app beside the first (two desktops of one team).
+static SECOND_APP: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// A database of the test's own on the test cluster that `make test` starts
+/// (scripts/postgres-session.sh); `None` outside CI without one.
+pub async fn team_database(name: &str) -> Option<String> {
+    let Ok(admin) = std::env::var("SWITCHBOARD_TEST_PG") else {
+        assert!(std::env::var("CI").is_err(), "CI runs team tests against a real PostgreSQL");
+        eprintln!("no SWITCHBOARD_TEST_PG: run under scripts/postgres-session.sh (make test does)");
+        return None;
+    };
+    let database = format!("w_{name}_{}", std::process::id());
+    let pool = sqlx::PgPool::connect(&admin).await.expect("the test cluster");
+    for statement in [format!("DROP DATABASE IF EXISTS {database}"), format!("CREATE DATABASE {database}")] {
+        sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&pool).await.expect("the test database");
+    }
+    Some(format!("{}/{database}", admin.rsplit_once('/').expect("a database part").0))
+}
+
 /// How an app is started beyond the defaults: another binary (the installed one), more
 /// environment (a HOME of its own, a PATH with a recording opener).
 #[derive(Debug, Clone, Default)]
@@ -82,6 +102,14 @@ impl App {
     /// The app started as `launch` says.
     pub async fn launch_as(test_name: &str, sandbox_url: &str, launch: Launch) -> App {
         let turn = ONE_APP.clone().lock_owned().await;
+        let data = tempfile::tempdir().expect("a data folder");
+        Self::start(test_name, sandbox_url, data, turn, launch).await
+    }
+
+    /// A second app at the same time as one already running (`beside`, which holds the turn):
+    /// two desktops of one team.
+    pub async fn launch_beside(_beside: &App, test_name: &str, sandbox_url: &str, launch: Launch) -> App {
+        let turn = SECOND_APP.clone().lock_owned().await;
         let data = tempfile::tempdir().expect("a data folder");
         Self::start(test_name, sandbox_url, data, turn, launch).await
     }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 /// One change from the team's log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicaChange {
-    /// The table: channels, contacts, sessions, messages, interactions, queues, members.
+    /// The table: channels, contacts, sessions, messages, interactions, queues, members,
+    /// experiences, queue_members, routing_settings.
     pub entity: String,
     pub key: Option<i64>,
     /// A member's name (their key).
@@ -35,8 +36,18 @@ pub struct ReplicaApplied {
 
 /// The order rows must go in for their references: a message needs its session, a session its
 /// contact and channel.
-const ORDER: [&str; 7] =
-    ["channels", "contacts", "queues", "members", "sessions", "messages", "interactions"];
+const ORDER: [&str; 10] = [
+    "channels",
+    "experiences",
+    "contacts",
+    "queues",
+    "members",
+    "queue_members",
+    "routing_settings",
+    "sessions",
+    "messages",
+    "interactions",
+];
 
 fn json(value: &impl Serialize) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt { what: e.to_string() })
@@ -170,6 +181,33 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
         )
         .execute(&mut *tx)
         .await?,
+        "experiences" => sqlx::query!(
+            "INSERT INTO experiences (channel_id, settings, version)
+             SELECT value ->> 'channel_id', value -> 'settings', value ->> 'version' FROM json_each(?) WHERE true
+             ON CONFLICT (channel_id) DO UPDATE SET settings = excluded.settings, version = excluded.version
+             WHERE excluded.version > experiences.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        "queue_members" => sqlx::query!(
+            "INSERT INTO queue_members (queue_id, member, version)
+             SELECT value ->> 'queue_id', value ->> 'member', value ->> 'version' FROM json_each(?) WHERE true
+             ON CONFLICT (queue_id, member) DO UPDATE SET version = excluded.version
+             WHERE excluded.version > queue_members.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        "routing_settings" => sqlx::query!(
+            "INSERT INTO routing_settings (key, value, version)
+             SELECT value ->> 'key', value -> 'value', value ->> 'version' FROM json_each(?) WHERE true
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version
+             WHERE excluded.version > routing_settings.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
         "members" => sqlx::query!(
             "INSERT INTO members (name, presence, presence_since, idle_since, capacity, version)
              SELECT value ->> 'name', value ->> 'presence', value ->> 'presence_since', value ->> 'idle_since',
@@ -261,6 +299,28 @@ async fn delete(
         }
         "queues" => {
             sqlx::query!("DELETE FROM queues WHERE id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "experiences" => {
+            sqlx::query!("DELETE FROM experiences WHERE channel_id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "queue_members" => {
+            let member = change.name.as_deref();
+            sqlx::query!(
+                "DELETE FROM queue_members WHERE queue_id = ? AND member = ? AND version < ?",
+                key,
+                member,
+                version
+            )
+            .execute(&mut *tx)
+            .await?
+        }
+        "routing_settings" => {
+            let name = change.name.as_deref();
+            sqlx::query!("DELETE FROM routing_settings WHERE key = ? AND version < ?", name, version)
                 .execute(&mut *tx)
                 .await?
         }

@@ -41,21 +41,23 @@ pub struct Team {
 impl Team {
     /// Connects, checks that the server is recent enough, and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Self, TeamError> {
-        let options = PgConnectOptions::from_str(url).map_err(|e| TeamError::Address(e.to_string()))?;
-        let pool = PgPoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await?;
+        let team = Self::open(url)?;
+        team.prepare().await?;
+        Ok(team)
+    }
+
+    /// Checks that the server is recent enough and brings the schema up to date (migrations
+    /// take a lock: desktops starting together wait for each other).
+    pub async fn prepare(&self) -> Result<(), TeamError> {
         let version: i32 =
             sqlx::query_scalar!(r#"SELECT current_setting('server_version_num')::int AS "v!""#)
-                .fetch_one(&pool)
+                .fetch_one(&self.pool)
                 .await?;
         if version < MINIMUM_SERVER {
             return Err(TeamError::ServerTooOld { version: format_version(version) });
         }
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool, url: url.to_owned() })
+        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        Ok(())
     }
 
     /// A team whose database was checked and migrated before (when this desktop created or joined

@@ -343,9 +343,13 @@ export function Desk(props: { api: DeskApi }) {
       props.api.on("open_session", ({ session_id }) => void open(session_id)),
       props.api.on("awaiting_changed", ({ count }) => setAwaitingCount(count)),
       props.api.on("team_status", ({ status }) => setTeam(status)),
-      props.api.on("team_progress", ({ progress }) =>
-        setUpdating(progress.step === "updating" && progress.done < progress.total ? progress : null),
-      ),
+      props.api.on("team_progress", ({ progress }) => {
+        if (progress.step !== "updating") return;
+        const building = progress.done < progress.total;
+        setUpdating(building ? progress : null);
+        // The replica was built without an event per message: the list is read again once.
+        if (!building) void loadList();
+      }),
       props.api.on("channel_changed", ({ channel }) => setChannels(channel.id, reconcile(channel))),
     ];
     const tick = setInterval(() => setNow(Date.now()), 30_000);

@@ -60,13 +60,17 @@ impl Engine {
                     progress: crate::TeamProgress { step: "updating", done, total },
                 });
             }
-            for id in done.messages {
-                if let Ok(message) = self.store.message(id).await {
-                    self.publish(Event::MessageChanged { message });
+            // Building a replica (thousands of changes): one reload at the end (the windows reload
+            // when the progress ends) instead of an event for every message.
+            if total.is_none() {
+                for id in done.messages {
+                    if let Ok(message) = self.store.message(id).await {
+                        self.publish(Event::MessageChanged { message });
+                    }
                 }
-            }
-            for session_id in done.sessions {
-                self.publish_session(session_id).await;
+                for session_id in done.sessions {
+                    self.publish_session(session_id).await;
+                }
             }
             self.publish_awaiting().await;
             // Something changed in the team: an interaction to claim, a reply to send.
@@ -80,10 +84,7 @@ async fn follow(engine: Arc<Engine>, team: Team) {
     let mut backoff = Duration::from_millis(200);
     loop {
         let mut wakeups = match team.listen().await {
-            Ok(wakeups) => {
-                backoff = Duration::from_millis(200);
-                Some(wakeups)
-            }
+            Ok(wakeups) => Some(wakeups),
             Err(error) => {
                 tracing::warn!(%error, "cannot listen to the team's changes; catching up on a timer");
                 None
@@ -96,6 +97,7 @@ async fn follow(engine: Arc<Engine>, team: Team) {
                 backoff = (backoff * 2).min(Duration::from_secs(10));
                 break;
             }
+            backoff = Duration::from_millis(200);
             match wakeups.as_mut() {
                 Some(w) => {
                     if let Ok(Err(error)) = tokio::time::timeout(CATCH_UP, w.next()).await {

@@ -50,13 +50,19 @@ impl TeamLink {
     }
 }
 
-/// This desktop's agent joins the team (in every channel's root queue until an admin says
-/// otherwise) as soon as the database answers: the app starts offline too.
+/// As soon as the database answers (the app starts offline too): the schema is brought up to
+/// date and this desktop's agent joins the team (in every channel's root queue until an admin
+/// says otherwise).
 async fn membership(engine: Arc<Engine>) {
     let Some(link) = engine.team_link() else { return };
     loop {
         let now = engine.clock.now().as_millisecond();
-        match link.team.member_join(&engine.config.agent, now, true).await {
+        // The schema first: the address may be a new team's (given by SWITCHBOARD_DATABASE_URL).
+        let joined = match link.team.prepare().await {
+            Ok(()) => link.team.member_join(&engine.config.agent, now, true).await,
+            Err(error) => Err(error),
+        };
+        match joined {
             Ok(()) => return,
             Err(error) => tracing::warn!(%error, "cannot join the team yet; trying again"),
         }
@@ -95,6 +101,14 @@ impl Engine {
     /// and works from its replica, while the database is unreachable).
     pub async fn join_team_at(&self, url: &str, poller: bool) -> Result<(), EngineError> {
         self.join_team(Team::open(url)?, poller).await
+    }
+
+    /// Checks the team's server and brings its schema up to date (at start, when it answers).
+    pub async fn team_prepare(&self) -> Result<(), EngineError> {
+        match self.team() {
+            Some(team) => Ok(team.prepare().await?),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn team_link(&self) -> Option<&TeamLink> {

@@ -76,3 +76,107 @@ async fn what_another_desktop_records_reaches_this_one_s_windows_within_a_second
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_solo_inbox_moves_into_a_new_team_once_and_a_joining_desktop_rebuilds_it_with_progress() {
+    use crate::{Options, running, stored};
+    use serde_json::json;
+    crate::require_desktop();
+    let Some(url) = team_database("move").await else { return };
+    let personas: Vec<serde_json::Value> = (0..30)
+        .map(|i| json!({"psid": format!("{}", 7300 + i), "page": "4301", "first_name": "M", "last_name": format!("{i}")}))
+        .collect();
+    let script = json!({"pages": [{"id": "4301", "name": "Moving Page"}], "personas": personas});
+    let sandbox = switchboard_sandbox::Sandbox::start(
+        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
+    )
+    .await
+    .unwrap();
+    for round in 0..40 {
+        for i in 0..30 {
+            sandbox.customer_writes(&format!("{}", 7300 + i), &format!("m{i} r{round}")).unwrap();
+        }
+    }
+    let solo = running(sandbox, "move-solo", Options { quiet: true, ..Options::default() }).await;
+    eventually("the solo inbox to have 1,200 messages", Duration::from_secs(60), || {
+        let engine = solo.engine.clone();
+        async move { stored(&engine).await.iter().map(|(_, m)| m.len()).sum::<usize>() == 1_200 }
+    })
+    .await;
+    let first = solo.engine.session_list(&ListFilter::default(), None, 1).await.unwrap().sessions[0].id;
+    solo.engine.session_reply(first, "A reply from the solo days").await.unwrap();
+    eventually("the reply to go out", Duration::from_secs(10), || {
+        let sandbox_sent = solo.sandbox.sent().len();
+        async move { sandbox_sent == 1 }
+    })
+    .await;
+    let before = stored(&solo.engine).await;
+
+    let mut events = solo.engine.subscribe();
+    solo.engine.team_create(&url).await.unwrap();
+    let last = progress_of(&mut events).pop();
+    let last = last.expect("the move reports its progress");
+    assert_eq!((last.step, last.done), ("moving", last.total), "the move ends at its total");
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+    let counts = || async {
+        let row: (i64, i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM channels), (SELECT count(*) FROM sessions),
+                    (SELECT count(*) FROM messages WHERE direction = 'inbound'),
+                    (SELECT count(*) FROM messages WHERE direction = 'outbound'), (SELECT count(*) FROM queues)",
+        )
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+        row
+    };
+    let moved = counts().await;
+    let channels = i64::try_from(solo.engine.channels().await.unwrap().len()).unwrap();
+    assert_eq!(moved, (channels, 30, 1_200, 1, channels), "everything moved, each once");
+    // Interrupted or not, running it again moves nothing twice.
+    solo.engine.team_create(&url).await.unwrap();
+    assert_eq!(counts().await, moved, "a second run adds nothing");
+
+    // Another desktop joins: its replica is built from the team, with a progress bar.
+    Keychain::use_os_store().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = Hosts::sandbox(solo.sandbox.base_url().parse().unwrap());
+    let config = EngineConfig::new(dir.path().join("cache.sqlite3"), hosts, "ben");
+    let joiner = Engine::open(
+        config,
+        Keychain::new(test_service("move-join")),
+        Notifier::disabled(),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let mut joining = joiner.subscribe();
+    joiner.join_team(Team::connect(&url).await.unwrap(), false).await.unwrap();
+    joiner.start().await.unwrap();
+    eventually("the joining desktop to have the whole inbox", Duration::from_secs(30), || {
+        let joiner = joiner.clone();
+        let before = before.clone();
+        async move { stored(&joiner).await == before }
+    })
+    .await;
+    let updating = progress_of(&mut joining);
+    assert!(updating.len() >= 2, "the replica's progress is shown as it is built: {updating:?}");
+    let end = updating.last().unwrap();
+    assert_eq!((end.step, end.done), ("updating", end.total));
+    assert!(end.total >= 1_200, "{end:?}");
+}
+
+/// The progress events received so far (the many message events around them may overflow the
+/// channel: what was dropped is skipped).
+fn progress_of(
+    events: &mut tokio::sync::broadcast::Receiver<Event>,
+) -> Vec<switchboard_engine::TeamProgress> {
+    use tokio::sync::broadcast::error::TryRecvError;
+    let mut seen = Vec::new();
+    loop {
+        match events.try_recv() {
+            Ok(Event::TeamProgress { progress }) => seen.push(progress),
+            Ok(_) | Err(TryRecvError::Lagged(_)) => {}
+            Err(_) => return seen,
+        }
+    }
+}
