@@ -58,7 +58,10 @@ impl From<EngineError> for CommandError {
             EngineError::Store(StoreError::NotFound { .. })
             | EngineError::Team(TeamError::NotFound { .. }) => ErrorCode::NotFound,
             EngineError::Team(
-                TeamError::Transition(_) | TeamError::Address(_) | TeamError::ServerTooOld { .. },
+                TeamError::Transition(_)
+                | TeamError::Refused(_)
+                | TeamError::Address(_)
+                | TeamError::ServerTooOld { .. },
             ) => ErrorCode::InvalidInput,
             EngineError::Keychain(_)
             | EngineError::Platform(_)

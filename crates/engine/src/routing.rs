@@ -404,9 +404,17 @@ impl Engine {
             return Err(EngineError::Refused(format!("{agent} does not work the queue \"{}\".", queue.name)));
         }
         let note = note.map(str::trim).filter(|n| !n.is_empty());
-        self.store
-            .interaction_transfer(session_id, &self.config.agent, queue_id, agent, note, self.clock.now())
-            .await?;
+        let now = self.clock.now();
+        match self.team() {
+            Some(team) => {
+                team.interaction_transfer(session_id, &self.config.agent, queue_id, agent, note, now).await?;
+            }
+            None => {
+                self.store
+                    .interaction_transfer(session_id, &self.config.agent, queue_id, agent, note, now)
+                    .await?;
+            }
+        }
         self.publish_session(session_id).await;
         self.publish_members().await;
         self.wake_routing();
@@ -479,7 +487,13 @@ impl Engine {
             QueueName::parse(&queue.name, &experience.words)
                 .map_err(|e| EngineError::Refused(format!("Queue \"{}\": {e}", queue.name)))?;
         }
-        self.store.experience_save(channel_id, &experience).await?;
+        match self.team() {
+            Some(team) => {
+                team.experience_save(channel_id, &experience).await?;
+                self.team_caught_up(team).await?;
+            }
+            None => self.store.experience_save(channel_id, &experience).await?,
+        }
         self.wake_routing();
         self.routing_settings(channel_id).await
     }
@@ -489,7 +503,14 @@ impl Engine {
         let (experience, _) = self.store.experience(queue.channel_id).await?;
         let name =
             QueueName::parse(name, &experience.words).map_err(|e| EngineError::Refused(e.to_string()))?;
-        Ok(self.store.queue_add(parent, &name).await?)
+        match self.team() {
+            Some(team) => {
+                let id = team.queue_add(parent, name.as_str()).await?;
+                self.team_caught_up(team).await?;
+                Ok(self.store.queue(id).await?)
+            }
+            None => Ok(self.store.queue_add(parent, &name).await?),
+        }
     }
 
     pub async fn queue_update(&self, id: i64, settings: QueueSettings) -> Result<QueueRecord, EngineError> {
@@ -523,21 +544,70 @@ impl Engine {
             target_response_seconds: settings.target_response_seconds,
             distribution: settings.distribution,
         };
-        Ok(self.store.queue_update(id, &change).await?)
+        match self.team() {
+            Some(team) => {
+                let (_, tree) = self.store.experience(queue.channel_id).await?;
+                for keyword in &change.keywords {
+                    tree.check_keyword(id, keyword).map_err(refuse)?;
+                }
+                team.queue_update(id, &change).await?;
+                self.team_caught_up(team).await?;
+                Ok(self.store.queue(id).await?)
+            }
+            None => Ok(self.store.queue_update(id, &change).await?),
+        }
     }
 
     pub async fn queue_move(&self, id: i64, parent: i64, position: i64) -> Result<(), EngineError> {
-        Ok(self.store.queue_move(id, parent, position).await?)
+        let Some(team) = self.team() else {
+            return Ok(self.store.queue_move(id, parent, position).await?);
+        };
+        // Core checks the move against the tree as this desktop has it; the team records it.
+        let queue = self.store.queue(id).await?;
+        let (_, tree) = self.store.experience(queue.channel_id).await?;
+        tree.check_move(id, parent).map_err(|e| EngineError::Refused(e.to_string()))?;
+        let mut order: Vec<i64> = tree.children(parent).map(|n| n.id).filter(|&q| q != id).collect();
+        let at = usize::try_from(position.max(0)).unwrap_or(0).min(order.len());
+        order.insert(at, id);
+        team.queue_move(id, parent, &order).await?;
+        self.team_caught_up(team).await
     }
 
     pub async fn queue_delete(&self, id: i64) -> Result<(), EngineError> {
-        self.store.queue_delete(id).await?;
+        match self.team() {
+            Some(team) => {
+                let queue = self.store.queue(id).await?;
+                let Some(parent) = queue.parent_id else {
+                    return Err(EngineError::Refused(
+                        switchboard_core::routing::QueueError::Root.to_string(),
+                    ));
+                };
+                let (_, tree) = self.store.experience(queue.channel_id).await?;
+                let gone: Vec<i64> =
+                    tree.nodes().iter().filter(|n| tree.is_within(n.id, id)).map(|n| n.id).collect();
+                team.queue_delete(id, parent, &gone).await?;
+                self.team_caught_up(team).await?;
+            }
+            None => self.store.queue_delete(id).await?,
+        }
         self.wake_routing();
         Ok(())
     }
 
     pub async fn queue_members_set(&self, id: i64, members: &[String]) -> Result<(), EngineError> {
-        self.store.queue_members_set(id, members).await?;
+        match self.team() {
+            Some(team) => {
+                let queue = self.store.queue(id).await?;
+                let (_, tree) = self.store.experience(queue.channel_id).await?;
+                if !tree.is_leaf(id) && !members.is_empty() {
+                    let error = switchboard_core::routing::QueueError::NotLeaf { name: queue.name };
+                    return Err(EngineError::Refused(error.to_string()));
+                }
+                team.queue_members_set(id, members).await?;
+                self.team_caught_up(team).await?;
+            }
+            None => self.store.queue_members_set(id, members).await?,
+        }
         self.publish_members().await;
         self.wake_routing();
         Ok(())
@@ -552,6 +622,12 @@ impl Engine {
         if from_channel == to_channel {
             return Err(EngineError::Refused("Choose another channel to copy from.".into()));
         }
+        if self.team().is_some() {
+            return Err(EngineError::Refused(
+                "Copying routing from another channel is not available in a team yet: set this channel's queues here."
+                    .into(),
+            ));
+        }
         self.store.experience_copy(from_channel, to_channel).await?;
         self.routing_settings(to_channel).await
     }
@@ -560,7 +636,13 @@ impl Engine {
         if capacity.total == 0 {
             return Err(EngineError::Refused("An agent's total capacity is at least 1.".into()));
         }
-        self.store.default_capacity_set(&capacity).await?;
+        match self.team() {
+            Some(team) => {
+                team.setting_set(switchboard_store::CAPACITY_KEY, &capacity).await?;
+                self.team_caught_up(team).await?;
+            }
+            None => self.store.default_capacity_set(&capacity).await?,
+        }
         self.wake_routing();
         Ok(())
     }
@@ -574,7 +656,13 @@ impl Engine {
         if capacity.is_some_and(|c| c.total == 0) {
             return Err(EngineError::Refused("An agent's total capacity is at least 1.".into()));
         }
-        self.store.member_capacity_set(member, capacity.as_ref()).await?;
+        match self.team() {
+            Some(team) => {
+                team.member_capacity_set(member, capacity.as_ref()).await?;
+                self.team_caught_up(team).await?;
+            }
+            None => self.store.member_capacity_set(member, capacity.as_ref()).await?,
+        }
         self.publish_members().await;
         self.wake_routing();
         Ok(())
@@ -584,7 +672,13 @@ impl Engine {
         if !switchboard_core::routing::experience::TIMER_RANGE.contains(&minutes) {
             return Err(EngineError::Refused("The grace period runs from 1 to 10,080 minutes.".into()));
         }
-        Ok(self.store.offline_grace_set(minutes).await?)
+        match self.team() {
+            Some(team) => {
+                team.setting_set(switchboard_store::OFFLINE_GRACE_KEY, &minutes).await?;
+                self.team_caught_up(team).await
+            }
+            None => Ok(self.store.offline_grace_set(minutes).await?),
+        }
     }
 
     pub async fn dispositions_set(&self, list: Vec<String>) -> Result<(), EngineError> {
@@ -593,6 +687,12 @@ impl Engine {
         if list.iter().any(|d| d.chars().count() > 60) {
             return Err(EngineError::Refused("A disposition has at most 60 characters.".into()));
         }
-        Ok(self.store.dispositions_set(&list).await?)
+        match self.team() {
+            Some(team) => {
+                team.setting_set(switchboard_store::DISPOSITIONS_KEY, &list).await?;
+                self.team_caught_up(team).await
+            }
+            None => Ok(self.store.dispositions_set(&list).await?),
+        }
     }
 }

@@ -39,7 +39,10 @@ pub use messages::{IncomingMessage, MessageCursor, MessageRecord, RecordedBatch}
 pub use outbox::{OutboxItem, TemplateRef};
 pub use replica::{ReplicaApplied, ReplicaChange, ReplicaCursor};
 pub use retention::{PurgeReport, RetentionPolicy};
-pub use routing::{MemberRecord, QueueChange, QueueRecord, QueueView, RoutedInteraction, RoutingRecord};
+pub use routing::{
+    CAPACITY_KEY, DISPOSITIONS_KEY, MemberRecord, OFFLINE_GRACE_KEY, QueueChange, QueueRecord, QueueView,
+    RoutedInteraction, RoutingRecord,
+};
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchQuery};
 pub use sessions::{ListCursor, OpenInteraction, SessionFilter, SessionPage, SessionState, SessionSummary};
 pub use team_replies::UnpushedReply;

@@ -340,9 +340,10 @@ pub(crate) async fn end_open(
 }
 
 /// The organisation's default capacity, unless an admin changed it.
-const CAPACITY_KEY: &str = "default_capacity";
-const DISPOSITIONS_KEY: &str = "dispositions";
-const OFFLINE_GRACE_KEY: &str = "offline_grace_minutes";
+/// The organisation-wide settings' keys (the team's database uses the same).
+pub const CAPACITY_KEY: &str = "default_capacity";
+pub const DISPOSITIONS_KEY: &str = "dispositions";
+pub const OFFLINE_GRACE_KEY: &str = "offline_grace_minutes";
 
 impl Store {
     // ---- members and presence ----

@@ -10,6 +10,9 @@ pub enum TeamError {
     /// Core refused the transition (picking up what another agent took a moment ago).
     #[error(transparent)]
     Transition(#[from] switchboard_core::interaction::TransitionError),
+    /// A rule of the team's data refused the change (a queue name taken), in words for the admin.
+    #[error("{0}")]
+    Refused(String),
     #[error("no {what} in the team's database")]
     NotFound { what: &'static str },
     #[error("the team's database holds an unexpected value: {what}")]

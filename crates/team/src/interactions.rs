@@ -156,4 +156,47 @@ impl Team {
         tx.commit().await?;
         Ok(changed)
     }
+
+    /// Transfers a session's open interaction (core's `transfer`): it ends as `transferred` and a
+    /// new one waits in `queue`, or is assigned to `agent`, in one transaction.
+    pub async fn interaction_transfer(
+        &self,
+        session_id: i64,
+        actor: &str,
+        queue: i64,
+        agent: Option<&str>,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Interaction, TeamError> {
+        let mut tx = self.pool.begin().await?;
+        let (id, interaction) =
+            lock_open(&mut tx, session_id).await?.ok_or(TeamError::NotFound { what: "open interaction" })?;
+        let routed = sqlx::query_scalar!("SELECT routed_message_id FROM interactions WHERE id = $1", id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let (ended, next) = interaction.transfer(queue, agent, now)?;
+        write(&mut tx, id, &ended, None).await?;
+        let detail = match (agent, note) {
+            (Some(a), Some(n)) => format!("to {a}: {n}"),
+            (Some(a), None) => format!("to {a}"),
+            (None, Some(n)) => format!("to queue {queue}: {n}"),
+            (None, None) => format!("to queue {queue}"),
+        };
+        record_event(&mut tx, id, now, "transferred", actor, Some(&detail)).await?;
+        let new_id = sqlx::query_scalar!(
+            "INSERT INTO interactions (session_id, state, started_at, queued_at, routed_message_id, transfer_note)
+             VALUES ($1, 'queued', $2, $2, $3, $4) RETURNING id",
+            session_id,
+            millis(next.started_at),
+            Some(routed.unwrap_or(0)),
+            note,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        write(&mut tx, new_id, &next, Some(0)).await?;
+        let kind = if agent.is_some() { "assigned" } else { "queued" };
+        record_event(&mut tx, new_id, now, kind, actor, note).await?;
+        tx.commit().await?;
+        Ok(next)
+    }
 }

@@ -15,6 +15,7 @@ mod leases;
 mod moving;
 mod outbox;
 mod routing;
+mod settings;
 
 pub use automation::DueInteraction;
 pub use changes::{Change, ChangeCursor, Wakeups};

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use switchboard_core::Platform;
 use switchboard_core::routing::assignment::{self, Agent, Capacity, Load, Presence, Waiting};
 
-const CAPACITY_KEY: &str = "default_capacity";
+use switchboard_store::CAPACITY_KEY;
 
 fn millis(at: Timestamp) -> i64 {
     at.as_millisecond()

@@ -24,7 +24,11 @@ impl Team {
         Ok(())
     }
 
-    pub async fn experience_save(&self, channel_id: i64, experience: &impl serde::Serialize) -> Result<(), TeamError> {
+    pub async fn experience_save(
+        &self,
+        channel_id: i64,
+        experience: &impl serde::Serialize,
+    ) -> Result<(), TeamError> {
         let done = sqlx::query!(
             "UPDATE experiences SET settings = $2 WHERE channel_id = $1",
             channel_id,

@@ -20,6 +20,12 @@ impl Engine {
         tokio::spawn(follow(self.clone(), team));
     }
 
+    /// After a write to the team from this desktop: the replica has it before the caller reads
+    /// it back (the settings screen shows what it saved).
+    pub(crate) async fn team_caught_up(&self, team: &Team) -> Result<(), EngineError> {
+        self.team_catch_up(team).await.map(|_| ())
+    }
+
     /// Applies every change the team has committed since the replica's cursor; answers how many.
     pub async fn team_catch_up(&self, team: &Team) -> Result<usize, EngineError> {
         let mut applied = 0;

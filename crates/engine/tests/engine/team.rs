@@ -180,3 +180,140 @@ fn progress_of(
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transactions_every_desktop_sees() {
+    use serde_json::json;
+    crate::require_desktop();
+    let Some(url) = team_database("settings").await else { return };
+    Keychain::use_os_store().unwrap();
+    let script = json!({"pages": [{"id": "4401", "name": "Settings Page"}],
+                        "personas": [{"psid": "7400", "page": "4401", "first_name": "Sam", "last_name": "Set"}]});
+    let sandbox = switchboard_sandbox::Sandbox::start(
+        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    let desktop = |name: &'static str| {
+        let (base, url) = (base.clone(), url.clone());
+        async move {
+            let dir = tempfile::tempdir().unwrap();
+            let config = EngineConfig::new(dir.path().join("cache.sqlite3"), Hosts::sandbox(base), name);
+            let engine = Engine::open(
+                config,
+                Keychain::new(test_service(&format!("settings-{name}"))),
+                Notifier::disabled(),
+                Arc::new(SystemClock),
+            )
+            .await
+            .unwrap();
+            engine.join_team(Team::connect(&url).await.unwrap(), true).await.unwrap();
+            (engine, dir)
+        }
+    };
+    let (admin, _a) = desktop("ana").await;
+    admin.connect_sandbox_demo(&base).await.unwrap();
+    admin.start().await.unwrap();
+    let (other, _b) = desktop("ben").await;
+    other.start().await.unwrap();
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+
+    let started = std::time::Instant::now();
+    let channel = loop {
+        if let Some(c) = admin.channels().await.unwrap().into_iter().find(|c| c.external_id == "4401") {
+            break c;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the channel never reached the replica");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    eprintln!("channel in the replica after {:?}", started.elapsed());
+    let root = admin.routing_settings(channel.id).await.unwrap().queues[0].id;
+    let sales = admin.queue_add(root, "Sales").await.unwrap();
+    assert_eq!(sales.parent_id, Some(root), "the replica has it as soon as the call returns");
+    let refused = admin.queue_add(root, "sales").await.unwrap_err();
+    assert!(refused.to_string().contains("already"), "{refused}");
+    let settings = switchboard_engine::QueueSettings {
+        name: "Sales".into(),
+        keywords: vec!["buy".into()],
+        priority: 5,
+        service_level_percent: 90,
+        service_level_seconds: 30,
+        target_response_seconds: 60,
+        distribution: Default::default(),
+    };
+    admin.queue_update(sales.id, settings).await.unwrap();
+    eventually("both desktops' agents to be members of the team", Duration::from_secs(10), || {
+        let raw = raw.clone();
+        async move {
+            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM members").fetch_one(&raw).await.unwrap();
+            n == 2
+        }
+    })
+    .await;
+    admin.queue_members_set(sales.id, &["ana".into(), "ben".into()]).await.unwrap();
+    let mut experience = admin.routing_settings(channel.id).await.unwrap().experience;
+    experience.texts.greeting = "Hi {first_name}!".into();
+    admin.experience_save(channel.id, experience).await.unwrap();
+    admin.dispositions_set(vec!["Sold".into(), "Lost".into()]).await.unwrap();
+
+    let in_team: (String, i32, i64) = sqlx::query_as(
+        "SELECT q.name, q.priority, (SELECT count(*) FROM queue_members WHERE queue_id = q.id) FROM queues q WHERE q.id = $1",
+    )
+    .bind(sales.id)
+    .fetch_one(&raw)
+    .await
+    .unwrap();
+    assert_eq!(in_team, ("Sales".into(), 5, 2), "the team's database has the admin's changes");
+    eventually("the other desktop to see the admin's routing", Duration::from_secs(10), || {
+        let other = other.clone();
+        async move {
+            let seen = other.routing_settings(channel.id).await.unwrap();
+            let queue = seen.queues.iter().find(|q| q.name == "Sales").cloned();
+            queue.is_some_and(|q| q.priority == 5 && q.members.len() == 2)
+                && seen.experience.texts.greeting == "Hi {first_name}!"
+                && seen.dispositions == ["Sold", "Lost"]
+        }
+    })
+    .await;
+
+    // A customer gets the menu; the admin picks them up and transfers them to Sales for Ben.
+    sandbox.customer_writes("7400", "I want to buy a bike").unwrap();
+    let started = std::time::Instant::now();
+    let session = loop {
+        let sessions = admin.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
+        // Routing (the lease holder's) shows the menu: the customer is choosing.
+        if let Some(s) =
+            sessions.iter().find(|s| s.interaction.as_ref().is_some_and(|i| i.state == "selecting"))
+        {
+            break s.clone();
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the customer never got the menu: {sessions:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    admin.interaction_pick_up(session.id).await.unwrap();
+    admin.interaction_transfer(session.id, sales.id, Some("ben"), Some("Wants the red one")).await.unwrap();
+    let menu: Vec<String> = sandbox.sent().into_iter().map(|m| m.text).collect();
+    // The greeting goes out in office hours only (the after-hours text is empty): the menu, once.
+    let menus = menu.iter().filter(|t| *t == "Reply with a number:\n1 Sales\n(EXIT to leave)").count();
+    assert_eq!(menus, 1, "{menu:?}");
+    let history: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT kind, detail FROM interaction_events ORDER BY id")
+            .fetch_all(&raw)
+            .await
+            .unwrap();
+    assert!(
+        history.iter().any(|(k, d)| k == "transferred" && d.as_deref() == Some("to ben: Wants the red one")),
+        "{history:?}"
+    );
+    eventually("Ben's desktop to show the customer as his", Duration::from_secs(10), || {
+        let other = other.clone();
+        async move {
+            let s = other.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
+            s.iter().any(|s| s.interaction.as_ref().is_some_and(|i| i.agent.as_deref() == Some("ben")))
+        }
+    })
+    .await;
+    let copy = admin.experience_copy(channel.id + 1, channel.id).await.unwrap_err();
+    assert!(copy.to_string().contains("not available in a team"), "{copy}");
+}
