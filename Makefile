@@ -53,8 +53,10 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 bench: setup ui
 	cargo bench -p switchboard-store --bench cache
 	cargo bench -p switchboard-store --bench routing
+	cargo bench -p switchboard-store --bench replica
 	scripts/postgres-session.sh cargo bench -p switchboard-team --bench claims
 	scripts/postgres-session.sh scripts/desktop-session.sh cargo bench -p switchboard-engine --bench team_delivery
+	scripts/postgres-session.sh scripts/desktop-session.sh cargo bench -p switchboard-engine --bench team_failover
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench latency
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench backfill
 	cargo build --release --bin switchboard --example bare-window
