@@ -89,9 +89,10 @@ async fn replica(store: &Store) {
         ),
     ];
     let per_batch = BATCH / PER_SESSION;
-    let mut position = 0;
     for first in (0..SESSIONS).step_by(per_batch as usize) {
         let channel = first / per_batch % 2 + 1;
+        // One transaction of the team per batch, in order.
+        let position = first / per_batch + 1;
         for session in first..first + per_batch {
             let id = session + 1;
             let last = session * PER_SESSION + PER_SESSION - 1;
@@ -116,7 +117,6 @@ async fn replica(store: &Store) {
                     "delivery": if inbound { "delivered" } else { "sent" }, "created_at": at(session * PER_SESSION + n)})));
             }
         }
-        position += 1;
         store
             .replica_apply(&std::mem::take(&mut changes), ReplicaCursor { txid: position, position })
             .await
