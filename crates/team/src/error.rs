@@ -19,6 +19,24 @@ pub enum TeamError {
     Corrupt { what: String },
     #[error("cannot update the team's schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database does not answer (down, restarting, or this desktop is offline).
+    #[error(
+        "Offline: the team's database does not answer ({0}). Reading, typing and replies keep working here; \
+         replies go out when it answers again."
+    )]
+    Unreachable(String),
     #[error("team database error: {0}")]
-    Sql(#[from] sqlx::Error),
+    Sql(sqlx::Error),
+}
+
+impl From<sqlx::Error> for TeamError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => TeamError::Unreachable(error.to_string()),
+            other => TeamError::Sql(other),
+        }
+    }
 }

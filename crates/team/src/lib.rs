@@ -68,7 +68,7 @@ impl Team {
         let options = PgConnectOptions::from_str(url).map_err(|e| TeamError::Address(e.to_string()))?;
         let pool = PgPoolOptions::new()
             .max_connections(4)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(5))
             .connect_lazy_with(options);
         Ok(Self { pool, url: url.to_owned() })
     }

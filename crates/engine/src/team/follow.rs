@@ -69,11 +69,16 @@ impl Engine {
             // Building a replica (thousands of changes): one reload at the end (the windows reload
             // when the progress ends) instead of an event for every message.
             if total.is_none() {
+                let mut arrived = Vec::new();
                 for id in done.messages {
                     if let Ok(message) = self.store.message(id).await {
+                        if message.direction == switchboard_core::Direction::Inbound {
+                            arrived.push(message.clone());
+                        }
                         self.publish(Event::MessageChanged { message });
                     }
                 }
+                self.notify_arrivals(arrived).await;
                 for session_id in done.sessions {
                     self.publish_session(session_id).await;
                 }
@@ -82,6 +87,25 @@ impl Engine {
             // Something changed in the team: an interaction to claim, a reply to send.
             self.wake_routing();
             self.outbox_wake.notify_waiters();
+        }
+    }
+}
+
+impl Engine {
+    /// Customers' new messages from the team raise this desktop's notice, one per platform, as
+    /// a poll's do in solo mode (the session on screen and do-not-disturb are respected there).
+    async fn notify_arrivals(&self, arrived: Vec<switchboard_store::MessageRecord>) {
+        let mut by_platform: Vec<(switchboard_core::Platform, Vec<switchboard_store::MessageRecord>)> =
+            Vec::new();
+        for message in arrived {
+            let Ok(session) = self.store.session_summary(message.session_id).await else { continue };
+            match by_platform.iter_mut().find(|(p, _)| *p == session.platform) {
+                Some((_, messages)) => messages.push(message),
+                None => by_platform.push((session.platform, vec![message])),
+            }
+        }
+        for (platform, messages) in by_platform {
+            self.notify_new(platform.label(), &messages).await;
         }
     }
 }

@@ -317,3 +317,39 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
     let copy = admin.experience_copy(channel.id + 1, channel.id).await.unwrap_err();
     assert!(copy.to_string().contains("not available in a team"), "{copy}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_message_another_desktop_polled_raises_a_native_notice_here() {
+    crate::require_desktop();
+    let Some(url) = team_database("notice").await else { return };
+    Keychain::use_os_store().unwrap();
+    let team = Team::connect(&url).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = Hosts::sandbox("http://127.0.0.1:9".parse().unwrap());
+    let config = EngineConfig::new(dir.path().join("cache.sqlite3"), hosts, "maria");
+    let engine = Engine::open(
+        config,
+        Keychain::new(test_service("notice")),
+        Notifier::new("Switchboard"),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    engine.follow_team(team.clone());
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+    let page: i64 = sqlx::query_scalar("INSERT INTO channels (platform, external_id, name) VALUES ('messenger', '77', 'Notice Bikes') RETURNING id")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    let lease = team.lease_take(page, "poller", Duration::from_secs(30)).await.unwrap().unwrap();
+    // A name of this run's own: the notification log is shared with other tests.
+    let name = format!("Nadia Notice{}", std::process::id());
+    let incoming =
+        Incoming { contact_name: Some(name.clone()), body: "Is my order on its way?".into(), ..message(1) };
+    team.record_messages(&lease, Platform::Messenger, &[incoming]).await.unwrap();
+    eventually("the notice on this desktop's notification server", Duration::from_secs(10), || {
+        let seen = crate::notification_log().contains(&format!("string \"{name} · Messenger\""));
+        async move { seen }
+    })
+    .await;
+}
