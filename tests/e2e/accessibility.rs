@@ -93,6 +93,9 @@ async fn every_screen_passes_axe_in_light_and_dark() {
         check(&app, "settings-routing", &mut found).await;
         app.find("[data-testid=tab-canned]").await.click().await.unwrap();
         check(&app, "settings-canned", &mut found).await;
+        app.find("[data-testid=tab-team]").await.click().await.unwrap();
+        app.find("[data-testid=team-setup]").await;
+        check(&app, "settings-team", &mut found).await;
         app.find("[data-testid=tab-desktop]").await.click().await.unwrap();
         app.find("[data-testid=autostart]").await;
         check(&app, "settings-desktop", &mut found).await;

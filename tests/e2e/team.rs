@@ -90,6 +90,14 @@ async fn two_desktops_share_a_customer_one_picks_up_and_the_reply_shows_on_both(
             assert!(Instant::now() < deadline, "the reply never went out");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        // Settings → Team: the team's address without its password, and the connection.
+        ana.find("[data-testid=open-channels]").await.click().await.unwrap();
+        ana.find("[data-testid=tab-team]").await.click().await.unwrap();
+        let info = ana.wait_for_text("[data-testid=team-info]", "Connected").await;
+        let shown = info.text().await.unwrap();
+        let password = url.split(':').nth(2).and_then(|p| p.split('@').next()).unwrap();
+        assert!(!shown.contains(password), "the address is shown without its password: {shown}");
+        ana.screenshot("3-settings-team").await;
     })
     .await;
     ben.close().await;
