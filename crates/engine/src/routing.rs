@@ -77,10 +77,11 @@ pub(crate) struct Decided {
 }
 
 impl Decided {
-    pub(crate) fn record<'a>(&'a self, item: &RoutedInteraction, now: Timestamp) -> RoutingRecord<'a> {
+    pub(crate) fn record<'a>(&'a self, item: &'a RoutedInteraction, now: Timestamp) -> RoutingRecord<'a> {
         RoutingRecord {
             interaction_id: item.id,
             session_id: item.session_id,
+            read: &item.interaction,
             interaction: &self.interaction,
             routed_message_id: self.routed,
             texts: &self.texts,

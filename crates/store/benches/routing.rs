@@ -134,6 +134,7 @@ async fn burst_cache(dir: &std::path::Path) -> (Store, Vec<i64>) {
             let record = RoutingRecord {
                 interaction_id: item.id,
                 session_id: item.session_id,
+                read: &item.interaction,
                 interaction: &queued,
                 routed_message_id: item.unread.last().map(|m| m.0),
                 texts: &[],

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicaChange {
     /// The table: channels, contacts, sessions, messages, interactions, queues, members,
-    /// experiences, queue_members, routing_settings.
+    /// experiences, queue_members, routing_settings, interaction_events.
     pub entity: String,
     pub key: Option<i64>,
     /// A member's name (their key).
@@ -36,7 +36,7 @@ pub struct ReplicaApplied {
 
 /// The order rows must go in for their references: a message needs its session, a session its
 /// contact and channel.
-const ORDER: [&str; 10] = [
+const ORDER: [&str; 11] = [
     "channels",
     "experiences",
     "contacts",
@@ -47,6 +47,7 @@ const ORDER: [&str; 10] = [
     "sessions",
     "messages",
     "interactions",
+    "interaction_events",
 ];
 
 fn json(value: &impl Serialize) -> Result<String, StoreError> {
@@ -181,6 +182,18 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
         )
         .execute(&mut *tx)
         .await?,
+        "interaction_events" => sqlx::query!(
+            "INSERT INTO interaction_events (id, interaction_id, at, kind, actor, detail, version)
+             SELECT value ->> 'id', value ->> 'interaction_id', value ->> 'at', value ->> 'kind', value ->> 'actor',
+                    value ->> 'detail', value ->> 'version'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, actor = excluded.actor, detail = excluded.detail,
+                 version = excluded.version
+             WHERE excluded.version > interaction_events.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
         "experiences" => sqlx::query!(
             "INSERT INTO experiences (channel_id, settings, version)
              SELECT value ->> 'channel_id', value -> 'settings', value ->> 'version' FROM json_each(?) WHERE true
@@ -299,6 +312,11 @@ async fn delete(
         }
         "queues" => {
             sqlx::query!("DELETE FROM queues WHERE id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "interaction_events" => {
+            sqlx::query!("DELETE FROM interaction_events WHERE id = ? AND version < ?", key, version)
                 .execute(&mut *tx)
                 .await?
         }

@@ -95,6 +95,9 @@ pub struct RoutedInteraction {
 pub struct RoutingRecord<'a> {
     pub interaction_id: i64,
     pub session_id: i64,
+    /// The interaction as routing read it: if it changed since (an agent answered or picked it
+    /// up meanwhile), the decision is stale and nothing is recorded; the next pass decides again.
+    pub read: &'a Interaction,
     pub interaction: &'a Interaction,
     /// The newest customer message the decision read.
     pub routed_message_id: Option<i64>,
@@ -841,6 +844,10 @@ impl Store {
     /// deadline and the timeline, in one transaction.
     pub async fn routing_record(&self, record: RoutingRecord<'_>) -> Result<Vec<MessageRecord>, StoreError> {
         let mut tx = self.write().await?;
+        let now = interaction_rows!("WHERE id = ?", record.interaction_id).fetch_optional(&mut *tx).await?;
+        if now.map(|r| r.into_core()).transpose()?.map(|(_, _, i)| i).as_ref() != Some(record.read) {
+            return Ok(Vec::new());
+        }
         let due = record.due_at.map(to_millis);
         write_interaction(&mut tx, record.interaction_id, record.interaction, due).await?;
         if let Some(read) = record.routed_message_id {

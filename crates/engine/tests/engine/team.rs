@@ -314,6 +314,16 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
         }
     })
     .await;
+    // The whole timeline, whichever desktop acted, on the other desktop too.
+    eventually("Ben's desktop to show the timeline", Duration::from_secs(10), || {
+        let other = other.clone();
+        async move {
+            let kinds: Vec<String> =
+                other.session_timeline(session.id).await.unwrap().into_iter().map(|e| e.kind).collect();
+            ["selecting", "assigned", "transferred"].iter().all(|k| kinds.iter().any(|seen| seen == k))
+        }
+    })
+    .await;
     let copy = admin.experience_copy(channel.id + 1, channel.id).await.unwrap_err();
     assert!(copy.to_string().contains("not available in a team"), "{copy}");
 }

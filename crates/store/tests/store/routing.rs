@@ -94,6 +94,7 @@ async fn a_customer_message_leaves_routing_a_new_interaction_and_decisions_are_r
         .routing_record(RoutingRecord {
             interaction_id: new.id,
             session_id: session,
+            read: &new.interaction,
             interaction: &queued,
             routed_message_id: Some(new.unread[0].0),
             texts: &texts,
@@ -116,6 +117,38 @@ async fn a_customer_message_leaves_routing_a_new_interaction_and_decisions_are_r
 }
 
 #[tokio::test]
+async fn a_decision_made_before_the_agent_answered_is_not_recorded() {
+    let f = fixture().await;
+    let root = with_experience(&f).await;
+    let session = f.record(&[inbound("m1", "p1", "Hi", 0)]).await.sessions[0];
+    let due = f.store.routing_due(at(1), 10).await.unwrap();
+    let new = &due[0];
+    // Between routing's read and its record, the agent answers (it is theirs now).
+    let reply = switchboard_core::ReplyText::parse(switchboard_core::Platform::Messenger, "Hello!").unwrap();
+    f.store.enqueue_reply(session, &reply, None, Some("ana"), at(1)).await.unwrap();
+    let queued = new.interaction.clone().enter_queue(root, at(1)).unwrap();
+    let texts = vec!["Welcome!".to_owned()];
+    let sent = f
+        .store
+        .routing_record(RoutingRecord {
+            interaction_id: new.id,
+            session_id: session,
+            read: &new.interaction,
+            interaction: &queued,
+            routed_message_id: Some(new.unread[0].0),
+            texts: &texts,
+            due_at: Some(at(3600)),
+            events: &[("queued".into(), None)],
+            now: at(1),
+        })
+        .await
+        .unwrap();
+    assert!(sent.is_empty(), "a stale decision sends nothing");
+    let open = f.store.session_summary(session).await.unwrap().interaction.unwrap();
+    assert_eq!((open.state.as_str(), open.agent.as_deref()), ("assigned", Some("ana")), "still the agent's");
+}
+
+#[tokio::test]
 async fn assignment_respects_presence_and_capacity_in_one_transaction() {
     let f = fixture().await;
     let root = with_experience(&f).await;
@@ -129,6 +162,7 @@ async fn assignment_respects_presence_and_capacity_in_one_transaction() {
             .routing_record(RoutingRecord {
                 interaction_id: i.id,
                 session_id: session,
+                read: &i.interaction,
                 interaction: &queued,
                 routed_message_id: Some(i.unread[0].0),
                 texts: &[],
@@ -264,6 +298,7 @@ async fn two_hundred_interactions_racing_for_ten_agents_are_each_assigned_once_w
         let record = RoutingRecord {
             interaction_id: i.id,
             session_id: i.session_id,
+            read: &i.interaction,
             interaction: &queued,
             routed_message_id: Some(i.unread[0].0),
             texts: &[],
