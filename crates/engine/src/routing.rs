@@ -623,13 +623,17 @@ impl Engine {
         if from_channel == to_channel {
             return Err(EngineError::Refused("Choose another channel to copy from.".into()));
         }
-        if self.team().is_some() {
-            return Err(EngineError::Refused(
-                "Copying routing from another channel is not available in a team yet: set this channel's queues here."
-                    .into(),
-            ));
+        match self.team() {
+            Some(team) => {
+                // What is copied is the source channel as this desktop's replica has it.
+                let (mut experience, _) = self.store.experience(from_channel).await?;
+                experience.default_queue = None;
+                let source = self.store.queues(from_channel).await?;
+                team.experience_copy(to_channel, &experience, &source).await?;
+                self.team_caught_up(team).await?;
+            }
+            None => self.store.experience_copy(from_channel, to_channel).await?,
         }
-        self.store.experience_copy(from_channel, to_channel).await?;
         self.routing_settings(to_channel).await
     }
 

@@ -4,7 +4,8 @@
 
 use crate::{Team, TeamError};
 use serde_json::Value;
-use switchboard_store::QueueChange;
+use std::collections::HashMap;
+use switchboard_store::{QueueChange, QueueRecord};
 
 fn json(value: &impl serde::Serialize) -> Value {
     serde_json::to_value(value).expect("settings serialize")
@@ -168,6 +169,72 @@ impl Team {
         )
         .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Copies a channel's experience and queue tree (`source`, parents first, as the desktop's
+    /// replica has them) over `to_channel`'s, keeping its root, in one transaction.
+    pub async fn experience_copy(
+        &self,
+        to_channel: i64,
+        experience: &impl serde::Serialize,
+        source: &[QueueRecord],
+    ) -> Result<(), TeamError> {
+        let from_root =
+            source.iter().find(|q| q.parent_id.is_none()).ok_or(TeamError::NotFound { what: "queue" })?;
+        let mut tx = self.pool.begin().await?;
+        let to_root = sqlx::query_scalar!(
+            "SELECT id FROM queues WHERE channel_id = $1 AND parent_id IS NULL FOR UPDATE",
+            to_channel
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(TeamError::NotFound { what: "queue" })?;
+        sqlx::query!(
+            "UPDATE experiences SET settings = $2 WHERE channel_id = $1",
+            to_channel,
+            json(experience)
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!("DELETE FROM queues WHERE parent_id = $1", to_root).execute(&mut *tx).await?;
+        sqlx::query!("DELETE FROM queue_members WHERE queue_id = $1", to_root).execute(&mut *tx).await?;
+        let mut ids: HashMap<i64, i64> = HashMap::from([(from_root.id, to_root)]);
+        for q in source.iter().filter(|q| q.parent_id.is_some()) {
+            let Some(&parent) = q.parent_id.and_then(|p| ids.get(&p)) else { continue };
+            let id = sqlx::query_scalar!(
+                "INSERT INTO queues (channel_id, parent_id, position, name, keywords, priority, service_level_percent,
+                                     service_level_seconds, target_response_seconds, distribution)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                to_channel,
+                parent,
+                i32::try_from(q.position).unwrap_or(0),
+                q.name,
+                json(&q.keywords),
+                i32::try_from(q.priority).unwrap_or(0),
+                i32::try_from(q.service_level_percent).unwrap_or(80),
+                i32::try_from(q.service_level_seconds).unwrap_or(60),
+                i32::try_from(q.target_response_seconds).unwrap_or(120),
+                json(&q.distribution),
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            ids.insert(q.id, id);
+        }
+        for q in source {
+            if let Some(&id) = ids.get(&q.id) {
+                sqlx::query!(
+                    "INSERT INTO queue_members (queue_id, member)
+                     SELECT $1, m FROM unnest($2::text[]) AS m WHERE m IN (SELECT name FROM members)
+                     ON CONFLICT DO NOTHING",
+                    id,
+                    &q.members,
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -324,8 +324,21 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
         }
     })
     .await;
-    let copy = admin.experience_copy(channel.id + 1, channel.id).await.unwrap_err();
-    assert!(copy.to_string().contains("not available in a team"), "{copy}");
+    // The admin copies this channel's routing onto a second channel of the team.
+    let team = admin.team().unwrap();
+    let second = team.channel_ensure(Platform::Sms, "+15550100", "Second Line").await.unwrap();
+    team.routing_ensure(second, "Second Line", &switchboard_core::routing::Experience::new("UTC"))
+        .await
+        .unwrap();
+    eventually("the second channel to reach the replica", Duration::from_secs(10), || {
+        let admin = admin.clone();
+        async move { admin.channels().await.unwrap().iter().any(|c| c.id == second) }
+    })
+    .await;
+    let copied = admin.experience_copy(channel.id, second).await.unwrap();
+    let sales_copy = copied.queues.iter().find(|q| q.name == "Sales").expect("Sales copied");
+    assert_eq!((sales_copy.priority, sales_copy.members.len()), (5, 2));
+    assert_eq!(copied.experience.texts.greeting, "Hi {first_name}!");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
