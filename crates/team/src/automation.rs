@@ -4,24 +4,12 @@
 //! (an agent picked it up, another desktop decided first) records nothing and sends no text.
 
 use crate::interactions::InteractionRow;
-use crate::{Team, TeamError};
+use crate::{Team, TeamError, corrupt, millis, timestamp};
 use jiff::Timestamp;
 use switchboard_core::routing::automation::Activity;
 use switchboard_core::routing::{Experience, QueueNode, QueueTree};
 use switchboard_core::{EndReason, Platform};
 use switchboard_store::{RoutedInteraction, RoutingRecord};
-
-fn millis(at: Timestamp) -> i64 {
-    at.as_millisecond()
-}
-
-fn timestamp(ms: i64) -> Result<Timestamp, TeamError> {
-    Timestamp::from_millisecond(ms).map_err(|_| corrupt(format!("time {ms}")))
-}
-
-fn corrupt(what: impl Into<String>) -> TeamError {
-    TeamError::Corrupt { what: what.into() }
-}
 
 /// An interaction due for a decision, with the version it was read at.
 #[derive(Debug, Clone)]

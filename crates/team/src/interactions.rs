@@ -2,18 +2,10 @@
 //! transitions, written back whole — one transaction each, the row locked while core decides, so
 //! two desktops acting on one interaction take turns and the second sees the first's result.
 
-use crate::{Team, TeamError};
+use crate::{Team, TeamError, millis, timestamp};
 use jiff::Timestamp;
 use switchboard_core::interaction::TransitionError;
 use switchboard_core::{EndReason, Interaction, InteractionState, MenuPosition};
-
-fn millis(at: Timestamp) -> i64 {
-    at.as_millisecond()
-}
-
-fn timestamp(ms: i64) -> Result<Timestamp, TeamError> {
-    Timestamp::from_millisecond(ms).map_err(|_| TeamError::Corrupt { what: format!("time {ms}") })
-}
 
 /// An interaction's row, as read.
 pub(crate) struct InteractionRow {

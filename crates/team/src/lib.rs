@@ -91,6 +91,19 @@ impl Team {
     }
 }
 
+/// Times are milliseconds since the Unix epoch in the team's rows, as in the solo cache.
+pub(crate) fn millis(at: jiff::Timestamp) -> i64 {
+    at.as_millisecond()
+}
+
+pub(crate) fn timestamp(ms: i64) -> Result<jiff::Timestamp, TeamError> {
+    jiff::Timestamp::from_millisecond(ms).map_err(|_| corrupt(format!("time {ms}")))
+}
+
+pub(crate) fn corrupt(what: impl Into<String>) -> TeamError {
+    TeamError::Corrupt { what: what.into() }
+}
+
 /// 150004 → "15.4".
 fn format_version(num: i32) -> String {
     format!("{}.{}", num / 10_000, num % 10_000)

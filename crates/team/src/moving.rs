@@ -3,7 +3,7 @@
 //! platform and external id, a message by its platform id or the client id it was given), so a
 //! move that was interrupted is resumed by running it again: nothing is lost or doubled.
 
-use crate::{Team, TeamError};
+use crate::{Team, TeamError, corrupt};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -30,10 +30,6 @@ struct Queue {
     target_response_seconds: i32,
     distribution: Value,
     members: Vec<String>,
-}
-
-fn corrupt(e: impl std::fmt::Display) -> TeamError {
-    TeamError::Corrupt { what: e.to_string() }
 }
 
 impl Team {
@@ -103,7 +99,8 @@ impl Team {
             }
             Exported::Routing => {
                 for row in rows {
-                    let routing: Routing = serde_json::from_value(row.clone()).map_err(corrupt)?;
+                    let routing: Routing =
+                        serde_json::from_value(row.clone()).map_err(|e| corrupt(e.to_string()))?;
                     import_routing(&mut tx, routing).await?;
                 }
             }

@@ -6,14 +6,10 @@
 //! pushed twice (a reconnect), it is stored once.
 
 use crate::interactions::{lock_open, record_event, write};
-use crate::{Lease, Team, TeamError};
+use crate::{Lease, Team, TeamError, millis};
 use jiff::Timestamp;
 use switchboard_core::Platform;
 use switchboard_store::OutboxItem;
-
-fn millis(at: Timestamp) -> i64 {
-    at.as_millisecond()
-}
 
 /// A reply written on a desktop, to push to the team.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,25 +1,13 @@
 //! Routing's operations on PostgreSQL: what the store does for solo mode, with claims that take
 //! row locks (`FOR UPDATE … SKIP LOCKED`) so that concurrent desktops never race.
 
-use crate::{Team, TeamError};
+use crate::{Team, TeamError, corrupt, millis, timestamp};
 use jiff::Timestamp;
 use std::collections::HashMap;
 use switchboard_core::Platform;
 use switchboard_core::routing::assignment::{self, Agent, Capacity, Load, Presence, Waiting};
 
 use switchboard_store::CAPACITY_KEY;
-
-fn millis(at: Timestamp) -> i64 {
-    at.as_millisecond()
-}
-
-fn timestamp(ms: i64) -> Result<Timestamp, TeamError> {
-    Timestamp::from_millisecond(ms).map_err(|_| TeamError::Corrupt { what: format!("time {ms}") })
-}
-
-fn corrupt(what: impl Into<String>) -> TeamError {
-    TeamError::Corrupt { what: what.into() }
-}
 
 impl Team {
     /// Claims waiting interactions for one agent, as their desktop does: in one transaction it
