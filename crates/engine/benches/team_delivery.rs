@@ -12,13 +12,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchboard_core::{Author, Direction, Platform};
 use switchboard_engine::{Engine, EngineConfig, Event, Hosts, Keychain, Notifier, SystemClock};
-use switchboard_team::{Incoming, Team};
+use switchboard_store::IncomingMessage;
+use switchboard_team::Team;
 
 const COMMITS: usize = 300;
 const RUNS: usize = 3;
 
-fn message(n: usize) -> Incoming {
-    Incoming {
+fn message(n: usize) -> IncomingMessage {
+    IncomingMessage {
         platform_message_id: format!("m{n}"),
         contact_platform_id: format!("p{}", n % 50),
         contact_name: Some(format!("Customer {}", n % 50)),
@@ -27,6 +28,7 @@ fn message(n: usize) -> Incoming {
         author: Author::Customer,
         body: format!("message {n}"),
         created_at: Timestamp::from_second(1_790_000_000 + n as i64).expect("a time"),
+        attachments: Vec::new(),
     }
 }
 

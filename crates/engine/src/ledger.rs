@@ -4,7 +4,7 @@
 
 use crate::{Engine, EngineError};
 use jiff::Timestamp;
-use switchboard_team::{Incoming, Lease, Team};
+use switchboard_team::{Lease, Team};
 
 #[derive(Debug, Clone)]
 pub(crate) enum Ledger {
@@ -50,20 +50,5 @@ impl Ledger {
             Ledger::Team { team, lease } => team.outbox_attempt(lease, message_id, now).await?,
         }
         Ok(())
-    }
-}
-
-/// A poller's message as the team records it. Files are the platforms' (URLs): team mode keeps
-/// their metadata on the desktops that download them, not yet in the team's database.
-pub(crate) fn team_incoming(message: &switchboard_store::IncomingMessage) -> Incoming {
-    Incoming {
-        platform_message_id: message.platform_message_id.clone(),
-        contact_platform_id: message.contact_platform_id.clone(),
-        contact_name: message.contact_name.clone(),
-        thread_id: message.thread_id.clone(),
-        direction: message.direction,
-        author: message.author,
-        body: message.body.clone(),
-        created_at: message.created_at,
     }
 }

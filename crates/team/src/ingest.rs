@@ -5,20 +5,8 @@
 use crate::{Lease, Team, TeamError};
 use jiff::Timestamp;
 use serde::Serialize;
-use switchboard_core::{Author, Direction, Interaction, Platform};
-
-/// One message a poller read from the platform.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Incoming {
-    pub platform_message_id: String,
-    pub contact_platform_id: String,
-    pub contact_name: Option<String>,
-    pub thread_id: Option<String>,
-    pub direction: Direction,
-    pub author: Author,
-    pub body: String,
-    pub created_at: Timestamp,
-}
+use switchboard_core::{Direction, Interaction, Platform};
+use switchboard_store::IncomingMessage;
 
 /// What a batch added: new messages (id, session) in the batch's order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,13 +29,14 @@ struct Row<'a> {
 }
 
 impl Team {
-    /// Records a poller's batch for `lease`'s channel. The lease row is share-locked for the
+    /// Records a poller's batch for `lease`'s channel (the messages as the solo cache takes them;
+    /// their files are not in the team's database yet). The lease row is share-locked for the
     /// transaction, so a take-over waits for it, and a stale token records nothing.
     pub async fn record_messages(
         &self,
         lease: &Lease,
         platform: Platform,
-        batch: &[Incoming],
+        batch: &[IncomingMessage],
     ) -> Result<Recorded, TeamError> {
         let mut tx = self.pool.begin().await?;
         let held = sqlx::query_scalar!(

@@ -20,7 +20,7 @@ mod settings;
 pub use automation::DueInteraction;
 pub use changes::{Change, ChangeCursor, Wakeups};
 pub use error::TeamError;
-pub use ingest::{Incoming, Recorded};
+pub use ingest::Recorded;
 pub use leases::Lease;
 pub use moving::Exported;
 pub use outbox::{NewReply, Outcome};

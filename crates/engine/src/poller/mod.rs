@@ -11,7 +11,7 @@ mod twilio;
 
 pub(crate) use twilio::address as twilio_address;
 
-use crate::ledger::{Ledger, team_incoming};
+use crate::ledger::Ledger;
 use crate::{Engine, EngineError, Event, keychain};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -274,7 +274,6 @@ impl Pass {
         batch.sort_by_key(|message| message.created_at);
         if let Ledger::Team { team, lease } = &self.ledger {
             // The team records it; every desktop (this one too) sees it through the change log.
-            let batch: Vec<_> = batch.iter().map(team_incoming).collect();
             let recorded = team.record_messages(lease, channel.platform, &batch).await?;
             if !recorded.messages.is_empty() {
                 engine.wake_routing();

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchboard_core::{Author, Direction, Platform};
 use switchboard_engine::{Engine, EngineConfig, Event, Hosts, Keychain, ListFilter, Notifier, SystemClock};
-use switchboard_team::{Incoming, Team};
+use switchboard_store::IncomingMessage;
+use switchboard_team::Team;
 
-fn message(n: usize) -> Incoming {
-    Incoming {
+fn message(n: usize) -> IncomingMessage {
+    IncomingMessage {
         platform_message_id: format!("m{n}"),
         contact_platform_id: format!("p{}", n % 10),
         contact_name: Some(format!("Customer {}", n % 10)),
@@ -19,6 +20,7 @@ fn message(n: usize) -> Incoming {
         author: Author::Customer,
         body: format!("message {n}"),
         created_at: Timestamp::from_second(1_790_000_000 + n as i64).expect("a time"),
+        attachments: Vec::new(),
     }
 }
 
@@ -367,8 +369,11 @@ async fn a_customer_message_another_desktop_polled_raises_a_native_notice_here()
     let lease = team.lease_take(page, "poller", Duration::from_secs(30)).await.unwrap().unwrap();
     // A name of this run's own: the notification log is shared with other tests.
     let name = format!("Nadia Notice{}", std::process::id());
-    let incoming =
-        Incoming { contact_name: Some(name.clone()), body: "Is my order on its way?".into(), ..message(1) };
+    let incoming = IncomingMessage {
+        contact_name: Some(name.clone()),
+        body: "Is my order on its way?".into(),
+        ..message(1)
+    };
     team.record_messages(&lease, Platform::Messenger, &[incoming]).await.unwrap();
     eventually("the notice on this desktop's notification server", Duration::from_secs(10), || {
         let seen = crate::notification_log().contains(&format!("string \"{name} · Messenger\""));

@@ -4,10 +4,11 @@ use crate::{channel, team};
 use jiff::Timestamp;
 use std::time::Duration;
 use switchboard_core::{Author, Direction, Platform};
-use switchboard_team::{Incoming, TeamError};
+use switchboard_store::IncomingMessage;
+use switchboard_team::TeamError;
 
-fn message(mid: &str, psid: &str, text: &str, second: i64) -> Incoming {
-    Incoming {
+fn message(mid: &str, psid: &str, text: &str, second: i64) -> IncomingMessage {
+    IncomingMessage {
         platform_message_id: mid.into(),
         contact_platform_id: psid.into(),
         contact_name: Some(format!("Customer {psid}")),
@@ -16,6 +17,7 @@ fn message(mid: &str, psid: &str, text: &str, second: i64) -> Incoming {
         author: Author::Customer,
         body: text.into(),
         created_at: Timestamp::from_second(1_790_000_000 + second).expect("a time"),
+        attachments: Vec::new(),
     }
 }
 

@@ -5,10 +5,11 @@ use crate::{channel, team};
 use jiff::Timestamp;
 use std::time::Duration;
 use switchboard_core::{Author, Direction, Platform};
-use switchboard_team::{Incoming, NewReply, Outcome, TeamError};
+use switchboard_store::IncomingMessage;
+use switchboard_team::{NewReply, Outcome, TeamError};
 
-fn customer(psid: &str, second: i64) -> Incoming {
-    Incoming {
+fn customer(psid: &str, second: i64) -> IncomingMessage {
+    IncomingMessage {
         platform_message_id: format!("m_{psid}_{second}"),
         contact_platform_id: psid.into(),
         contact_name: None,
@@ -17,6 +18,7 @@ fn customer(psid: &str, second: i64) -> Incoming {
         author: Author::Customer,
         body: "Hello?".into(),
         created_at: Timestamp::from_second(1_790_000_000 + second).expect("a time"),
+        attachments: Vec::new(),
     }
 }
 
