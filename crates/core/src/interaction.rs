@@ -301,6 +301,16 @@ impl Interaction {
     }
 }
 
+/// How a transfer reads on the timeline: to whom (an agent, or a queue's anyone) and the note.
+pub fn transfer_detail(queue: i64, agent: Option<&str>, note: Option<&str>) -> String {
+    match (agent, note) {
+        (Some(a), Some(n)) => format!("to {a}: {n}"),
+        (Some(a), None) => format!("to {a}"),
+        (None, Some(n)) => format!("to queue {queue}: {n}"),
+        (None, None) => format!("to queue {queue}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1015,12 +1015,7 @@ impl Store {
         let previous = interaction.agent.clone();
         let (ended, next) = interaction.transfer(queue, agent, now)?;
         write_interaction(&mut tx, id, &ended, None).await?;
-        let detail = match (agent, note) {
-            (Some(a), Some(n)) => format!("to {a}: {n}"),
-            (Some(a), None) => format!("to {a}"),
-            (None, Some(n)) => format!("to queue {queue}: {n}"),
-            (None, None) => format!("to queue {queue}"),
-        };
+        let detail = switchboard_core::interaction::transfer_detail(queue, agent, note);
         record_event(&mut tx, id, now, "transferred", Some(actor), Some(&detail)).await?;
         let new_id = insert_interaction(&mut tx, session_id, &next, Some(routed.unwrap_or(0))).await?;
         sqlx::query!("UPDATE interactions SET transfer_note = ? WHERE id = ?", note, new_id)

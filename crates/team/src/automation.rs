@@ -3,12 +3,12 @@
 //! changed the interaction meanwhile (its version), so a desktop that decided on a stale read
 //! (an agent picked it up, another desktop decided first) records nothing and sends no text.
 
-use crate::interactions::InteractionRow;
+use crate::interactions::{InteractionRow, write};
 use crate::{Team, TeamError, corrupt, millis, timestamp};
 use jiff::Timestamp;
+use switchboard_core::Platform;
 use switchboard_core::routing::automation::Activity;
 use switchboard_core::routing::{Experience, QueueNode, QueueTree};
-use switchboard_core::{EndReason, Platform};
 use switchboard_store::{RoutedInteraction, RoutingRecord};
 
 /// An interaction due for a decision, with the version it was read at.
@@ -140,38 +140,17 @@ impl Team {
     /// in one transaction. `false`: the interaction changed since it was read; nothing recorded.
     pub async fn routing_record(&self, record: RoutingRecord<'_>, version: i64) -> Result<bool, TeamError> {
         let mut tx = self.pool.begin().await?;
-        let i = record.interaction;
-        let due = if i.is_open() { record.due_at.map(millis) } else { None };
-        let written = sqlx::query!(
-            "UPDATE interactions SET state = $3, end_reason = $4, queue_id = $5, agent = $6, menu_node = $7,
-                    menu_repeated = $8, queued_at = $9, assigned_at = $10, first_response_at = $11,
-                    ended_at = $12, after_hours = $13, warned_at = $14, dismiss_cue = $15, disposition = $16,
-                    due_at = $17, routed_message_id = coalesce($18, routed_message_id)
-             WHERE id = $1 AND version = $2",
-            record.interaction_id,
-            version,
-            i.state.as_str(),
-            i.state.end_reason().map(EndReason::as_str),
-            i.queue,
-            i.agent,
-            i.menu.map(|m| m.node),
-            i.menu.is_some_and(|m| m.repeated),
-            millis(i.queued_at),
-            i.assigned_at.map(millis),
-            i.first_response_at.map(millis),
-            i.ended_at.map(millis),
-            i.after_hours,
-            i.warned_at.map(millis),
-            i.dismiss_cue,
-            i.disposition,
-            due,
-            record.routed_message_id,
+        let now = sqlx::query_scalar!(
+            "SELECT version FROM interactions WHERE id = $1 FOR UPDATE",
+            record.interaction_id
         )
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        if written.rows_affected() == 0 {
+        if now != Some(version) {
             return Ok(false);
         }
+        let due = record.due_at.map(millis);
+        write(&mut tx, record.interaction_id, record.interaction, due, record.routed_message_id).await?;
         let at = millis(record.now);
         for text in record.texts {
             sqlx::query!(

@@ -71,19 +71,21 @@ pub(crate) async fn lock_open(
     .transpose()
 }
 
-/// Writes core's value over the row; `due_at` 0 asks routing to look again at once.
+/// Writes core's value over the row; `due_at` 0 asks routing to look again at once; `routed`,
+/// when routing decided, is the newest customer message it read.
 pub(crate) async fn write(
     tx: &mut sqlx::PgConnection,
     id: i64,
     i: &Interaction,
     due_at: Option<i64>,
+    routed: Option<i64>,
 ) -> Result<(), TeamError> {
     let due = if i.is_open() { due_at } else { None };
     sqlx::query!(
         "UPDATE interactions SET state = $2, end_reason = $3, queue_id = $4, agent = $5, menu_node = $6,
                 menu_repeated = $7, queued_at = $8, assigned_at = $9, first_response_at = $10,
                 ended_at = $11, after_hours = $12, warned_at = $13, dismiss_cue = $14, disposition = $15,
-                due_at = $16
+                due_at = $16, routed_message_id = coalesce($17, routed_message_id)
          WHERE id = $1",
         id,
         i.state.as_str(),
@@ -101,6 +103,7 @@ pub(crate) async fn write(
         i.dismiss_cue,
         i.disposition,
         due,
+        routed,
     )
     .execute(&mut *tx)
     .await?;
@@ -143,7 +146,7 @@ impl Team {
         let (id, interaction) =
             lock_open(&mut tx, session_id).await?.ok_or(TeamError::NotFound { what: "open interaction" })?;
         let changed = change(interaction)?;
-        write(&mut tx, id, &changed, Some(0)).await?;
+        write(&mut tx, id, &changed, Some(0), None).await?;
         record_event(&mut tx, id, now, event, actor, changed.disposition.as_deref()).await?;
         tx.commit().await?;
         Ok(changed)
@@ -167,13 +170,8 @@ impl Team {
             .fetch_one(&mut *tx)
             .await?;
         let (ended, next) = interaction.transfer(queue, agent, now)?;
-        write(&mut tx, id, &ended, None).await?;
-        let detail = match (agent, note) {
-            (Some(a), Some(n)) => format!("to {a}: {n}"),
-            (Some(a), None) => format!("to {a}"),
-            (None, Some(n)) => format!("to queue {queue}: {n}"),
-            (None, None) => format!("to queue {queue}"),
-        };
+        write(&mut tx, id, &ended, None, None).await?;
+        let detail = switchboard_core::interaction::transfer_detail(queue, agent, note);
         record_event(&mut tx, id, now, "transferred", actor, Some(&detail)).await?;
         let new_id = sqlx::query_scalar!(
             "INSERT INTO interactions (session_id, state, started_at, queued_at, routed_message_id, transfer_note)
@@ -185,7 +183,7 @@ impl Team {
         )
         .fetch_one(&mut *tx)
         .await?;
-        write(&mut tx, new_id, &next, Some(0)).await?;
+        write(&mut tx, new_id, &next, Some(0), None).await?;
         let kind = if agent.is_some() { "assigned" } else { "queued" };
         record_event(&mut tx, new_id, now, kind, actor, note).await?;
         tx.commit().await?;

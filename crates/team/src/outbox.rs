@@ -58,7 +58,7 @@ impl Team {
                 if let Some((interaction_id, open)) = lock_open(&mut tx, reply.session_id).await? {
                     let picked_up = open.agent.is_none();
                     let answered = open.respond(reply.agent, reply.created_at)?;
-                    write(&mut tx, interaction_id, &answered, Some(0)).await?;
+                    write(&mut tx, interaction_id, &answered, Some(0), None).await?;
                     if picked_up {
                         record_event(
                             &mut tx,
