@@ -56,16 +56,33 @@ impl Store {
         agent: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<MessageRecord>, StoreError> {
+        let bubbles: Vec<(Option<&str>, &ReplyText)> = texts.iter().map(|t| (None, t)).collect();
+        self.enqueue_bubbles(session_id, &bubbles, tag, agent, now).await
+    }
+
+    /// The agent's bubbles as pending replies, in one transaction with the draft cleared and the
+    /// interaction answered. A bubble with a client id (team mode: to be pushed to the team) gets
+    /// a negative local id, below every other, so it never collides with the team's ids.
+    pub(crate) async fn enqueue_bubbles(
+        &self,
+        session_id: i64,
+        bubbles: &[(Option<&str>, &ReplyText)],
+        tag: Option<&str>,
+        agent: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
         let mut tx = self.write().await?;
         let at = to_millis(now);
-        let mut messages = Vec::with_capacity(texts.len());
-        for text in texts {
+        let mut messages = Vec::with_capacity(bubbles.len());
+        for (client_id, text) in bubbles {
             let body = text.as_str();
             let row = sqlx::query_as!(
                 MessageRow,
-                r#"INSERT INTO messages (session_id, channel_id, direction, author, body, delivery, tag, created_at)
-                   SELECT id, channel_id, 'outbound', 'agent', ?, 'pending', ?, ? FROM sessions WHERE id = ?
+                r#"INSERT INTO messages (id, session_id, channel_id, client_id, direction, author, body, delivery, tag, created_at)
+                   SELECT CASE WHEN ?1 IS NULL THEN NULL ELSE min(0, (SELECT coalesce(min(id), 0) FROM messages)) - 1 END,
+                          id, channel_id, ?1, 'outbound', 'agent', ?2, 'pending', ?3, ?4 FROM sessions WHERE id = ?5
                    RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
+                client_id,
                 body,
                 tag,
                 at,

@@ -2,9 +2,7 @@
 //! not) with a negative local id and the client id this desktop gave them, then pushed to the
 //! team; the team's copy replaces each when it comes back through the change log.
 
-use crate::messages::{MessageRow, refresh_session};
-use crate::outbox::{Draft, answered};
-use crate::{MessageRecord, Store, StoreError, from_millis, to_millis};
+use crate::{MessageRecord, Store, StoreError, from_millis};
 use jiff::Timestamp;
 use switchboard_core::ReplyText;
 
@@ -29,32 +27,9 @@ impl Store {
         agent: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<MessageRecord>, StoreError> {
-        let mut tx = self.write().await?;
-        let at = to_millis(now);
-        let mut messages = Vec::with_capacity(texts.len());
-        for (client_id, text) in texts {
-            let body = text.as_str();
-            let row = sqlx::query_as!(
-                MessageRow,
-                r#"INSERT INTO messages (id, session_id, channel_id, client_id, direction, author, body, delivery, tag, created_at)
-                   SELECT min(0, (SELECT coalesce(min(id), 0) FROM messages)) - 1, id, channel_id, ?, 'outbound', 'agent', ?,
-                          'pending', ?, ? FROM sessions WHERE id = ?
-                   RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
-                client_id,
-                body,
-                tag,
-                at,
-                session_id,
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound { what: "session" })?;
-            messages.push(MessageRecord::try_from(row)?);
-        }
-        answered(&mut tx, session_id, agent, at, Draft::Clear).await?;
-        refresh_session(&mut tx, session_id).await?;
-        tx.commit().await?;
-        Ok(messages)
+        let bubbles: Vec<(Option<&str>, &ReplyText)> =
+            texts.iter().map(|(client_id, text)| (Some(client_id.as_str()), text)).collect();
+        self.enqueue_bubbles(session_id, &bubbles, tag, agent, now).await
     }
 
     /// Replies written here that the team does not have yet, oldest first.
