@@ -46,8 +46,10 @@ pub async fn start(config: &Config, folder: &Path) -> Result<Arc<Engine>, Box<dy
     if let Some(url) = &team {
         // Any desktop may poll the channels it has credentials for (#15 limits it to admins).
         engine.join_team_at(url, true).await?;
-        // A team's schema is brought up to date now when the database answers (later if not).
-        if let Err(error) = engine.team_prepare().await {
+        // A team this desktop has not worked with yet (given by SWITCHBOARD_DATABASE_URL) gets
+        // its schema before the demo's channels go in; otherwise the engine prepares it in the
+        // background, so an unreachable database never delays the window.
+        if rebuild && let Err(error) = engine.team_prepare().await {
             tracing::warn!(%error, "the team's database does not answer yet; working from the replica");
         }
     }

@@ -140,15 +140,8 @@ impl Engine {
     }
 
     /// Tells the windows when reaching the team or the count of waiting replies changed.
-    pub(crate) async fn publish_team_status(&self, online: bool) {
+    pub(crate) fn publish_team_status(&self, online: bool, waiting: u32) {
         let Some(link) = self.team_link() else { return };
-        let waiting = match self.store.unpushed_replies().await {
-            Ok(replies) => u32::try_from(replies.len()).unwrap_or(u32::MAX),
-            Err(error) => {
-                tracing::warn!(%error, "cannot count the replies waiting for the team");
-                return;
-            }
-        };
         let was_online = link.online.swap(online, Ordering::SeqCst);
         let was_waiting = link.waiting.swap(waiting, Ordering::SeqCst);
         if was_online != online || was_waiting != waiting {

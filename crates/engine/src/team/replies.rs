@@ -5,6 +5,7 @@
 use crate::{Engine, EngineError};
 use std::sync::Arc;
 use std::time::Duration;
+use switchboard_store::UnpushedReply;
 use switchboard_team::NewReply;
 
 /// How often waiting replies are tried again without a wake-up.
@@ -13,28 +14,34 @@ const RETRY: Duration = Duration::from_secs(1);
 pub(super) async fn push(engine: Arc<Engine>) {
     let mut pushed = std::collections::HashSet::new();
     loop {
-        let online = match push_waiting(&engine, &mut pushed).await {
-            Ok(()) => true,
-            Err(error) => {
-                tracing::warn!(%error, "cannot reach the team; replies wait here");
-                false
+        match engine.store.unpushed_replies().await {
+            Ok(waiting) => {
+                let online = match push_waiting(&engine, &waiting, &mut pushed).await {
+                    Ok(()) => true,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot reach the team; replies wait here");
+                        false
+                    }
+                };
+                engine.publish_team_status(online, u32::try_from(waiting.len()).unwrap_or(u32::MAX));
             }
-        };
-        engine.publish_team_status(online).await;
+            Err(error) => tracing::warn!(%error, "cannot read the replies waiting for the team"),
+        }
         let _ = tokio::time::timeout(RETRY, engine.push_wake.notified()).await;
     }
 }
 
-/// Pushes every reply the team does not have, oldest first. `pushed` remembers those already
-/// pushed until the team's copy replaces them here (pushing again would be harmless).
+/// Pushes every reply in `waiting` (the team does not have them yet), oldest first. `pushed`
+/// remembers those already pushed until the team's copy replaces them here (pushing again
+/// would be harmless).
 async fn push_waiting(
     engine: &Engine,
+    waiting: &[UnpushedReply],
     pushed: &mut std::collections::HashSet<String>,
 ) -> Result<(), EngineError> {
     let Some(link) = engine.team_link() else { return Ok(()) };
-    let waiting = engine.store.unpushed_replies().await?;
     pushed.retain(|id| waiting.iter().any(|r| &r.client_id == id));
-    for reply in &waiting {
+    for reply in waiting {
         if pushed.contains(&reply.client_id) {
             continue;
         }
