@@ -4,7 +4,6 @@
 #![allow(dead_code, reason = "each test binary uses the part it needs")]
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_engine::{Engine, EngineConfig, Hosts, Keychain, Notifier, SystemClock};
@@ -33,8 +32,25 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
+    until(what, timeout, || {
+        let held = condition();
+        async move { held.await.then_some(()) }
+    })
+    .await;
+}
+
+/// Waits with a deadline for `found` to give a value, and answers it; panics with `what` when
+/// it never does.
+pub async fn until<T, F, Fut>(what: &str, timeout: Duration, mut found: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
     let deadline = tokio::time::Instant::now() + timeout;
-    while !condition().await {
+    loop {
+        if let Some(value) = found().await {
+            return value;
+        }
         assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -71,6 +87,8 @@ pub struct Member {
     /// Takes work at once (`--available`).
     available: bool,
     log: PathBuf,
+    /// Its events, one JSON line each (the headless engine's stdout).
+    events: PathBuf,
     child: Option<Child>,
 }
 
@@ -81,6 +99,7 @@ impl Member {
         Self {
             name,
             log: root.join(format!("{name}.log")),
+            events: root.join(format!("{name}.events")),
             dir,
             service: test_service(&format!("team-{name}")),
             poller,
@@ -90,14 +109,15 @@ impl Member {
     }
 
     pub fn start(&mut self, sandbox: &Sandbox, team: &str) {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
+        let append = |path: &Path| std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+        let (log, events) = (append(&self.log), append(&self.events));
         let child = Command::new(env!("CARGO_BIN_EXE_switchboard-headless"))
             .args(["--data-dir", &self.dir.display().to_string(), "--keychain-service", &self.service])
             .args(["--sandbox", &sandbox.base_url(), "--poll-ms", "500", "--team", team])
             .args(["--poller", if self.poller { "yes" } else { "no" }, "--agent", self.name])
             .args(self.available.then_some("--available"))
             .env("RUST_LOG", "switchboard_engine=info")
-            .stdout(Stdio::null())
+            .stdout(events)
             .stderr(log)
             .kill_on_drop(true)
             .spawn()
@@ -123,6 +143,11 @@ impl Member {
 
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The events it has printed so far, one JSON line each.
+    pub fn events(&self) -> String {
+        std::fs::read_to_string(&self.events).unwrap_or_default()
     }
 
     /// Its replica, opened as the app would (the engine stopped).

@@ -25,7 +25,7 @@ mod twilio;
 
 #[path = "../common/mod.rs"]
 mod common;
-pub use common::{Member, eventually, require_desktop, team_database, test_service};
+pub use common::{Member, eventually, require_desktop, team_database, test_service, until};
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! A desktop following the team: what a poller elsewhere records on PostgreSQL reaches this
 //! engine's replica and its windows' events, woken by NOTIFY.
 
-use crate::{eventually, team_database, test_service};
+use crate::{eventually, team_database, test_service, until};
 use jiff::Timestamp;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,22 +24,35 @@ fn message(n: usize) -> IncomingMessage {
     }
 }
 
+/// A desktop of the team: an engine on its own cache and keychain entries, in team mode
+/// (`poller`: it may poll the channels it has credentials for), not started yet.
+async fn desktop(
+    url: &str,
+    hosts: Hosts,
+    name: &str,
+    notifier: Notifier,
+    poller: bool,
+) -> (Arc<Engine>, tempfile::TempDir) {
+    Keychain::use_os_store().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = EngineConfig::new(dir.path().join("cache.sqlite3"), hosts, name);
+    let service = test_service(&format!("team-{name}-{}", url.rsplit('/').next().unwrap_or_default()));
+    let engine = Engine::open(config, Keychain::new(service), notifier, Arc::new(SystemClock)).await.unwrap();
+    engine.join_team(Team::connect(url).await.unwrap(), poller).await.unwrap();
+    (engine, dir)
+}
+
+/// Hosts that answer nothing: a desktop that only follows the team never calls a platform.
+fn nowhere() -> Hosts {
+    Hosts::sandbox("http://127.0.0.1:9".parse().unwrap())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_another_desktop_records_reaches_this_one_s_windows_within_a_second() {
     let Some(url) = team_database("follow").await else { return };
     Keychain::use_os_store().unwrap();
     let team = Team::connect(&url).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let hosts = Hosts::sandbox("http://127.0.0.1:9".parse().unwrap());
-    let config = EngineConfig::new(dir.path().join("cache.sqlite3"), hosts, "maria");
-    let engine = Engine::open(
-        config,
-        Keychain::new(test_service("follow")),
-        Notifier::disabled(),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let (engine, _dir) = desktop(&url, nowhere(), "maria", Notifier::disabled(), false).await;
     let mut events = engine.subscribe();
     engine.follow_team(team.clone());
 
@@ -139,20 +152,8 @@ async fn a_solo_inbox_moves_into_a_new_team_once_and_a_joining_desktop_rebuilds_
     assert_eq!(counts().await, moved, "a second run adds nothing");
 
     // Another desktop joins: its replica is built from the team, with a progress bar.
-    Keychain::use_os_store().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let hosts = Hosts::sandbox(solo.sandbox.base_url().parse().unwrap());
-    let config = EngineConfig::new(dir.path().join("cache.sqlite3"), hosts, "ben");
-    let joiner = Engine::open(
-        config,
-        Keychain::new(test_service("move-join")),
-        Notifier::disabled(),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let (joiner, _dir) = desktop(&url, nowhere(), "ben", Notifier::disabled(), false).await;
     let mut joining = joiner.subscribe();
-    joiner.join_team(Team::connect(&url).await.unwrap(), false).await.unwrap();
     joiner.start().await.unwrap();
     eventually("the joining desktop to have the whole inbox", Duration::from_secs(30), || {
         let joiner = joiner.clone();
@@ -197,39 +198,18 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
     .await
     .unwrap();
     let base: url::Url = sandbox.base_url().parse().unwrap();
-    let desktop = |name: &'static str| {
-        let (base, url) = (base.clone(), url.clone());
-        async move {
-            let dir = tempfile::tempdir().unwrap();
-            let config = EngineConfig::new(dir.path().join("cache.sqlite3"), Hosts::sandbox(base), name);
-            let engine = Engine::open(
-                config,
-                Keychain::new(test_service(&format!("settings-{name}"))),
-                Notifier::disabled(),
-                Arc::new(SystemClock),
-            )
-            .await
-            .unwrap();
-            engine.join_team(Team::connect(&url).await.unwrap(), true).await.unwrap();
-            (engine, dir)
-        }
-    };
-    let (admin, _a) = desktop("ana").await;
+    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
     admin.connect_sandbox_demo(&base).await.unwrap();
     admin.start().await.unwrap();
-    let (other, _b) = desktop("ben").await;
+    let (other, _b) = desktop(&url, Hosts::sandbox(base.clone()), "ben", Notifier::disabled(), true).await;
     other.start().await.unwrap();
     let raw = sqlx::PgPool::connect(&url).await.unwrap();
 
-    let started = std::time::Instant::now();
-    let channel = loop {
-        if let Some(c) = admin.channels().await.unwrap().into_iter().find(|c| c.external_id == "4401") {
-            break c;
-        }
-        assert!(started.elapsed() < Duration::from_secs(20), "the channel never reached the replica");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    eprintln!("channel in the replica after {:?}", started.elapsed());
+    let channel = until("the channel to reach the replica", Duration::from_secs(20), || {
+        let admin = admin.clone();
+        async move { admin.channels().await.unwrap().into_iter().find(|c| c.external_id == "4401") }
+    })
+    .await;
     let root = admin.routing_settings(channel.id).await.unwrap().queues[0].id;
     let sales = admin.queue_add(root, "Sales").await.unwrap();
     assert_eq!(sales.parent_id, Some(root), "the replica has it as soon as the call returns");
@@ -281,18 +261,15 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
 
     // A customer gets the menu; the admin picks them up and transfers them to Sales for Ben.
     sandbox.customer_writes("7400", "I want to buy a bike").unwrap();
-    let started = std::time::Instant::now();
-    let session = loop {
-        let sessions = admin.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
-        // Routing (the lease holder's) shows the menu: the customer is choosing.
-        if let Some(s) =
-            sessions.iter().find(|s| s.interaction.as_ref().is_some_and(|i| i.state == "selecting"))
-        {
-            break s.clone();
+    // Routing (the lease holder's) shows the menu: the customer is choosing.
+    let session = until("the customer to get the menu", Duration::from_secs(20), || {
+        let admin = admin.clone();
+        async move {
+            let sessions = admin.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
+            sessions.into_iter().find(|s| s.interaction.as_ref().is_some_and(|i| i.state == "selecting"))
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "the customer never got the menu: {sessions:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    })
+    .await;
     admin.interaction_pick_up(session.id).await.unwrap();
     admin.interaction_transfer(session.id, sales.id, Some("ben"), Some("Wants the red one")).await.unwrap();
     let menu: Vec<String> = sandbox.sent().into_iter().map(|m| m.text).collect();
@@ -349,17 +326,7 @@ async fn a_customer_message_another_desktop_polled_raises_a_native_notice_here()
     let Some(url) = team_database("notice").await else { return };
     Keychain::use_os_store().unwrap();
     let team = Team::connect(&url).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let hosts = Hosts::sandbox("http://127.0.0.1:9".parse().unwrap());
-    let config = EngineConfig::new(dir.path().join("cache.sqlite3"), hosts, "maria");
-    let engine = Engine::open(
-        config,
-        Keychain::new(test_service("notice")),
-        Notifier::new("Switchboard"),
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let (engine, _dir) = desktop(&url, nowhere(), "maria", Notifier::new("Switchboard"), false).await;
     engine.follow_team(team.clone());
     let raw = sqlx::PgPool::connect(&url).await.unwrap();
     let page: i64 = sqlx::query_scalar("INSERT INTO channels (platform, external_id, name) VALUES ('messenger', '77', 'Notice Bikes') RETURNING id")

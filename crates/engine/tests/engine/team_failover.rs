@@ -5,7 +5,7 @@
 //! no agent is ever above capacity; a standby takes over within the lease's time; the resumed
 //! engine's writes are refused (its token is stale).
 
-use crate::{Member, eventually, require_desktop, team_database};
+use crate::{Member, eventually, require_desktop, team_database, until};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use switchboard_engine::{Engine, Keychain};
@@ -58,15 +58,22 @@ async fn holder(pg: &sqlx::PgPool) -> Option<String> {
 
 /// Waits for the lease to be held by someone other than `gone`; answers who and how long it took.
 async fn take_over(pg: &sqlx::PgPool, gone: &str, since: Instant) -> (String, Duration) {
-    loop {
-        if let Some(now) = holder(pg).await
-            && !now.starts_with(gone)
-        {
-            return (now, since.elapsed());
-        }
-        assert!(since.elapsed() < Duration::from_secs(30), "no engine took the lease over from {gone}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let what = format!("an engine to take the lease over from {gone}");
+    let now = until(&what, Duration::from_secs(30), || async move {
+        holder(pg).await.filter(|now| !now.starts_with(gone))
+    })
+    .await;
+    (now, since.elapsed())
+}
+
+/// Customers write a round, and the team has stored it (whoever polls then).
+async fn round_stored(sandbox: &Sandbox, pg: &sqlx::PgPool, round: usize) {
+    write_round(sandbox, round);
+    let stored = i64::try_from(CUSTOMERS * (round + 1)).unwrap();
+    eventually(&format!("round {round} to be stored"), Duration::from_secs(30), || async move {
+        inbound_in_team(pg).await >= stored
+    })
+    .await;
 }
 
 async fn inbound_in_team(pg: &sqlx::PgPool) -> i64 {
@@ -122,9 +129,8 @@ async fn three_engines_share_one_inbox_through_a_kill_and_a_freeze() {
 
     let mut round = 0;
     for _ in 0..3 {
-        write_round(&sandbox, round);
+        round_stored(&sandbox, &pg, round).await;
         round += 1;
-        tokio::time::sleep(Duration::from_millis(700)).await;
     }
     // SIGKILL the poller mid-run.
     let killed = by_name(&mut members, &first);
@@ -134,9 +140,8 @@ async fn three_engines_share_one_inbox_through_a_kill_and_a_freeze() {
     eprintln!("after SIGKILL of {killed_name}, {second} took over in {failover:?}");
     assert!(failover <= Duration::from_secs(10), "failover after SIGKILL took {failover:?}");
     for _ in 0..3 {
-        write_round(&sandbox, round);
+        round_stored(&sandbox, &pg, round).await;
         round += 1;
-        tokio::time::sleep(Duration::from_millis(700)).await;
     }
     // The killed engine comes back as a standby.
     by_name(&mut members, &format!("{killed_name}/")).start(&sandbox, &url);
@@ -144,15 +149,16 @@ async fn three_engines_share_one_inbox_through_a_kill_and_a_freeze() {
     // SIGSTOP the new poller for a minute, with customers writing meanwhile.
     let frozen_name = by_name(&mut members, &second).name;
     by_name(&mut members, &second).signal("-STOP").await;
+    let frozen = Instant::now();
     let (third, failover) = take_over(&pg, &format!("{frozen_name}/"), Instant::now()).await;
     eprintln!("with {frozen_name} frozen, {third} took over in {failover:?}");
     assert!(failover <= Duration::from_secs(10), "failover after SIGSTOP took {failover:?}");
     for _ in 0..3 {
-        write_round(&sandbox, round);
+        round_stored(&sandbox, &pg, round).await;
         round += 1;
-        tokio::time::sleep(Duration::from_millis(700)).await;
     }
-    tokio::time::sleep(Duration::from_secs(60).saturating_sub(failover + Duration::from_millis(2_100))).await;
+    // The freeze lasts a minute, whatever the rounds took.
+    tokio::time::sleep(Duration::from_secs(60).saturating_sub(frozen.elapsed())).await;
     by_name(&mut members, &second).signal("-CONT").await;
     write_round(&sandbox, round);
     round += 1;
@@ -264,15 +270,27 @@ async fn three_engines_share_one_inbox_through_a_kill_and_a_freeze() {
     assert_eq!(recipients.len(), CUSTOMERS, "every customer got routing's text");
 
     // Every replica has the same: each message once, in order.
-    eventually("every replica to catch up", Duration::from_secs(20), || {
-        let pg = pg.clone();
+    // A replica applies the team's changes in commit order, so one that has applied a change made
+    // now has everything before it. The change is a mark on a session (no message, nothing the
+    // checks below read); it is made again until every engine has announced one (an engine far
+    // behind applies its backlog without an event per row).
+    let mut mark = 0;
+    until("every replica to catch up", Duration::from_secs(60), || {
+        mark += 1;
+        let (pg, members) = (pg.clone(), &members);
         async move {
-            let tail: i64 = sqlx::query_scalar("SELECT count(*) FROM changes").fetch_one(&pg).await.unwrap();
-            tail > 0
+            sqlx::query(
+                "UPDATE sessions SET internal_reference = $1 WHERE id = (SELECT min(id) FROM sessions)",
+            )
+            .bind(format!("caught-up-{mark}"))
+            .execute(&pg)
+            .await
+            .unwrap();
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            members.iter().all(|m| m.events().contains("\"internal_reference\":\"caught-up-")).then_some(())
         }
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
     for member in &mut members {
         member.kill().await;
     }
