@@ -1,6 +1,6 @@
 //! A poller's batch on PostgreSQL: stored once however often it is read, fenced by the lease.
 
-use crate::{channel, team};
+use crate::{channel, take_when_free, team};
 use jiff::Timestamp;
 use std::time::Duration;
 use switchboard_core::{Author, Direction, Platform};
@@ -39,8 +39,7 @@ async fn a_batch_is_stored_once_with_one_open_interaction_and_a_stale_poller_rec
     assert_eq!((again.messages.len(), again.new_interactions), (0, 0), "a page read twice is stored once");
 
     // A freezes; B takes over and reads the same page plus one more message.
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let second = team.lease_take(page, "desktop-b", ttl).await.unwrap().unwrap();
+    let second = take_when_free(&team, page, "desktop-b", ttl).await;
     let more = [message("m3", "p2", "Hi", 2), message("m4", "p2", "Still there?", 3)];
     let taken_over = team.record_messages(&second, Platform::Messenger, &more).await.unwrap();
     assert_eq!((taken_over.messages.len(), taken_over.new_interactions), (1, 0));

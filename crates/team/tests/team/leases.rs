@@ -1,6 +1,6 @@
 //! One poller per channel: leases on the server's clock, fencing tokens, take-over.
 
-use crate::{channel, team};
+use crate::{channel, take_when_free, team};
 use std::time::Duration;
 use switchboard_team::TeamError;
 
@@ -17,8 +17,7 @@ async fn one_holder_at_a_time_and_a_resumed_zombie_is_refused() {
 
     // A stops renewing (frozen, cut off): after the TTL, B takes over with a higher token and
     // resumes from the stored cursor.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let second = team.lease_take(page, "desktop-b", ttl).await.unwrap().expect("an expired lease is taken");
+    let second = take_when_free(&team, page, "desktop-b", ttl).await;
     assert_eq!(second.token, 2, "the token grows when the lease changes hands");
     assert_eq!(team.sync_cursor(page).await.unwrap().as_deref(), Some("page-1"));
 

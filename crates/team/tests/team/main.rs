@@ -46,3 +46,21 @@ pub async fn channel(raw: &sqlx::PgPool, external_id: &str) -> i64 {
         .await
         .expect("a channel")
 }
+
+/// Takes the channel's lease for `holder` as soon as the one held runs out (on the server's
+/// clock): what a standby desktop does.
+pub async fn take_when_free(
+    team: &Team,
+    channel_id: i64,
+    holder: &str,
+    ttl: std::time::Duration,
+) -> switchboard_team::Lease {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(lease) = team.lease_take(channel_id, holder, ttl).await.expect("a lease query") {
+            return lease;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the lease never ran out");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

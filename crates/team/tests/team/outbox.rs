@@ -1,7 +1,7 @@
 //! The team's outbox: a desktop's reply pushed twice is stored once; only the lease holder
 //! claims and settles, a session's replies go in order, and a former holder is refused.
 
-use crate::{channel, team};
+use crate::{channel, take_when_free, team};
 use jiff::Timestamp;
 use std::time::Duration;
 use switchboard_core::{Author, Direction, Platform};
@@ -72,8 +72,7 @@ async fn replies_are_stored_once_sent_in_order_and_settled_only_by_the_lease_hol
     assert_eq!(next.message_id, later);
 
     // A takes too long; B takes the lease: A's claim is void and A's writes are refused.
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let taken = team.lease_take(page, "desktop-b", Duration::from_secs(30)).await.unwrap().unwrap();
+    let taken = take_when_free(&team, page, "desktop-b", Duration::from_secs(30)).await;
     let refused = team.outbox_settle(&lease, later, Outcome::Sent { platform_message_id: "mid.2" }).await;
     assert!(matches!(refused, Err(TeamError::StaleLease { .. })), "{refused:?}");
     let refused = team.outbox_attempt(&lease, later, now).await;
