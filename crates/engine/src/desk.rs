@@ -238,17 +238,23 @@ impl Engine {
         }
         // Checked before anything is stored, so that a refused text leaves no empty session.
         switchboard_core::ReplyText::parse(channel.platform, &outbound.text)?;
-        let session_id = self
-            .store
-            .open_session(
-                channel.id,
-                channel.platform,
-                number.as_str(),
-                outbound.first_name.as_deref(),
-                outbound.last_name.as_deref(),
-                self.clock.now(),
-            )
-            .await?;
+        let (first, last) = (outbound.first_name.as_deref(), outbound.last_name.as_deref());
+        let now = self.clock.now();
+        let session_id = match self.team() {
+            // The team's session (its id is the replicas'), in the replica before the reply.
+            Some(team) => {
+                let id = team
+                    .session_open(channel.id, channel.platform, number.as_str(), first, last, now)
+                    .await?;
+                self.team_caught_up(team).await?;
+                id
+            }
+            None => {
+                self.store
+                    .open_session(channel.id, channel.platform, number.as_str(), first, last, now)
+                    .await?
+            }
+        };
         self.session_send(session_id, std::slice::from_ref(&outbound.text), None).await?;
         Ok(self.store.session_summary(session_id).await?)
     }
@@ -275,6 +281,9 @@ impl Engine {
         content_sid: &str,
         variables: &BTreeMap<String, String>,
     ) -> Result<MessageRecord, EngineError> {
+        if self.team().is_some() {
+            return Err(EngineError::Refused(NOT_IN_A_TEAM_YET.into()));
+        }
         let templates = self.whatsapp_templates(session_id).await?;
         let template = templates.iter().find(|t| t.sid == content_sid).ok_or_else(|| {
             EngineError::Refused("This template is not (or no longer) approved for WhatsApp.".into())
@@ -302,3 +311,7 @@ impl Engine {
         Ok(message)
     }
 }
+
+/// What a team desktop cannot send yet (docs/TEAM.md: the team's database holds no files, and
+/// templates go with them).
+pub(crate) const NOT_IN_A_TEAM_YET: &str = "Files and WhatsApp templates cannot be sent from a team's desktop yet: send a text, or send them from Switchboard in solo mode.";

@@ -17,6 +17,9 @@ impl Engine {
         size_bytes: u64,
     ) -> Result<(Attachment, Option<&'static str>), EngineError> {
         let attachment = Attachment::parse(file_name, size_bytes)?;
+        if self.team().is_some() {
+            return Err(EngineError::Refused(crate::desk::NOT_IN_A_TEAM_YET.into()));
+        }
         let session = self.store.session_summary(session_id).await?;
         if matches!(session.platform, Platform::Sms | Platform::Whatsapp) {
             return Err(EngineError::Refused(TWILIO_FILES.into()));

@@ -158,3 +158,45 @@ impl Team {
         Ok(Recorded { messages, new_interactions: opened.rows_affected() })
     }
 }
+
+impl Team {
+    /// The session with a contact on a channel, made if there is none (an agent writes first by
+    /// SMS or WhatsApp); names given are set on the contact. Answers the session's id.
+    pub async fn session_open(
+        &self,
+        channel_id: i64,
+        platform: Platform,
+        contact_platform_id: &str,
+        first_name: Option<&str>,
+        last_name: Option<&str>,
+        now: Timestamp,
+    ) -> Result<i64, TeamError> {
+        let clean = |part: Option<&str>| part.map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
+        let (first, last) = (clean(first_name), clean(last_name));
+        let mut tx = self.pool.begin().await?;
+        let contact_id = sqlx::query_scalar!(
+            "INSERT INTO contacts (platform, platform_id, first_name, last_name) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (platform, platform_id) DO UPDATE
+             SET first_name = coalesce($3, contacts.first_name), last_name = coalesce($4, contacts.last_name)
+             RETURNING id",
+            platform.as_str(),
+            contact_platform_id,
+            first,
+            last,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let session_id = sqlx::query_scalar!(
+            "INSERT INTO sessions (channel_id, contact_id, last_activity_at) VALUES ($1, $2, $3)
+             ON CONFLICT (channel_id, contact_id) DO UPDATE SET state = 'active'
+             RETURNING id",
+            channel_id,
+            contact_id,
+            crate::millis(now),
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(session_id)
+    }
+}

@@ -318,6 +318,33 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
     let sales_copy = copied.queues.iter().find(|q| q.name == "Sales").expect("Sales copied");
     assert_eq!((sales_copy.priority, sales_copy.members.len()), (5, 2));
     assert_eq!(copied.experience.texts.greeting, "Hi {first_name}!");
+
+    // Writing first by SMS opens the team's session (its id is every replica's) and the text
+    // reaches the team's outbox, for whoever polls that number.
+    let outbound = switchboard_engine::Outbound {
+        channel_id: second,
+        number: "+442071838750".into(),
+        first_name: Some("Olga".into()),
+        last_name: None,
+        text: "Your bike is ready".into(),
+    };
+    let opened = admin.outbound_start(&outbound).await.unwrap();
+    eventually("the text to be in the team's outbox", Duration::from_secs(10), || {
+        let raw = raw.clone();
+        async move {
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT session_id FROM messages WHERE body = 'Your bike is ready' AND delivery = 'pending'",
+            )
+            .fetch_optional(&raw)
+            .await
+            .unwrap();
+            found == Some(opened.id)
+        }
+    })
+    .await;
+    // Files are not in the team's database yet: a team desktop says so before reading one.
+    let file = admin.attachment_check(session.id, "photo.jpg", 1_000).await.unwrap_err();
+    assert!(file.to_string().contains("team"), "{file}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
