@@ -112,6 +112,13 @@ impl Engine {
 
     /// Deletes a session with its history (the desk asked the agent to confirm).
     pub async fn session_delete(&self, session_id: i64) -> Result<(), EngineError> {
+        if self.team().is_some() {
+            // Deleting only this desktop's copy would leave the replica without a session the
+            // team still writes to.
+            return Err(EngineError::Refused(
+                "A team's conversation cannot be deleted from a desktop yet: store it instead.".into(),
+            ));
+        }
         self.store.delete_session(session_id).await?;
         self.publish(Event::SessionDeleted { session_id });
         self.publish_awaiting().await;

@@ -539,7 +539,15 @@ impl Engine {
         let chosen =
             self.store.message(message_id).await?.tag.as_deref().and_then(switchboard_core::UpdateTag::parse);
         let tag = self.agent_tag(&session, self.clock.now(), chosen)?;
-        let message = self.store.retry_message(message_id, tag).await?;
+        let message = match self.team() {
+            // The team's reply: pending again there, for whoever holds the channel's lease.
+            Some(team) => {
+                team.reply_retry(message_id, tag).await?;
+                self.team_caught_up(team).await?;
+                self.store.message(message_id).await?
+            }
+            None => self.store.retry_message(message_id, tag).await?,
+        };
         self.publish(Event::MessageChanged { message: message.clone() });
         self.outbox_wake.notify_one();
         Ok(message)

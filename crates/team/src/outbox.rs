@@ -87,6 +87,24 @@ impl Team {
         Ok(id)
     }
 
+    /// Sends a failed reply again (with the tag the window needs now): pending once more, with
+    /// no attempt or claim left on it, for the channel's lease holder.
+    pub async fn reply_retry(&self, message_id: i64, tag: Option<&str>) -> Result<(), TeamError> {
+        let done = sqlx::query!(
+            "UPDATE messages SET delivery = 'pending', failure = NULL, tag = $2, attempted_at = NULL,
+                    claimed_by = NULL, claimed_until = NULL
+             WHERE id = $1 AND direction = 'outbound' AND delivery = 'failed'",
+            message_id,
+            tag,
+        )
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(TeamError::NotFound { what: "failed reply" });
+        }
+        Ok(())
+    }
+
     /// Claims the oldest reply of a session of `lease`'s channel that may go out (no older one of
     /// its session is pending), for `hold`. A claim by another worker — a former holder of the
     /// lease — is void: its writes are refused anyway. `None`: nothing to send, or the lease is gone.

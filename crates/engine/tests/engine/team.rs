@@ -345,6 +345,9 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
     // Files are not in the team's database yet: a team desktop says so before reading one.
     let file = admin.attachment_check(session.id, "photo.jpg", 1_000).await.unwrap_err();
     assert!(file.to_string().contains("team"), "{file}");
+    // Deleting only this desktop's copy would break its replica: refused, with what to do instead.
+    let delete = admin.session_delete(session.id).await.unwrap_err();
+    assert!(delete.to_string().contains("store it instead"), "{delete}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

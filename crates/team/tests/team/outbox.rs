@@ -93,3 +93,25 @@ async fn replies_are_stored_once_sent_in_order_and_settled_only_by_the_lease_hol
         "each settled once, by the holder of the time"
     );
 }
+
+#[tokio::test]
+async fn a_failed_reply_sent_again_is_pending_once_more_and_only_a_failed_one_is() {
+    let Some((team, raw, _)) = team("retry").await else { return };
+    let page = channel(&raw, "2002").await;
+    let lease = team.lease_take(page, "desktop-a", Duration::from_secs(30)).await.unwrap().unwrap();
+    let recorded = team.record_messages(&lease, Platform::Messenger, &[customer("p9", 0)]).await.unwrap();
+    let id = team
+        .reply_push(&reply("0192f7a0-0000-7000-8000-000000000009", recorded.messages[0].1, "Hi"))
+        .await
+        .unwrap();
+    let now = Timestamp::from_second(1_790_000_200).unwrap();
+    team.outbox_claim(&lease, "a", now, Duration::from_secs(60)).await.unwrap().expect("the reply");
+    assert!(matches!(team.reply_retry(id, None).await, Err(TeamError::NotFound { .. })), "not failed yet");
+    team.outbox_settle(&lease, id, Outcome::Failed { reason: "Outside the messaging window." })
+        .await
+        .unwrap();
+    team.reply_retry(id, Some("HUMAN_AGENT")).await.unwrap();
+    let again =
+        team.outbox_claim(&lease, "a", now, Duration::from_secs(60)).await.unwrap().expect("pending again");
+    assert_eq!((again.message_id, again.tag.as_deref(), again.attempted_at), (id, Some("HUMAN_AGENT"), None));
+}
