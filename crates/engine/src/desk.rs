@@ -288,9 +288,6 @@ impl Engine {
         content_sid: &str,
         variables: &BTreeMap<String, String>,
     ) -> Result<MessageRecord, EngineError> {
-        if self.team().is_some() {
-            return Err(EngineError::Refused(NOT_IN_A_TEAM_YET.into()));
-        }
         let templates = self.whatsapp_templates(session_id).await?;
         let template = templates.iter().find(|t| t.sid == content_sid).ok_or_else(|| {
             EngineError::Refused("This template is not (or no longer) approved for WhatsApp.".into())
@@ -309,8 +306,16 @@ impl Engine {
         let body = template::fill(&template.body, variables);
         let message = self
             .store
-            .enqueue_template(session_id, &body, &reference, Some(&self.config.agent), self.clock.now())
+            .enqueue_template(
+                session_id,
+                &body,
+                &reference,
+                Some(&self.config.agent),
+                self.clock.now(),
+                self.team_client_id().as_deref(),
+            )
             .await?;
+        self.push_wake.notify_one();
         self.publish(Event::MessageChanged { message: message.clone() });
         self.publish_session(session_id).await;
         self.publish_awaiting().await;
@@ -318,7 +323,3 @@ impl Engine {
         Ok(message)
     }
 }
-
-/// What a team desktop cannot send yet (docs/TEAM.md: the team's database holds no files, and
-/// templates go with them).
-pub(crate) const NOT_IN_A_TEAM_YET: &str = "Files and WhatsApp templates cannot be sent from a team's desktop yet: send a text, or send them from Switchboard in solo mode.";

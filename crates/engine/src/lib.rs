@@ -510,6 +510,11 @@ impl Engine {
         Ok(messages)
     }
 
+    /// The id a reply written here gets in team mode (UUIDv7: pushed twice, stored once).
+    pub(crate) fn team_client_id(&self) -> Option<String> {
+        self.team_link().map(|_| uuid::Uuid::now_v7().to_string())
+    }
+
     /// The tag an agent's reply in the session needs now (HUMAN_AGENT late in Messenger's
     /// window, or the update tag the agent chose), or why the window refuses it.
     fn agent_tag(

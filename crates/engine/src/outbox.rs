@@ -115,7 +115,7 @@ async fn send_messenger(
     // An earlier attempt ended without a known outcome (a lost answer, a time-out, a crash):
     // the platform may have the reply already. Look before sending again.
     let file = match item.attachment_id {
-        Some(id) => Some(engine.store.attachment_content(id).await?),
+        Some(id) => Some(ledger.attachment_content(engine, id).await?),
         None => None,
     };
     if let Some(attempted) = item.attempted_at {

@@ -111,7 +111,7 @@ pub(crate) async fn attach(
     let rows = sqlx::query_as!(
         AttachmentRow,
         r#"SELECT id AS "id!", message_id, kind, file_name, media_type, size_bytes,
-                      content IS NOT NULL AS "ready!: i64", fetch_error
+                      (content IS NOT NULL OR in_team <> 0) AS "ready!: i64", fetch_error
                FROM attachments WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id"#,
         ids,
     )
@@ -147,7 +147,8 @@ impl Store {
         let rows = sqlx::query!(
             r#"SELECT a.id AS "id!", a.message_id, a.url AS "url!", a.fetch_attempts
                FROM attachments a JOIN messages m ON m.id = a.message_id
-               WHERE a.content IS NULL AND a.fetch_error IS NULL AND a.url IS NOT NULL AND m.channel_id = ?
+               WHERE a.content IS NULL AND a.fetch_error IS NULL AND a.url IS NOT NULL AND a.in_team = 0
+                 AND m.channel_id = ?
                ORDER BY a.id LIMIT ?"#,
             channel_id,
             limit,
@@ -214,7 +215,19 @@ impl Store {
         }
     }
 
-    /// A file's content, if it is here.
+    /// Keeps a file's content read from the team (team mode), so it is read once.
+    pub async fn attachment_keep(&self, attachment_id: i64, bytes: &[u8]) -> Result<(), StoreError> {
+        sqlx::query!(
+            "UPDATE attachments SET content = ? WHERE id = ? AND content IS NULL",
+            bytes,
+            attachment_id
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A file's content, if it is here (in team mode it may still be only in the team's database).
     pub async fn attachment_content(&self, attachment_id: i64) -> Result<AttachmentContent, StoreError> {
         let row = sqlx::query!(
             r#"SELECT file_name, media_type, content AS "content!" FROM attachments
@@ -232,7 +245,10 @@ impl Store {
     }
 
     /// Writes a file an agent sends as a `pending` reply of its own, content included, before
-    /// anything is sent; the draft stays (the agent may still be typing a text).
+    /// anything is sent; the draft stays (the agent may still be typing a text). With a
+    /// `client_id` (team mode) the reply and its file get negative local ids until the team's
+    /// copy replaces them.
+    #[allow(clippy::too_many_arguments)]
     pub async fn enqueue_attachment(
         &self,
         session_id: i64,
@@ -241,14 +257,17 @@ impl Store {
         tag: Option<&str>,
         agent: Option<&str>,
         now: Timestamp,
+        client_id: Option<&str>,
     ) -> Result<MessageRecord, StoreError> {
         let mut tx = self.write().await?;
         let at = to_millis(now);
         let row = sqlx::query_as!(
             MessageRow,
-            r#"INSERT INTO messages (session_id, channel_id, direction, author, body, delivery, tag, created_at)
-               SELECT id, channel_id, 'outbound', 'agent', '', 'pending', ?, ? FROM sessions WHERE id = ?
+            r#"INSERT INTO messages (id, session_id, channel_id, client_id, direction, author, body, delivery, tag, created_at)
+               SELECT CASE WHEN ?1 IS NULL THEN NULL ELSE min(0, (SELECT coalesce(min(id), 0) FROM messages)) - 1 END,
+                      id, channel_id, ?1, 'outbound', 'agent', '', 'pending', ?2, ?3 FROM sessions WHERE id = ?4
                RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
+            client_id,
             tag,
             at,
             session_id,
@@ -259,8 +278,9 @@ impl Store {
         let kind = attachment.kind.as_str();
         let size = bytes.len() as i64;
         sqlx::query!(
-            "INSERT INTO attachments (message_id, kind, file_name, media_type, size_bytes, content)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO attachments (id, message_id, kind, file_name, media_type, size_bytes, content)
+             VALUES (CASE WHEN ?1 < 0 THEN min(0, (SELECT coalesce(min(id), 0) FROM attachments)) - 1 END,
+                     ?1, ?2, ?3, ?4, ?5, ?6)",
             row.id,
             kind,
             attachment.file_name,

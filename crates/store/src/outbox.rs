@@ -101,6 +101,7 @@ impl Store {
 
     /// Writes a WhatsApp template reply as `pending`: `body` is its text with the variables
     /// filled in, as the conversation shows it.
+    /// With a `client_id` (team mode) it gets a negative local id until the team's copy replaces it.
     pub async fn enqueue_template(
         &self,
         session_id: i64,
@@ -108,15 +109,18 @@ impl Store {
         template: &TemplateRef,
         agent: Option<&str>,
         now: Timestamp,
+        client_id: Option<&str>,
     ) -> Result<MessageRecord, StoreError> {
         let mut tx = self.write().await?;
         let at = to_millis(now);
         let row = sqlx::query_as!(
             MessageRow,
-            r#"INSERT INTO messages (session_id, channel_id, direction, author, body, delivery, created_at,
+            r#"INSERT INTO messages (id, session_id, channel_id, client_id, direction, author, body, delivery, created_at,
                                      template_sid, template_variables)
-               SELECT id, channel_id, 'outbound', 'agent', ?, 'pending', ?, ?, ? FROM sessions WHERE id = ?
+               SELECT CASE WHEN ?1 IS NULL THEN NULL ELSE min(0, (SELECT coalesce(min(id), 0) FROM messages)) - 1 END,
+                      id, channel_id, ?1, 'outbound', 'agent', ?2, 'pending', ?3, ?4, ?5 FROM sessions WHERE id = ?6
                RETURNING id AS "id!", session_id, direction, author, body, delivery, failure, tag, created_at"#,
+            client_id,
             body,
             at,
             template.content_sid,

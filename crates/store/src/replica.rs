@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 /// One change from the team's log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicaChange {
-    /// The table: channels, contacts, sessions, messages, interactions, queues, members,
-    /// experiences, queue_members, routing_settings, interaction_events.
+    /// The table: channels, contacts, sessions, messages, attachments, interactions, queues,
+    /// members, experiences, queue_members, routing_settings, interaction_events.
     pub entity: String,
     pub key: Option<i64>,
     /// A member's name (their key).
@@ -36,7 +36,7 @@ pub struct ReplicaApplied {
 
 /// The order rows must go in for their references: a message needs its session, a session its
 /// contact and channel.
-const ORDER: [&str; 11] = [
+const ORDER: [&str; 12] = [
     "channels",
     "experiences",
     "contacts",
@@ -46,6 +46,7 @@ const ORDER: [&str; 11] = [
     "routing_settings",
     "sessions",
     "messages",
+    "attachments",
     "interactions",
     "interaction_events",
 ];
@@ -100,6 +101,12 @@ impl Store {
                 if entity == "messages" {
                     applied.messages.extend(kept.iter().filter_map(|c| c.key));
                 }
+                if entity == "attachments" {
+                    // A file's message shows it (or that it is ready) from now on.
+                    applied
+                        .messages
+                        .extend(kept.iter().filter_map(|c| c.row.as_ref()?["message_id"].as_i64()));
+                }
                 if entity == "sessions" {
                     applied.sessions.extend(kept.iter().filter_map(|c| c.key));
                 }
@@ -115,6 +122,8 @@ impl Store {
         }
         applied.sessions.sort_unstable();
         applied.sessions.dedup();
+        applied.messages.sort_unstable();
+        applied.messages.dedup();
         let present: Vec<i64> = {
             let ids = json(&applied.sessions)?;
             sqlx::query_scalar!(
@@ -250,15 +259,33 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
         .await?,
         "messages" => sqlx::query!(
             "INSERT INTO messages (id, session_id, channel_id, platform_message_id, client_id, direction, author, body,
-                                   delivery, failure, tag, created_at, version)
+                                   delivery, failure, tag, created_at, template_sid, template_variables, version)
              SELECT value ->> 'id', value ->> 'session_id', value ->> 'channel_id', value ->> 'platform_message_id',
                     value ->> 'client_id', value ->> 'direction', value ->> 'author', value ->> 'body', value ->> 'delivery',
-                    value ->> 'failure', value ->> 'tag', value ->> 'created_at', value ->> 'version'
+                    value ->> 'failure', value ->> 'tag', value ->> 'created_at', value ->> 'template_sid',
+                    value ->> 'template_variables', value ->> 'version'
              FROM json_each(?) WHERE true
              ON CONFLICT (id) DO UPDATE SET platform_message_id = excluded.platform_message_id,
                  delivery = excluded.delivery, failure = excluded.failure, tag = excluded.tag,
                  version = excluded.version
              WHERE excluded.version > messages.version",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?,
+        // A file's content stays in the team until this desktop shows it (`in_team`); a row
+        // that changes keeps the content already fetched.
+        "attachments" => sqlx::query!(
+            "INSERT INTO attachments (id, message_id, kind, file_name, media_type, size_bytes, url, fetch_attempts,
+                                      fetch_error, in_team, version)
+             SELECT value ->> 'id', value ->> 'message_id', value ->> 'kind', value ->> 'file_name',
+                    value ->> 'media_type', value ->> 'size_bytes', value ->> 'url', value ->> 'fetch_attempts',
+                    value ->> 'fetch_error', coalesce(value ->> 'ready', 0), value ->> 'version'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (id) DO UPDATE SET media_type = excluded.media_type, size_bytes = excluded.size_bytes,
+                 fetch_attempts = excluded.fetch_attempts, fetch_error = excluded.fetch_error,
+                 in_team = excluded.in_team, version = excluded.version
+             WHERE excluded.version > attachments.version",
             rows
         )
         .execute(&mut *tx)
@@ -355,6 +382,11 @@ async fn delete(
         }
         "messages" => {
             sqlx::query!("DELETE FROM messages WHERE id = ? AND version < ?", key, version)
+                .execute(&mut *tx)
+                .await?
+        }
+        "attachments" => {
+            sqlx::query!("DELETE FROM attachments WHERE id = ? AND version < ?", key, version)
                 .execute(&mut *tx)
                 .await?
         }

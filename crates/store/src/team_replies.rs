@@ -2,7 +2,7 @@
 //! not) with a negative local id and the client id this desktop gave them, then pushed to the
 //! team; the team's copy replaces each when it comes back through the change log.
 
-use crate::{MessageRecord, Store, StoreError, from_millis};
+use crate::{MessageRecord, Store, StoreError, TemplateRef, from_millis};
 use jiff::Timestamp;
 use switchboard_core::ReplyText;
 
@@ -14,6 +14,10 @@ pub struct UnpushedReply {
     pub body: String,
     pub tag: Option<String>,
     pub created_at: Timestamp,
+    /// A WhatsApp template reply's template.
+    pub template: Option<TemplateRef>,
+    /// A file reply's file (its content: `Store::attachment_content`).
+    pub attachment_id: Option<i64>,
 }
 
 impl Store {
@@ -35,8 +39,9 @@ impl Store {
     /// Replies written here that the team does not have yet, oldest first.
     pub async fn unpushed_replies(&self) -> Result<Vec<UnpushedReply>, StoreError> {
         sqlx::query!(
-            r#"SELECT client_id AS "client_id!", session_id, body, tag, created_at FROM messages
-               WHERE id < 0 AND client_id IS NOT NULL ORDER BY id DESC"#
+            r#"SELECT m.client_id AS "client_id!", m.session_id, m.body, m.tag, m.created_at, m.template_sid,
+                      m.template_variables, (SELECT a.id FROM attachments a WHERE a.message_id = m.id) AS attachment_id
+               FROM messages m WHERE m.id < 0 AND m.client_id IS NOT NULL ORDER BY m.id DESC"#
         )
         .fetch_all(&self.pool)
         .await?
@@ -48,6 +53,11 @@ impl Store {
                 body: r.body,
                 tag: r.tag,
                 created_at: from_millis(r.created_at)?,
+                template: r.template_sid.map(|content_sid| TemplateRef {
+                    content_sid,
+                    variables: r.template_variables.unwrap_or_else(|| "{}".into()),
+                }),
+                attachment_id: r.attachment_id,
             })
         })
         .collect()

@@ -13,6 +13,8 @@ use switchboard_store::IncomingMessage;
 pub struct Recorded {
     pub messages: Vec<(i64, i64)>,
     pub new_interactions: u64,
+    /// Customers' files recorded, to download.
+    pub files: u64,
 }
 
 #[derive(Serialize)]
@@ -26,11 +28,22 @@ struct Row<'a> {
     a: &'a str,
     b: &'a str,
     at: i64,
+    att: Vec<File<'a>>,
+}
+
+/// A customer's file as the batch carries it; its content is downloaded after recording.
+#[derive(Serialize)]
+struct File<'a> {
+    k: &'a str,
+    f: &'a str,
+    m: &'a str,
+    s: Option<u64>,
+    u: &'a str,
 }
 
 impl Team {
-    /// Records a poller's batch for `lease`'s channel (the messages as the solo cache takes them;
-    /// their files are not in the team's database yet). The lease row is share-locked for the
+    /// Records a poller's batch for `lease`'s channel (the messages as the solo cache takes them,
+    /// with their files' rows; the files' content is downloaded afterwards). The lease row is share-locked for the
     /// transaction, so a take-over waits for it, and a stale token records nothing.
     pub async fn record_messages(
         &self,
@@ -65,6 +78,17 @@ impl Team {
                 a: m.author.as_str(),
                 b: &m.body,
                 at: m.created_at.as_millisecond(),
+                att: m
+                    .attachments
+                    .iter()
+                    .map(|a| File {
+                        k: a.kind.as_str(),
+                        f: &a.file_name,
+                        m: &a.media_type,
+                        s: a.size_bytes,
+                        u: &a.url,
+                    })
+                    .collect(),
             })
             .collect();
         let rows = serde_json::to_value(&rows).map_err(|e| TeamError::Corrupt { what: e.to_string() })?;
@@ -114,6 +138,21 @@ impl Team {
         .await?;
         let mut messages: Vec<(i64, i64)> = inserted.iter().map(|r| (r.id, r.session_id)).collect();
         messages.sort_unstable();
+        let new_ids: Vec<i64> = messages.iter().map(|(id, _)| *id).collect();
+        let files = sqlx::query!(
+            "INSERT INTO attachments (message_id, kind, file_name, media_type, size_bytes, url)
+             SELECT m.id, a ->> 'k', a ->> 'f', a ->> 'm', (a ->> 's')::bigint, a ->> 'u'
+             FROM jsonb_to_recordset($2) AS j(mid text, att jsonb)
+             CROSS JOIN LATERAL jsonb_array_elements(j.att) AS a
+             JOIN messages m ON m.channel_id = $1 AND m.platform_message_id = j.mid
+             WHERE m.id = ANY($3)",
+            lease.channel_id,
+            rows,
+            &new_ids,
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         // Customers wrote: their sessions are active again, with the time of their last message,
         // and each has an open interaction (core's `arrive`) for routing to start.
         let mut first_inbound: Vec<(i64, i64)> = Vec::new();
@@ -155,7 +194,7 @@ impl Team {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(Recorded { messages, new_interactions: opened.rows_affected() })
+        Ok(Recorded { messages, new_interactions: opened.rows_affected(), files })
     }
 }
 

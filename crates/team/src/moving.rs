@@ -81,12 +81,13 @@ impl Team {
             Exported::Messages => {
                 sqlx::query!(
                     "INSERT INTO messages (session_id, channel_id, platform_message_id, client_id, direction, author, body,
-                                           delivery, failure, tag, created_at)
+                                           delivery, failure, tag, created_at, template_sid, template_variables)
                      SELECT s.id, c.id, j.platform_message_id, j.client_id::uuid, j.direction, j.author, j.body, j.delivery,
-                            j.failure, j.tag, j.created_at
+                            j.failure, j.tag, j.created_at, j.template_sid, j.template_variables
                      FROM jsonb_to_recordset($1) AS j(id bigint, platform text, external_id text, contact_platform_id text,
                                                       platform_message_id text, client_id text, direction text, author text,
-                                                      body text, delivery text, failure text, tag text, created_at bigint)
+                                                      body text, delivery text, failure text, tag text, created_at bigint,
+                                                      template_sid text, template_variables text)
                      JOIN channels c ON c.platform = j.platform AND c.external_id = j.external_id
                      JOIN contacts k ON k.platform = j.platform AND k.platform_id = j.contact_platform_id
                      JOIN sessions s ON s.channel_id = c.id AND s.contact_id = k.id
@@ -104,6 +105,7 @@ impl Team {
                     import_routing(&mut tx, routing).await?;
                 }
             }
+            Exported::Files => import_files(&mut tx, &batch).await?,
             Exported::Settings => {
                 sqlx::query!(
                     "INSERT INTO routing_settings (key, value)
@@ -118,6 +120,51 @@ impl Team {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Files with their content, each joined to its message by the message's platform id or the
+/// client id its move gave it; a file its message already has (same name) is not added again.
+async fn import_files(tx: &mut sqlx::PgConnection, batch: &Value) -> Result<(), TeamError> {
+    let moved = sqlx::query!(
+        r#"WITH j AS (
+               SELECT j.*, m.id AS team_message FROM jsonb_to_recordset($1) AS j(
+                   id bigint, platform text, external_id text, platform_message_id text, client_id text, kind text,
+                   file_name text, media_type text, size_bytes bigint, url text, fetch_attempts int, fetch_error text,
+                   content text)
+               JOIN channels c ON c.platform = j.platform AND c.external_id = j.external_id
+               JOIN messages m ON m.channel_id = c.id
+                   AND (m.platform_message_id = j.platform_message_id OR m.client_id = j.client_id::uuid)
+               WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id
+                                 AND a.file_name IS NOT DISTINCT FROM j.file_name))
+           INSERT INTO attachments (message_id, kind, file_name, media_type, size_bytes, url, ready, fetch_attempts,
+                                    fetch_error)
+           SELECT team_message, kind, file_name, media_type, size_bytes, url, content IS NOT NULL AND content <> '',
+                  fetch_attempts, fetch_error
+           FROM j ORDER BY j.id
+           RETURNING id, message_id, file_name"#,
+        batch
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let ids: Vec<i64> = moved.iter().map(|r| r.id).collect();
+    sqlx::query!(
+        r#"INSERT INTO attachment_contents (attachment_id, content)
+           SELECT a.id, decode(j.content, 'hex')
+           FROM attachments a
+           JOIN messages m ON m.id = a.message_id
+           JOIN channels c ON c.id = m.channel_id
+           JOIN jsonb_to_recordset($1) AS j(platform text, external_id text, platform_message_id text, client_id text,
+                                            file_name text, content text)
+             ON c.platform = j.platform AND c.external_id = j.external_id
+            AND (m.platform_message_id = j.platform_message_id OR m.client_id = j.client_id::uuid)
+            AND a.file_name IS NOT DISTINCT FROM j.file_name
+           WHERE a.id = ANY($2) AND j.content IS NOT NULL AND j.content <> ''"#,
+        batch,
+        &ids,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// A channel's experience and queue tree, unless the team has its own for that channel already.

@@ -5,11 +5,12 @@
 //! settles twice. A reply written on a desktop carries the id that desktop gave it (`client_id`):
 //! pushed twice (a reconnect), it is stored once.
 
+use crate::files::{NewFile, record_file};
 use crate::interactions::{lock_open, record_event, write};
 use crate::{Lease, Team, TeamError, millis};
 use jiff::Timestamp;
 use switchboard_core::Platform;
-use switchboard_store::OutboxItem;
+use switchboard_store::{OutboxItem, TemplateRef};
 
 /// A reply written on a desktop, to push to the team.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +22,10 @@ pub struct NewReply<'a> {
     pub tag: Option<&'a str>,
     pub agent: &'a str,
     pub created_at: Timestamp,
+    /// A WhatsApp template to send instead of the body's text.
+    pub template: Option<&'a TemplateRef>,
+    /// A file to send instead of the body's text.
+    pub file: Option<NewFile<'a>>,
 }
 
 /// How a send ended, to record.
@@ -38,8 +43,10 @@ impl Team {
         let mut tx = self.pool.begin().await?;
         let at = millis(reply.created_at);
         let inserted = sqlx::query_scalar!(
-            "INSERT INTO messages (session_id, channel_id, client_id, direction, author, agent, body, delivery, tag, created_at)
-             SELECT id, channel_id, $2::text::uuid, 'outbound', 'agent', $3, $4, 'pending', $5, $6 FROM sessions WHERE id = $1
+            "INSERT INTO messages (session_id, channel_id, client_id, direction, author, agent, body, delivery, tag,
+                                   created_at, template_sid, template_variables)
+             SELECT id, channel_id, $2::text::uuid, 'outbound', 'agent', $3, $4, 'pending', $5, $6, $7, $8
+             FROM sessions WHERE id = $1
              ON CONFLICT (client_id) DO NOTHING
              RETURNING id",
             reply.session_id,
@@ -48,11 +55,16 @@ impl Team {
             reply.body,
             reply.tag,
             at,
+            reply.template.map(|t| t.content_sid.as_str()),
+            reply.template.map(|t| t.variables.as_str()),
         )
         .fetch_optional(&mut *tx)
         .await?;
         let id = match inserted {
             Some(id) => {
+                if let Some(file) = &reply.file {
+                    record_file(&mut tx, id, file).await?;
+                }
                 // Answering picks the interaction up and records the first response (core's
                 // `respond`), whoever held it before in the queue.
                 if let Some((interaction_id, open)) = lock_open(&mut tx, reply.session_id).await? {
@@ -129,9 +141,10 @@ impl Team {
                          AND EXISTS (SELECT 1 FROM leases WHERE channel_id = $1 AND token = $2)
                        ORDER BY m.id LIMIT 1
                        FOR UPDATE SKIP LOCKED)
-                   RETURNING id, session_id, channel_id, body, tag, attempted_at)
+                   RETURNING id, session_id, channel_id, body, tag, attempted_at, template_sid, template_variables)
                SELECT p.id AS "id!", p.session_id AS "session_id!", p.channel_id AS "channel_id!", p.body AS "body!",
-                      p.tag, p.attempted_at, c.platform, c.external_id, k.platform_id
+                      p.tag, p.attempted_at, p.template_sid, p.template_variables, c.platform, c.external_id,
+                      k.platform_id, (SELECT a.id FROM attachments a WHERE a.message_id = p.id LIMIT 1) AS attachment_id
                FROM picked p
                JOIN sessions s ON s.id = p.session_id
                JOIN channels c ON c.id = p.channel_id
@@ -162,8 +175,11 @@ impl Team {
                         .map_err(|_| TeamError::Corrupt { what: format!("time {ms}") })
                 })
                 .transpose()?,
-            template: None,
-            attachment_id: None,
+            template: r.template_sid.map(|content_sid| TemplateRef {
+                content_sid,
+                variables: r.template_variables.unwrap_or_else(|| "{}".into()),
+            }),
+            attachment_id: r.attachment_id,
         }))
     }
 
@@ -229,7 +245,7 @@ impl Team {
 
     /// After a write that touched nothing: the lease is gone (refused), or the row had already
     /// moved on (nothing to do).
-    async fn fenced(&self, lease: &Lease, touched: u64) -> Result<(), TeamError> {
+    pub(crate) async fn fenced(&self, lease: &Lease, touched: u64) -> Result<(), TeamError> {
         if touched > 0 || self.lease_held(lease).await? {
             return Ok(());
         }

@@ -2,9 +2,12 @@
 //! with files, and every half minute while some download failed for a passing reason. With
 //! nothing to download it waits for the next pass without touching the cache, so that idle
 //! cache connections close and give their memory back.
-//! The content goes into the encrypted cache; the windows get the message again, now with it.
+//! The content goes into the encrypted cache (in a team: into the team's database, fenced by the
+//! lease, and every desktop's replica learns through the change log that it is there); the
+//! windows get the message again, now with it.
 
 use super::{Source, StopFlag};
+use crate::ledger::Ledger;
 use crate::{Engine, EngineError, Event};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +23,7 @@ pub(super) async fn download(
     engine: Arc<Engine>,
     channel: ChannelRecord,
     source: Source,
+    ledger: Ledger,
     wake: Arc<Notify>,
     stop: StopFlag,
 ) {
@@ -27,7 +31,7 @@ pub(super) async fn download(
         if stop.raised() {
             return;
         }
-        match download_pending(&engine, &channel, &source).await {
+        match download_pending(&engine, &channel, &source, &ledger).await {
             Ok(Next::Now) => continue,
             Ok(Next::Idle) => wake.notified().await,
             Ok(Next::Retry) => {
@@ -56,8 +60,9 @@ async fn download_pending(
     engine: &Engine,
     channel: &ChannelRecord,
     source: &Source,
+    ledger: &Ledger,
 ) -> Result<Next, EngineError> {
-    let pending = engine.store.pending_downloads(channel.id, BATCH).await?;
+    let pending = ledger.pending_downloads(engine, channel.id, BATCH).await?;
     let mut got_any = false;
     let mut retry = false;
     for file in &pending {
@@ -67,7 +72,7 @@ async fn download_pending(
                 // The host's type when it gives one, else what the message said.
                 let media_type = download.media_type.filter(|t| !t.is_empty());
                 let id = file.attachment_id;
-                Some(engine.store.attachment_downloaded(id, media_type.as_deref(), &download.bytes).await?)
+                ledger.downloaded(engine, id, media_type.as_deref(), &download.bytes).await?
             }
             Err(EngineError::Platform(error)) => {
                 let permanent = !error.kind().is_retryable();
@@ -77,9 +82,10 @@ async fn download_pending(
                 } else {
                     "Could not be downloaded after several tries.".to_owned()
                 };
-                let settled = engine.store.attachment_failed(file.attachment_id, &reason, permanent).await?;
-                retry |= settled.is_none();
-                settled
+                let (settled, message) =
+                    ledger.download_failed(engine, file.attachment_id, &reason, permanent).await?;
+                retry |= !settled;
+                message
             }
             Err(error) => return Err(error),
         };

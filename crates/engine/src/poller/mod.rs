@@ -91,6 +91,7 @@ async fn poll_until_stopped(engine: &Arc<Engine>, channel: &ChannelRecord, stop:
         engine.clone(),
         channel.clone(),
         source.clone(),
+        ledger.clone(),
         files.clone(),
         stop.clone(),
     ));
@@ -278,6 +279,7 @@ impl Pass {
             if !recorded.messages.is_empty() {
                 engine.wake_routing();
             }
+            self.files |= recorded.files > 0;
             return Ok(());
         }
         let recorded = engine.store.record_messages(channel.id, channel.platform, &batch).await?;

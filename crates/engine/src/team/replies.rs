@@ -6,7 +6,7 @@ use crate::{Engine, EngineError};
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_store::UnpushedReply;
-use switchboard_team::NewReply;
+use switchboard_team::{NewFile, NewReply};
 
 /// How often waiting replies are tried again without a wake-up.
 const RETRY: Duration = Duration::from_secs(1);
@@ -45,6 +45,21 @@ async fn push_waiting(
         if pushed.contains(&reply.client_id) {
             continue;
         }
+        // A file goes with its reply, content included (read from the replica, where it was
+        // written before anything was sent).
+        let content = match reply.attachment_id {
+            Some(id) => Some(engine.store.attachment_content(id).await?),
+            None => None,
+        };
+        let file = match &content {
+            Some(c) => Some(NewFile {
+                kind: switchboard_core::Attachment::parse(&c.file_name, c.bytes.len() as u64)?.kind.as_str(),
+                file_name: &c.file_name,
+                media_type: &c.media_type,
+                bytes: &c.bytes,
+            }),
+            None => None,
+        };
         link.team
             .reply_push(&NewReply {
                 client_id: &reply.client_id,
@@ -53,6 +68,8 @@ async fn push_waiting(
                 tag: reply.tag.as_deref(),
                 agent: &engine.config.agent,
                 created_at: reply.created_at,
+                template: reply.template.as_ref(),
+                file,
             })
             .await?;
         pushed.insert(reply.client_id.clone());

@@ -14,6 +14,8 @@ use switchboard_team::Team;
 pub(crate) const TEAM_ENTRY: &str = "team-database";
 /// How many rows one transaction of the move carries.
 const MOVE_BATCH: i64 = 500;
+/// Files moved per transaction: a file may weigh 25 MB.
+const MOVE_FILES: i64 = 4;
 /// The name space of the ids given to replies moved without a platform id (deterministic, so a
 /// move run twice gives each the same id and the team stores it once).
 const MOVED_REPLIES: uuid::Uuid = uuid::Uuid::from_u128(0x5b0a_7d2c_1f4e_4c1a_9d3e_2a7b_6c8d_0e1f);
@@ -44,18 +46,24 @@ impl Engine {
             Exported::Messages,
             Exported::Routing,
             Exported::Settings,
+            Exported::Files,
         ] {
+            let batch = if what == Exported::Files { MOVE_FILES } else { MOVE_BATCH };
             let mut after = 0;
             loop {
-                let mut rows = self.store.export_rows(what, after, MOVE_BATCH).await?;
+                let mut rows = self.store.export_rows(what, after, batch).await?;
                 let Some(last) = rows.last().and_then(|r| r["id"].as_i64()) else { break };
                 after = last;
-                if what == Exported::Messages {
+                // A reply never sent has no platform id: the move names it by a client id made
+                // from what identifies it here, the same on every run (a file names its message
+                // the same way).
+                let message_id = if what == Exported::Files { "message_id" } else { "id" };
+                if matches!(what, Exported::Messages | Exported::Files) {
                     for row in &mut rows {
                         if row["platform_message_id"].is_null() {
                             let name = format!(
                                 "{}:{}:{}:{}",
-                                row["platform"], row["external_id"], row["id"], row["created_at"]
+                                row["platform"], row["external_id"], row[message_id], row["created_at"]
                             );
                             row["client_id"] =
                                 uuid::Uuid::new_v5(&MOVED_REPLIES, name.as_bytes()).to_string().into();

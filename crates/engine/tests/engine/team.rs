@@ -120,9 +120,11 @@ async fn a_solo_inbox_moves_into_a_new_team_once_and_a_joining_desktop_rebuilds_
     .await;
     let first = solo.engine.session_list(&ListFilter::default(), None, 1).await.unwrap().sessions[0].id;
     solo.engine.session_reply(first, "A reply from the solo days").await.unwrap();
-    eventually("the reply to go out", Duration::from_secs(10), || {
+    let invoice = b"%PDF-1.4 an invoice from the solo days".to_vec();
+    solo.engine.session_send_attachment(first, "invoice.pdf", invoice.clone()).await.unwrap();
+    eventually("the reply and the file to go out", Duration::from_secs(10), || {
         let sandbox_sent = solo.sandbox.sent().len();
-        async move { sandbox_sent == 1 }
+        async move { sandbox_sent == 2 }
     })
     .await;
     let before = stored(&solo.engine).await;
@@ -146,10 +148,21 @@ async fn a_solo_inbox_moves_into_a_new_team_once_and_a_joining_desktop_rebuilds_
     };
     let moved = counts().await;
     let channels = i64::try_from(solo.engine.channels().await.unwrap().len()).unwrap();
-    assert_eq!(moved, (channels, 30, 1_200, 1, channels), "everything moved, each once");
+    assert_eq!(moved, (channels, 30, 1_200, 2, channels), "everything moved, each once");
+    let files = || async {
+        let row: (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM attachments), (SELECT count(*) FROM attachment_contents)",
+        )
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+        row
+    };
+    assert_eq!(files().await, (1, 1), "the file moved with its content");
     // Interrupted or not, running it again moves nothing twice.
     solo.engine.team_create(&url).await.unwrap();
     assert_eq!(counts().await, moved, "a second run adds nothing");
+    assert_eq!(files().await, (1, 1), "a second run adds no file");
 
     // Another desktop joins: its replica is built from the team, with a progress bar.
     let (joiner, _dir) = desktop(&url, nowhere(), "ben", Notifier::disabled(), false).await;
@@ -161,6 +174,15 @@ async fn a_solo_inbox_moves_into_a_new_team_once_and_a_joining_desktop_rebuilds_
         async move { stored(&joiner).await == before }
     })
     .await;
+    let sessions = joiner.session_list(&ListFilter::default(), None, 50).await.unwrap().sessions;
+    let mut moved_file = None;
+    for session in sessions {
+        let messages = joiner.session_messages(session.id, None, 100).await.unwrap();
+        moved_file = moved_file.or(messages.into_iter().find_map(|m| m.attachments.first().cloned()));
+    }
+    let moved_file = moved_file.expect("the moved file on the joining desktop");
+    assert_eq!(moved_file.file_name, "invoice.pdf");
+    assert_eq!(joiner.attachment_content(moved_file.id).await.unwrap().bytes, invoice);
     let updating = progress_of(&mut joining);
     assert!(updating.len() >= 2, "the replica's progress is shown as it is built: {updating:?}");
     let end = updating.last().unwrap();
@@ -342,9 +364,6 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
         }
     })
     .await;
-    // Files are not in the team's database yet: a team desktop says so before reading one.
-    let file = admin.attachment_check(session.id, "photo.jpg", 1_000).await.unwrap_err();
-    assert!(file.to_string().contains("team"), "{file}");
     // Deleting only this desktop's copy would break its replica: refused, with what to do instead.
     let delete = admin.session_delete(session.id).await.unwrap_err();
     assert!(delete.to_string().contains("store it instead"), "{delete}");
@@ -377,4 +396,138 @@ async fn a_customer_message_another_desktop_polled_raises_a_native_notice_here()
         async move { seen }
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_and_templates_go_both_ways_between_the_desktops_of_a_team() {
+    use serde_json::{Value, json};
+    use switchboard_core::DeliveryState;
+    use switchboard_store::AttachmentState;
+    crate::require_desktop();
+    let Some(url) = team_database("files").await else { return };
+    Keychain::use_os_store().unwrap();
+    let number = "+14155550160";
+    let script = json!({
+        "pages": [{"id": "4501", "name": "Files Team Page"}],
+        "numbers": [{"number": number, "name": "Team line", "whatsapp": true}],
+        "templates": [{"sid": "HX00000000000000000000000000000051", "name": "order_ready",
+                       "body": "Hi {{1}}, order {{2}} is ready."}],
+        "personas": [{"psid": "7501", "page": "4501", "first_name": "Fay", "last_name": "Files"},
+                     {"phone": "+14155550161", "number": number, "whatsapp": true,
+                      "first_name": "Walt", "last_name": "Whats"}],
+    });
+    let sandbox = switchboard_sandbox::Sandbox::start(
+        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    // Ana's desktop polls and sends; Ben's is an agent's desktop that never does.
+    let (poller, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
+    poller.connect_sandbox_demo(&base).await.unwrap();
+    poller.start().await.unwrap();
+    let (agent, _b) = desktop(&url, Hosts::sandbox(base.clone()), "ben", Notifier::disabled(), false).await;
+    agent.connect_sandbox_demo(&base).await.unwrap();
+    agent.start().await.unwrap();
+
+    sandbox.customer_sends_file("7501", "the broken pedal", "bike.png").unwrap();
+    sandbox.customer_writes("whatsapp:+14155550161", "Is my order ready?").unwrap();
+    let photo =
+        until("the customer's photo, downloaded, on the agent's desktop", Duration::from_secs(30), || {
+            let agent = agent.clone();
+            async move {
+                let sessions = agent.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
+                let session = sessions.into_iter().find(|s| s.platform == Platform::Messenger)?;
+                let messages = agent.session_messages(session.id, None, 10).await.unwrap();
+                messages
+                    .into_iter()
+                    .find(|m| m.attachments.first().is_some_and(|a| a.state == AttachmentState::Ready))
+            }
+        })
+        .await;
+    assert_eq!(photo.body, "the broken pedal");
+    let file = &photo.attachments[0];
+    assert!(file.inline, "an image the desk may show: {file:?}");
+    let seen_here = agent.attachment_content(file.id).await.unwrap();
+    let downloaded = poller.attachment_content(file.id).await.unwrap();
+    assert_eq!(seen_here.bytes, downloaded.bytes, "the same bytes on both desktops");
+    assert_eq!((seen_here.media_type.as_str(), &seen_here.bytes[1..4]), ("image/png", &b"PNG"[..]));
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+    let (rows, bytes): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), coalesce(sum(octet_length(content)), 0)::bigint FROM attachment_contents",
+    )
+    .fetch_one(&raw)
+    .await
+    .unwrap();
+    assert_eq!((rows, bytes as usize), (1, seen_here.bytes.len()), "downloaded once, by the poller");
+    let logged: i64 = sqlx::query_scalar(
+        "SELECT max(octet_length(row_data::text))::bigint FROM changes WHERE entity = 'attachments'",
+    )
+    .fetch_one(&raw)
+    .await
+    .unwrap();
+    assert!(logged < 1_000, "the change log carries the file's row, never its bytes: {logged} bytes");
+
+    // The agent answers with a file: kept on their desktop, pushed with its content, sent once
+    // by the poller's desktop.
+    let invoice = b"%PDF-1.4 team invoice 4471".to_vec();
+    let pending =
+        agent.session_send_attachment(photo.session_id, "invoice.pdf", invoice.clone()).await.unwrap();
+    assert_eq!(pending.delivery, DeliveryState::Pending);
+    eventually("the file to be sent, on the agent's desktop", Duration::from_secs(20), || {
+        let agent = agent.clone();
+        async move {
+            let messages = agent.session_messages(photo.session_id, None, 10).await.unwrap();
+            messages.iter().any(|m| {
+                m.delivery == DeliveryState::Sent
+                    && m.attachments.first().is_some_and(|a| a.file_name == "invoice.pdf")
+            })
+        }
+    })
+    .await;
+    let sent: Vec<Value> = reqwest::get(format!("{base}_sandbox/sent")).await.unwrap().json().await.unwrap();
+    let files: Vec<&Value> = sent.iter().filter(|m| !m["attachment"].is_null()).collect();
+    assert_eq!(files.len(), 1, "sent once: {sent:?}");
+    assert_eq!(files[0]["attachment"]["name"], "invoice.pdf");
+    assert_eq!(files[0]["attachment"]["size"], invoice.len());
+    let sent_file = agent.session_messages(photo.session_id, None, 10).await.unwrap();
+    let sent_file = sent_file.iter().rev().find(|m| !m.attachments.is_empty() && m.id > 0).unwrap();
+    assert_eq!(agent.attachment_content(sent_file.attachments[0].id).await.unwrap().bytes, invoice);
+
+    // And a WhatsApp template, outside the 24-hour window's need for one or not: sent once.
+    let whatsapp = until("the WhatsApp session on the agent's desktop", Duration::from_secs(20), || {
+        let agent = agent.clone();
+        async move {
+            let sessions = agent.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
+            sessions.into_iter().find(|s| s.platform == Platform::Whatsapp)
+        }
+    })
+    .await;
+    let templates = agent.whatsapp_templates(whatsapp.id).await.unwrap();
+    let values =
+        [("1".to_owned(), "Walt".to_owned()), ("2".to_owned(), "#51".to_owned())].into_iter().collect();
+    agent.session_send_template(whatsapp.id, &templates[0].sid, &values).await.unwrap();
+    eventually("the template to reach Twilio", Duration::from_secs(20), || {
+        let base = base.clone();
+        async move {
+            let sent: Vec<Value> =
+                reqwest::get(format!("{base}_sandbox/sent/twilio")).await.unwrap().json().await.unwrap();
+            sent.iter().any(|m| m["body"] == "Hi Walt, order #51 is ready.")
+        }
+    })
+    .await;
+    eventually("the template to be marked sent on the agent's desktop", Duration::from_secs(20), || {
+        let agent = agent.clone();
+        async move {
+            let messages = agent.session_messages(whatsapp.id, None, 10).await.unwrap();
+            messages
+                .iter()
+                .any(|m| m.body == "Hi Walt, order #51 is ready." && m.delivery == DeliveryState::Sent)
+        }
+    })
+    .await;
+    let sent: Vec<Value> =
+        reqwest::get(format!("{base}_sandbox/sent/twilio")).await.unwrap().json().await.unwrap();
+    let templated = sent.iter().filter(|m| m["to"] == "whatsapp:+14155550161").count();
+    assert_eq!(templated, 1, "sent once: {sent:?}");
 }

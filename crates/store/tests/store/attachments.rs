@@ -78,7 +78,7 @@ async fn an_agent_s_file_is_a_pending_reply_with_its_content_and_the_draft_stays
     let invoice = Attachment::parse("invoice.pdf", 9).unwrap();
     let message = f
         .store
-        .enqueue_attachment(session, &invoice, b"%PDF-1.4\n", None, Some("maria"), crate::at(5))
+        .enqueue_attachment(session, &invoice, b"%PDF-1.4\n", None, Some("maria"), crate::at(5), None)
         .await
         .unwrap();
     assert_eq!(message.attachments[0].file_name, "invoice.pdf");

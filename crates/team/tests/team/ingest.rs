@@ -65,3 +65,40 @@ async fn a_batch_is_stored_once_with_one_open_interaction_and_a_stale_poller_rec
         .unwrap();
     assert_eq!(last, Some((1_790_000_000 + 3) * 1000), "the messaging window counts from the last message");
 }
+
+#[tokio::test]
+async fn a_customer_s_file_is_recorded_with_its_message_and_downloaded_only_under_the_lease() {
+    use switchboard_core::AttachmentKind;
+    use switchboard_store::IncomingAttachment;
+    let Some((team, raw, _)) = team("ingest_files").await else { return };
+    let page = channel(&raw, "1002").await;
+    let ttl = Duration::from_millis(300);
+    let first = team.lease_take(page, "desktop-a", ttl).await.unwrap().unwrap();
+    let photo = IncomingAttachment {
+        kind: AttachmentKind::Image,
+        file_name: "bike.png".into(),
+        media_type: "image/png".into(),
+        size_bytes: Some(4),
+        url: "https://cdn.example/bike.png".into(),
+    };
+    let with_file = IncomingMessage { attachments: vec![photo], ..message("f1", "p1", "look", 0) };
+    let recorded =
+        team.record_messages(&first, Platform::Messenger, std::slice::from_ref(&with_file)).await.unwrap();
+    assert_eq!(recorded.files, 1);
+    let again = team.record_messages(&first, Platform::Messenger, &[with_file]).await.unwrap();
+    assert_eq!(again.files, 0, "a page read twice records its files once");
+    let pending = team.pending_downloads(page, 10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    let file = pending[0].attachment_id;
+
+    // A freezes; B takes over. A's download is refused; B's is kept for every desktop.
+    let second = take_when_free(&team, page, "desktop-b", ttl).await;
+    let stale = team.attachment_downloaded(&first, file, Some("image/png"), b"\x89PNG").await;
+    assert!(matches!(stale, Err(TeamError::StaleLease { .. })), "{stale:?}");
+    assert!(matches!(team.attachment_content(file).await, Err(TeamError::NotFound { .. })));
+    let failed = team.attachment_failed(&first, file, "gone", true).await;
+    assert!(matches!(failed, Err(TeamError::StaleLease { .. })), "{failed:?}");
+    team.attachment_downloaded(&second, file, Some("image/png"), b"\x89PNG").await.unwrap();
+    assert_eq!(team.attachment_content(file).await.unwrap().bytes, b"\x89PNG");
+    assert!(team.pending_downloads(page, 10).await.unwrap().is_empty());
+}

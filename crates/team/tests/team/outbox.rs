@@ -30,6 +30,8 @@ fn reply<'a>(client_id: &'a str, session_id: i64, body: &'a str) -> NewReply<'a>
         tag: None,
         agent: "maria",
         created_at: Timestamp::from_second(1_790_000_100).expect("a time"),
+        template: None,
+        file: None,
     }
 }
 
