@@ -103,7 +103,15 @@ impl Engine {
         session_id: i64,
         state: SessionState,
     ) -> Result<SessionSummary, EngineError> {
-        self.store.set_session_state(session_id, state, self.clock.now()).await?;
+        match self.team() {
+            // The team's session; the replica has it before the desk reads it back.
+            Some(team) => {
+                team.session_set_state(session_id, state.as_str(), &self.config.agent, self.clock.now())
+                    .await?;
+                self.team_caught_up(team).await?;
+            }
+            None => self.store.set_session_state(session_id, state, self.clock.now()).await?,
+        }
         let session = self.store.session_summary(session_id).await?;
         self.publish(Event::SessionChanged { session: Box::new(session.clone()) });
         self.publish_awaiting().await;
@@ -149,8 +157,16 @@ impl Engine {
                 return Err(EngineError::Refused(format!("The {what} may have at most 100 characters.")));
             }
         }
-        self.store.set_contact_name(session_id, first_name, last_name).await?;
-        self.store.set_internal_reference(session_id, internal_reference).await?;
+        match self.team() {
+            Some(team) => {
+                team.session_set_contact(session_id, first_name, last_name, internal_reference).await?;
+                self.team_caught_up(team).await?;
+            }
+            None => {
+                self.store.set_contact_name(session_id, first_name, last_name).await?;
+                self.store.set_internal_reference(session_id, internal_reference).await?;
+            }
+        }
         let session = self.store.session_summary(session_id).await?;
         self.publish(Event::SessionChanged { session: Box::new(session.clone()) });
         Ok(session)

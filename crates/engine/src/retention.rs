@@ -23,7 +23,11 @@ pub(crate) async fn run(engine: Arc<Engine>) {
 
 pub(crate) async fn purge_once(engine: &Engine) -> Result<(), crate::EngineError> {
     let policy = engine.store.retention_policy().await?;
-    let report = engine.store.purge(policy, engine.clock.now()).await?;
+    // A team's replica is a cache of the team: its old messages go too, but the team keeps them.
+    let report = match engine.team_link() {
+        Some(_) => engine.store.purge_replica(policy, engine.clock.now()).await?,
+        None => engine.store.purge(policy, engine.clock.now()).await?,
+    };
     if report.messages_deleted > 0 {
         tracing::info!(?report, "retention purge");
         engine.publish(Event::Purged { report });

@@ -281,7 +281,8 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
              SELECT value ->> 'id', value ->> 'message_id', value ->> 'kind', value ->> 'file_name',
                     value ->> 'media_type', value ->> 'size_bytes', value ->> 'url', value ->> 'fetch_attempts',
                     value ->> 'fetch_error', coalesce(value ->> 'ready', 0), value ->> 'version'
-             FROM json_each(?) WHERE true
+             -- A file of a message this replica has purged stays purged.
+             FROM json_each(?) WHERE value ->> 'message_id' IN (SELECT id FROM messages)
              ON CONFLICT (id) DO UPDATE SET media_type = excluded.media_type, size_bytes = excluded.size_bytes,
                  fetch_attempts = excluded.fetch_attempts, fetch_error = excluded.fetch_error,
                  in_team = excluded.in_team, version = excluded.version

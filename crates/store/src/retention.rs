@@ -43,6 +43,25 @@ impl Store {
 
     /// Applies `policy` as of `now`.
     pub async fn purge(&self, policy: RetentionPolicy, now: Timestamp) -> Result<PurgeReport, StoreError> {
+        self.purge_messages(policy, now, true).await
+    }
+
+    /// Applies `policy` to a team's replica as of `now`: old messages go (the team keeps them),
+    /// sessions stay, so that whatever the team changes later still has its session here.
+    pub async fn purge_replica(
+        &self,
+        policy: RetentionPolicy,
+        now: Timestamp,
+    ) -> Result<PurgeReport, StoreError> {
+        self.purge_messages(policy, now, false).await
+    }
+
+    async fn purge_messages(
+        &self,
+        policy: RetentionPolicy,
+        now: Timestamp,
+        empty_sessions: bool,
+    ) -> Result<PurgeReport, StoreError> {
         let cutoff = to_millis(policy.cutoff(now));
         let keep = i64::from(policy.max_messages_per_session);
         let mut report = PurgeReport::default();
@@ -80,12 +99,14 @@ impl Store {
         for chunk in surplus.chunks(CHUNK as usize) {
             report.messages_deleted += delete_messages(&mut tx, chunk, &mut files).await?;
         }
-        let gone = sqlx::query!(
-            "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM messages WHERE session_id = sessions.id)"
-        )
-        .execute(&mut *tx)
-        .await?;
-        report.sessions_deleted = gone.rows_affected();
+        if empty_sessions {
+            let gone = sqlx::query!(
+                "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM messages WHERE session_id = sessions.id)"
+            )
+            .execute(&mut *tx)
+            .await?;
+            report.sessions_deleted = gone.rows_affected();
+        }
         tx.commit().await?;
 
         // Files go after the rows: a crash in between leaves files, never rows without files.

@@ -16,6 +16,7 @@ mod leases;
 mod moving;
 mod outbox;
 mod routing;
+mod sessions;
 mod settings;
 
 pub use automation::DueInteraction;

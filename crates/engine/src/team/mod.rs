@@ -127,6 +127,7 @@ impl Engine {
         self.follow_team(link.team.clone());
         tokio::spawn(routing::run(self.clone()));
         tokio::spawn(replies::push(self.clone()));
+        tokio::spawn(crate::retention::run(self.clone()));
         if link.poller {
             tokio::spawn(channels::watch(self.clone()));
         }

@@ -364,6 +364,29 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
         }
     })
     .await;
+    // Names, the reference and storing a session away are the team's: the other desktop sees them.
+    admin.session_set_contact(session.id, Some(" Samuel "), Some("Setter"), Some("CRM-77")).await.unwrap();
+    let stored = admin.session_set_state(session.id, switchboard_store::SessionState::Stored).await.unwrap();
+    assert_eq!(stored.state, switchboard_store::SessionState::Stored, "read back from the replica at once");
+    eventually("the other desktop to see the names and the session stored", Duration::from_secs(10), || {
+        let other = other.clone();
+        async move {
+            let seen = other.session_details(session.id).await.unwrap().session;
+            seen.state == switchboard_store::SessionState::Stored
+                && seen.first_name.as_deref() == Some("Samuel")
+                && seen.internal_reference.as_deref() == Some("CRM-77")
+                && seen.interaction.is_none()
+        }
+    })
+    .await;
+    let reason: Option<String> = sqlx::query_scalar(
+        "SELECT end_reason FROM interactions WHERE session_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(session.id)
+    .fetch_one(&raw)
+    .await
+    .unwrap();
+    assert_eq!(reason.as_deref(), Some("agent_ended"), "storing ends the interaction in the team");
     // Deleting only this desktop's copy would break its replica: refused, with what to do instead.
     let delete = admin.session_delete(session.id).await.unwrap_err();
     assert!(delete.to_string().contains("store it instead"), "{delete}");

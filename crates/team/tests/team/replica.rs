@@ -99,3 +99,44 @@ async fn what_the_team_records_shows_in_the_replica_once() {
     let channels = store.channels().await.unwrap();
     assert_eq!(channels.iter().find(|c| c.id == renamed).map(|c| c.name.as_str()), Some("Renamed"));
 }
+
+#[tokio::test]
+async fn a_replica_purges_old_messages_keeps_sessions_and_goes_on_following_the_log() {
+    use switchboard_core::AttachmentKind;
+    use switchboard_store::{IncomingAttachment, RetentionPolicy};
+    let Some((team, raw, _)) = team("replica_purge").await else { return };
+    let page = channel(&raw, "1003").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        Store::open(&dir.path().join("replica.sqlite3"), &CacheKey::generate().unwrap()).await.unwrap();
+    let lease = team.lease_take(page, "desktop-a", Duration::from_secs(10)).await.unwrap().unwrap();
+    let file = IncomingAttachment {
+        kind: AttachmentKind::Image,
+        file_name: "old.png".into(),
+        media_type: "image/png".into(),
+        size_bytes: None,
+        url: "https://cdn.example/old.png".into(),
+    };
+    let old = IncomingMessage { attachments: vec![file], ..message("m1", "p1", "long ago", 0) };
+    team.record_messages(&lease, Platform::Messenger, &[old]).await.unwrap();
+    catch_up(&team, &store).await;
+
+    // Two months later the replica's purge takes the message; the session stays.
+    let later = Timestamp::from_second(1_790_000_000 + 60 * 86_400).unwrap();
+    let report = store.purge_replica(RetentionPolicy::default(), later).await.unwrap();
+    assert_eq!((report.messages_deleted, report.sessions_deleted), (1, 0));
+    let sessions = store.session_list(&SessionFilter::default(), None, 50).await.unwrap().sessions;
+    assert_eq!(sessions.len(), 1, "the session stays for what the team changes later");
+
+    // The team downloads the old file afterwards: its row is skipped here, not an error; and the
+    // customer writing again shows in the same session.
+    let pending = team.pending_downloads(page, 10).await.unwrap();
+    team.attachment_downloaded(&lease, pending[0].attachment_id, None, b"\x89PNG").await.unwrap();
+    team.record_messages(&lease, Platform::Messenger, &[message("m2", "p1", "hello again", 60 * 86_400)])
+        .await
+        .unwrap();
+    assert!(catch_up(&team, &store).await > 0);
+    let bodies: Vec<_> =
+        store.session_messages(sessions[0].id, None, 50).await.unwrap().into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, ["hello again"]);
+}
