@@ -37,7 +37,7 @@ pub use folder_lock::FolderLockError;
 pub use key::CacheKey;
 pub use messages::{IncomingMessage, MessageCursor, MessageRecord, RecordedBatch};
 pub use outbox::{OutboxItem, TemplateRef};
-pub use replica::{ReplicaApplied, ReplicaChange, ReplicaCursor};
+pub use replica::{ReplicaApplied, ReplicaChange, ReplicaCursor, SnapshotPart};
 pub use retention::{PurgeReport, RetentionPolicy};
 pub use routing::{
     CAPACITY_KEY, DISPOSITIONS_KEY, MemberRecord, OFFLINE_GRACE_KEY, QueueChange, QueueRecord, QueueView,

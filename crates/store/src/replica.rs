@@ -76,47 +76,14 @@ impl Store {
         for entity in ORDER {
             let (kept, gone): (Vec<&ReplicaChange>, Vec<&ReplicaChange>) =
                 changes.iter().filter(|c| c.entity == entity).partition(|c| c.row.is_some());
-            if !kept.is_empty() {
-                let rows: Vec<serde_json::Value> = kept
-                    .iter()
-                    .filter_map(|c| {
-                        let mut row = c.row.clone()?;
-                        row["version"] = c.version.into();
-                        Some(row)
-                    })
-                    .collect();
-                let rows = json(&rows)?;
-                if entity == "messages" {
-                    // This desktop's own replies, now in the team: the team's copy replaces the
-                    // local one (same client id) in this transaction, so neither both nor none show.
-                    sqlx::query!(
-                        "DELETE FROM messages WHERE id < 0 AND client_id IN
-                             (SELECT value ->> 'client_id' FROM json_each(?) WHERE value ->> 'client_id' IS NOT NULL)",
-                        rows
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                upsert(&mut tx, entity, &rows).await?;
-                if entity == "messages" {
-                    applied.messages.extend(kept.iter().filter_map(|c| c.key));
-                }
-                if entity == "attachments" {
-                    // A file's message shows it (or that it is ready) from now on.
-                    applied
-                        .messages
-                        .extend(kept.iter().filter_map(|c| c.row.as_ref()?["message_id"].as_i64()));
-                }
-                if entity == "sessions" {
-                    applied.sessions.extend(kept.iter().filter_map(|c| c.key));
-                }
-                if matches!(entity, "messages" | "interactions") {
-                    applied
-                        .sessions
-                        .extend(kept.iter().filter_map(|c| c.row.as_ref()?["session_id"].as_i64()));
-                }
+            // Deletions first, so that a row the team deleted and made again under the same
+            // natural key (a customer's session) does not collide with the old one here; and
+            // again after, so that a deletion newer than a row in the same batch still wins.
+            for change in &gone {
+                delete(&mut tx, entity, change).await?;
             }
-            for change in gone {
+            keep(&mut tx, entity, &kept, &mut applied).await?;
+            for change in &gone {
                 delete(&mut tx, entity, change).await?;
             }
         }
@@ -144,6 +111,140 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(applied)
+    }
+}
+
+/// Writes the rows of one table that changes carry (each kept only if newer than the replica's).
+async fn keep(
+    tx: &mut sqlx::SqliteConnection,
+    entity: &str,
+    kept: &[&ReplicaChange],
+    applied: &mut ReplicaApplied,
+) -> Result<(), StoreError> {
+    if kept.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = kept
+        .iter()
+        .filter_map(|c| {
+            let mut row = c.row.clone()?;
+            row["version"] = c.version.into();
+            Some(row)
+        })
+        .collect();
+    let rows = json(&rows)?;
+    if entity == "messages" {
+        // This desktop's own replies, now in the team: the team's copy replaces the local one
+        // (same client id) in this transaction, so neither both nor none show.
+        sqlx::query!(
+            "DELETE FROM messages WHERE id < 0 AND client_id IN
+                 (SELECT value ->> 'client_id' FROM json_each(?) WHERE value ->> 'client_id' IS NOT NULL)",
+            rows
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    upsert(&mut *tx, entity, &rows).await?;
+    let row_field = |c: &&ReplicaChange, field: &str| c.row.as_ref()?[field].as_i64();
+    match entity {
+        "messages" => applied.messages.extend(kept.iter().filter_map(|c| c.key)),
+        // A file's message shows it (or that it is ready) from now on.
+        "attachments" => applied.messages.extend(kept.iter().filter_map(|c| row_field(c, "message_id"))),
+        "sessions" => applied.sessions.extend(kept.iter().filter_map(|c| c.key)),
+        _ => {}
+    }
+    if matches!(entity, "messages" | "interactions") {
+        applied.sessions.extend(kept.iter().filter_map(|c| row_field(c, "session_id")));
+    }
+    Ok(())
+}
+
+/// A part of a table from a snapshot of the team: the keys (above `after`, up to `upto` or
+/// without end) it covers, for removing what the team no longer has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotPart {
+    /// The whole of a small table (members, queue memberships, organisation settings).
+    Whole,
+    Keys {
+        after: i64,
+        upto: Option<i64>,
+    },
+}
+
+impl Store {
+    /// Applies part of a table read from a snapshot of the team, and removes the replica's rows
+    /// in that part that the snapshot does not have (deleted in the team while this replica was
+    /// not following). The cursor does not move: a crash repeats the snapshot.
+    pub async fn replica_snapshot(
+        &self,
+        entity: &str,
+        changes: &[ReplicaChange],
+        part: SnapshotPart,
+    ) -> Result<(), StoreError> {
+        let Some(&table) = ORDER.iter().find(|t| **t == entity) else {
+            return Err(StoreError::Corrupt { what: format!("a snapshot of an unknown table {entity:?}") });
+        };
+        let mut tx = self.write().await?;
+        let kept: Vec<&ReplicaChange> = changes.iter().filter(|c| c.row.is_some()).collect();
+        let rows = json(&kept.iter().filter_map(|c| c.row.as_ref()).collect::<Vec<_>>())?;
+        // Table and key names come from the constant list, never from outside. Channels and
+        // contacts are never deleted in a team (a channel is disconnected, not removed), and
+        // this replica's sessions still refer to them while they are read: they are not swept.
+        let sweep = match (table, part) {
+            ("channels" | "contacts", _) => String::new(),
+            ("members", _) => "DELETE FROM members WHERE name NOT IN (SELECT value ->> 'name' FROM json_each(?1))".into(),
+            ("routing_settings", _) => {
+                "DELETE FROM routing_settings WHERE key NOT IN (SELECT value ->> 'key' FROM json_each(?1))".into()
+            }
+            ("queue_members", _) => "DELETE FROM queue_members WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) j
+                 WHERE j.value ->> 'queue_id' = queue_members.queue_id AND j.value ->> 'member' = queue_members.member)"
+                .into(),
+            (_, SnapshotPart::Keys { .. }) => {
+                let key = if table == "experiences" { "channel_id" } else { "id" };
+                format!(
+                    "DELETE FROM {table} WHERE {key} > ?2 AND (?3 IS NULL OR {key} <= ?3)
+                     AND {key} NOT IN (SELECT value ->> '{key}' FROM json_each(?1))"
+                )
+            }
+            (_, SnapshotPart::Whole) => {
+                return Err(StoreError::Corrupt { what: format!("{table} is read by keys") });
+            }
+        };
+        let (after, upto) = match part {
+            SnapshotPart::Keys { after, upto } => (after, upto),
+            SnapshotPart::Whole => (0, None),
+        };
+        // What the team no longer has goes first, so that a row it made again under the same
+        // natural key (a customer's new session) does not collide with the old one.
+        if !sweep.is_empty() {
+            sqlx::query(sqlx::AssertSqlSafe(sweep))
+                .bind(rows)
+                .bind(after)
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?;
+        }
+        keep(&mut tx, table, &kept, &mut ReplicaApplied::default()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The snapshot is applied: every session's figures are brought up to date and the replica
+    /// follows the log from `cursor`.
+    pub async fn replica_snapshot_done(&self, cursor: ReplicaCursor) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        let sessions = sqlx::query_scalar!(r#"SELECT id AS "id!" FROM sessions"#).fetch_all(&mut *tx).await?;
+        refresh_sessions(&mut tx, &sessions).await?;
+        sqlx::query!(
+            "INSERT INTO replica_cursor (id, txid, position) VALUES (1, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET txid = excluded.txid, position = excluded.position",
+            cursor.txid,
+            cursor.position,
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -18,6 +18,7 @@ mod outbox;
 mod routing;
 mod sessions;
 mod settings;
+mod snapshot;
 
 pub use automation::DueInteraction;
 pub use changes::{Change, ChangeCursor, Wakeups};
@@ -27,6 +28,7 @@ pub use ingest::Recorded;
 pub use leases::Lease;
 pub use moving::Exported;
 pub use outbox::{NewReply, Outcome};
+pub use snapshot::{REPLICATED, Snapshot};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;

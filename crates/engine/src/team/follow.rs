@@ -6,13 +6,27 @@ use crate::{Engine, EngineError, Event};
 
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_store::{ReplicaChange, ReplicaCursor};
-use switchboard_team::{ChangeCursor, Team};
+use switchboard_store::{ReplicaChange, ReplicaCursor, SnapshotPart};
+use switchboard_team::{Change, ChangeCursor, REPLICATED, Team};
 
 /// How often the replica looks without a wake-up.
 const CATCH_UP: Duration = Duration::from_secs(2);
 /// How many changes one transaction of the replica applies.
 const BATCH: i64 = 1_000;
+/// How long the team keeps its change log: a replica offline longer is rebuilt from a snapshot.
+const KEEP_CHANGES: Duration = Duration::from_secs(7 * 24 * 3600);
+/// How often a desktop offers to prune the log (one at a time does it).
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+fn replica_change(c: &Change) -> ReplicaChange {
+    ReplicaChange {
+        entity: c.entity.clone(),
+        key: c.key,
+        name: c.name.clone(),
+        version: c.version,
+        row: c.row.clone(),
+    }
+}
 
 impl Engine {
     /// Follows `team`'s change log into the cache until the engine stops.
@@ -29,6 +43,13 @@ impl Engine {
     /// Applies every change the team has committed since the replica's cursor; answers how many.
     pub async fn team_catch_up(&self, team: &Team) -> Result<usize, EngineError> {
         let mut applied = 0;
+        // A replica that was away longer than the log is kept (or a new one, once the team's
+        // log has been pruned) is built from a snapshot; otherwise it replays the log.
+        let at = self.store.replica_cursor().await?;
+        let pruned = team.change_log_pruned().await?;
+        if (at.txid, at.position) < (pruned.txid, pruned.position) {
+            applied += self.team_rebuild(team).await?;
+        }
         // A long way behind (joining, or back after days away): the windows show how far.
         let mut total: Option<u64> = None;
         loop {
@@ -48,16 +69,7 @@ impl Engine {
                 total = Some(u64::try_from(pending).unwrap_or(0));
             }
             let cursor = ReplicaCursor { txid: last.cursor.txid, position: last.cursor.position };
-            let changes: Vec<ReplicaChange> = batch
-                .iter()
-                .map(|c| ReplicaChange {
-                    entity: c.entity.clone(),
-                    key: c.key,
-                    name: c.name.clone(),
-                    version: c.version,
-                    row: c.row.clone(),
-                })
-                .collect();
+            let changes: Vec<ReplicaChange> = batch.iter().map(replica_change).collect();
             let done = self.store.replica_apply(&changes, cursor).await?;
             applied += batch.len();
             if let Some(total) = total {
@@ -92,6 +104,45 @@ impl Engine {
 }
 
 impl Engine {
+    /// Builds the replica from a snapshot of the team's tables, table by table with a progress
+    /// bar, removing what the team no longer has; then the log is followed from the snapshot.
+    async fn team_rebuild(&self, team: &Team) -> Result<usize, EngineError> {
+        let mut snapshot = team.snapshot().await?;
+        let total = snapshot.size().await?;
+        let mut done = 0u64;
+        let progress =
+            |done| Event::TeamProgress { progress: crate::TeamProgress { step: "updating", done, total } };
+        self.publish(progress(0));
+        for (table, key) in REPLICATED {
+            let mut after = 0;
+            loop {
+                let rows = snapshot.rows(table, after, BATCH).await?;
+                let changes: Vec<ReplicaChange> = rows.iter().map(replica_change).collect();
+                let last = rows.last().and_then(|c| c.key);
+                let part = match key {
+                    None => SnapshotPart::Whole,
+                    Some(_) if rows.len() as i64 == BATCH => SnapshotPart::Keys { after, upto: last },
+                    Some(_) => SnapshotPart::Keys { after, upto: None },
+                };
+                self.store.replica_snapshot(table, &changes, part).await?;
+                done += rows.len() as u64;
+                self.publish(progress(done.min(total)));
+                match part {
+                    SnapshotPart::Keys { upto: Some(last), .. } => after = last,
+                    _ => break,
+                }
+            }
+        }
+        let cursor = snapshot.cursor();
+        snapshot.close().await?;
+        self.store
+            .replica_snapshot_done(ReplicaCursor { txid: cursor.txid, position: cursor.position })
+            .await?;
+        tracing::info!(rows = done, "replica built from a snapshot of the team");
+        self.publish(progress(total));
+        Ok(usize::try_from(done).unwrap_or(usize::MAX))
+    }
+
     /// Customers' new messages from the team raise this desktop's notice, one per platform, as
     /// a poll's do in solo mode (the session on screen and do-not-disturb are respected there).
     async fn notify_arrivals(&self, arrived: Vec<switchboard_store::MessageRecord>) {
@@ -106,6 +157,19 @@ impl Engine {
         }
         for (platform, messages) in by_platform {
             self.notify_new(platform.label(), &messages).await;
+        }
+    }
+}
+
+/// Offers to prune the team's change log every hour (whoever gets there first does it).
+pub(super) async fn prune(team: Team) {
+    let mut every = tokio::time::interval(PRUNE_EVERY);
+    loop {
+        every.tick().await;
+        match team.changes_prune(KEEP_CHANGES).await {
+            Ok(0) => {}
+            Ok(gone) => tracing::info!(gone, "pruned the team's change log"),
+            Err(error) => tracing::warn!(%error, "cannot prune the team's change log"),
         }
     }
 }

@@ -128,6 +128,7 @@ impl Engine {
         tokio::spawn(routing::run(self.clone()));
         tokio::spawn(replies::push(self.clone()));
         tokio::spawn(crate::retention::run(self.clone()));
+        tokio::spawn(follow::prune(link.team.clone()));
         if link.poller {
             tokio::spawn(channels::watch(self.clone()));
         }

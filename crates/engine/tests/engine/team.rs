@@ -554,3 +554,71 @@ async fn files_and_templates_go_both_ways_between_the_desktops_of_a_team() {
     let templated = sent.iter().filter(|m| m["to"] == "whatsapp:+14155550161").count();
     assert_eq!(templated, 1, "sent once: {sent:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desktop_away_longer_than_the_log_is_kept_is_rebuilt_from_a_snapshot() {
+    let Some(url) = team_database("pruned").await else { return };
+    Keychain::use_os_store().unwrap();
+    let team = Team::connect(&url).await.unwrap();
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+    let page: i64 = sqlx::query_scalar("INSERT INTO channels (platform, external_id, name) VALUES ('messenger', '88', 'Pruned Bikes') RETURNING id")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    let lease = team.lease_take(page, "poller", Duration::from_secs(60)).await.unwrap().unwrap();
+    team.record_messages(&lease, Platform::Messenger, &(0..20).map(message).collect::<Vec<_>>())
+        .await
+        .unwrap();
+
+    let (engine, _dir) = desktop(&url, nowhere(), "maria", Notifier::disabled(), false).await;
+    engine.team_catch_up(&team).await.unwrap();
+    let sessions = engine.session_list(&ListFilter::default(), None, 50).await.unwrap().sessions;
+    assert_eq!(sessions.len(), 10);
+    let kept = sessions.iter().find(|s| s.contact_platform_id == "p1").unwrap().id;
+    let gone = sessions.iter().find(|s| s.contact_platform_id == "p2").unwrap().id;
+    engine.draft_save(kept, &["half-typed".into()]).await.unwrap();
+
+    // While it is away: a session is deleted in the team, more messages come, the channel is
+    // renamed, and the log of all that is pruned.
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(gone).execute(&raw).await.unwrap();
+    let more: Vec<_> = (20..30).filter(|n| n % 10 != 2).map(message).collect();
+    team.record_messages(&lease, Platform::Messenger, &more).await.unwrap();
+    sqlx::query("UPDATE channels SET name = 'Renamed Bikes' WHERE id = $1")
+        .bind(page)
+        .execute(&raw)
+        .await
+        .unwrap();
+    eventually("the log to be pruned", Duration::from_secs(10), || {
+        let team = team.clone();
+        async move {
+            team.changes_prune(Duration::ZERO).await.unwrap();
+            let left = team.changes_after(Default::default()).await.unwrap();
+            left == 0
+        }
+    })
+    .await;
+    let pruned = team.change_log_pruned().await.unwrap();
+    assert!(pruned.txid > 0, "the pruned point is recorded: {pruned:?}");
+
+    // Back: its cursor is below the pruned point, so it is rebuilt from a snapshot.
+    let mut events = engine.subscribe();
+    engine.team_catch_up(&team).await.unwrap();
+    let sessions = engine.session_list(&ListFilter::default(), None, 50).await.unwrap().sessions;
+    assert_eq!(sessions.len(), 9, "the session deleted in the team is gone here too");
+    assert!(sessions.iter().all(|s| s.id != gone));
+    let messages = engine.session_messages(kept, None, 50).await.unwrap();
+    let bodies: Vec<_> = messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["message 1", "message 11", "message 21"], "what came while it was away");
+    let draft = engine.session_details(kept).await.unwrap().session.draft;
+    assert_eq!(draft, Some(vec!["half-typed".to_owned()]), "this desktop's own draft stays");
+    let channels = engine.channels().await.unwrap();
+    assert_eq!(channels.iter().find(|c| c.id == page).map(|c| c.name.as_str()), Some("Renamed Bikes"));
+    let updates = progress_of(&mut events);
+    assert_eq!(updates.last().map(|p| (p.done, p.total)), updates.last().map(|p| (p.total, p.total)));
+    assert!(!updates.is_empty(), "the rebuild shows its progress");
+    // And it follows the log from there.
+    team.record_messages(&lease, Platform::Messenger, &[message(31)]).await.unwrap();
+    engine.team_catch_up(&team).await.unwrap();
+    let p1 = engine.session_messages(kept, None, 50).await.unwrap();
+    assert_eq!(p1.last().map(|m| m.body.as_str()), Some("message 31"));
+}
