@@ -1,6 +1,7 @@
 //! Two desktops of one team: two app processes with two data folders on one PostgreSQL and one
 //! sandbox. A customer's message appears on both; one agent picks it up and it leaves the other's
-//! waiting count within a second; the reply shows on both and goes out once.
+//! waiting count within a second; the reply shows on both and goes out once; a customer's photo
+//! shows on both.
 
 use std::time::{Duration, Instant};
 use switchboard_e2e::{App, Launch, require_desktop, team_database};
@@ -90,6 +91,24 @@ async fn two_desktops_share_a_customer_one_picks_up_and_the_reply_shows_on_both(
             assert!(Instant::now() < deadline, "the reply never went out");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        // A customer's photo: downloaded once by the desktop that polls, shown on the other from
+        // the team's database (the media protocol reads it there the first time).
+        sandbox.customer_sends_file("8401", "this one?", "bike.png").unwrap();
+        ben.wait_for_text("[data-testid=message]", "this one?").await;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let size = ben
+                .eval("const img = document.querySelector('[data-testid=attachment-image]'); return img ? img.decode().then(() => [img.naturalWidth, img.naturalHeight], () => null) : null")
+                .await;
+            if size == serde_json::json!([480, 320]) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the photo is not shown on the other desktop: {size}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await; // painted, for the screenshot
+        ben.screenshot("3-photo-from-the-team").await;
+
         // Settings → Team: the team's address without its password, and the connection.
         ana.find("[data-testid=open-channels]").await.click().await.unwrap();
         ana.find("[data-testid=tab-team]").await.click().await.unwrap();
@@ -97,7 +116,7 @@ async fn two_desktops_share_a_customer_one_picks_up_and_the_reply_shows_on_both(
         let shown = info.text().await.unwrap();
         let password = url.split(':').nth(2).and_then(|p| p.split('@').next()).unwrap();
         assert!(!shown.contains(password), "the address is shown without its password: {shown}");
-        ana.screenshot("3-settings-team").await;
+        ana.screenshot("4-settings-team").await;
     })
     .await;
     ben.close().await;
