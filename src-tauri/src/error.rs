@@ -11,6 +11,11 @@ pub enum ErrorCode {
     /// The request itself is wrong (too long, empty…): the agent can fix it.
     InvalidInput,
     NotFound,
+    /// The member's role in the team does not allow it (the team's database refused it).
+    Forbidden,
+    /// The team's database refused this desktop's sign-in (a changed password, or the member
+    /// was removed from the team).
+    SignedOut,
     /// Something the app depends on (keychain, cache, platform) is not answering.
     Unavailable,
     Internal,
@@ -57,6 +62,8 @@ impl From<EngineError> for CommandError {
             ) => ErrorCode::InvalidInput,
             EngineError::Store(StoreError::NotFound { .. })
             | EngineError::Team(TeamError::NotFound { .. }) => ErrorCode::NotFound,
+            EngineError::Team(TeamError::Forbidden(_)) => ErrorCode::Forbidden,
+            EngineError::Team(TeamError::SignIn(_)) => ErrorCode::SignedOut,
             EngineError::Team(
                 TeamError::Transition(_)
                 | TeamError::Refused(_)

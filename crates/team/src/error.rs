@@ -25,6 +25,14 @@ pub enum TeamError {
          replies go out when it answers again."
     )]
     Unreachable(String),
+    /// The member's role does not allow it: the database refused (insufficient privilege or a
+    /// row-level security policy).
+    #[error("Your role in the team does not allow this ({0}).")]
+    Forbidden(String),
+    /// The team's database refused this desktop's sign-in: a wrong password, or the member
+    /// was removed from the team.
+    #[error("The team's database refused the sign-in: {0}")]
+    SignIn(String),
     #[error("team database error: {0}")]
     Sql(sqlx::Error),
 }
@@ -36,6 +44,17 @@ impl From<sqlx::Error> for TeamError {
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_) => TeamError::Unreachable(error.to_string()),
+            sqlx::Error::Database(ref db) => match db.code().as_deref() {
+                // insufficient_privilege, and row-level security's "new row violates policy"
+                Some("42501") => TeamError::Forbidden(db.message().to_owned()),
+                // invalid_authorization_specification, invalid_password
+                Some("28000" | "28P01") => TeamError::SignIn(db.message().to_owned()),
+                // the server is shutting down or restarting, or ended this connection (an
+                // admin's removal: the reconnection then fails with 28000)
+                Some("57P01") => TeamError::Unreachable(db.message().to_owned()),
+                Some("22023" | "23505" | "P0002") => TeamError::Refused(db.message().to_owned()),
+                _ => TeamError::Sql(error),
+            },
             other => TeamError::Sql(other),
         }
     }

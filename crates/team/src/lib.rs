@@ -13,6 +13,7 @@ mod files;
 mod ingest;
 mod interactions;
 mod leases;
+mod members;
 mod moving;
 mod outbox;
 mod routing;
@@ -26,6 +27,7 @@ pub use error::TeamError;
 pub use files::NewFile;
 pub use ingest::Recorded;
 pub use leases::Lease;
+pub use members::{AuditEntry, Invitation, Invite, Me, ROLES, new_password, with_password};
 pub use moving::Exported;
 pub use outbox::{NewReply, Outcome};
 pub use snapshot::{REPLICATED, Snapshot};
@@ -62,8 +64,31 @@ impl Team {
         if version < MINIMUM_SERVER {
             return Err(TeamError::ServerTooOld { version: format_version(version) });
         }
-        sqlx::migrate!("./migrations").run(&self.pool).await?;
-        Ok(())
+        // Only the team's owner updates the schema; a member's desktop checks it is current
+        // (members may read the migrations table, not change the schema).
+        let migrator = sqlx::migrate!("./migrations");
+        let newest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        // Not checked at compile time: the table is sqlx's own, absent until the first install
+        // (then this fails, and the migrations run).
+        let installed: Result<i64, _> =
+            sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await;
+        if matches!(installed, Ok(v) if v >= newest) {
+            return Ok(());
+        }
+        match migrator.run(&self.pool).await {
+            Err(sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(db)))
+                if db.code().as_deref() == Some("42501") =>
+            {
+                Err(TeamError::Refused(
+                    "The team's database is older than this Switchboard: the team's owner opens Switchboard \
+                     first to update it."
+                        .into(),
+                ))
+            }
+            done => Ok(done?),
+        }
     }
 
     /// A team whose database was checked and migrated before (when this desktop created or joined

@@ -262,7 +262,7 @@ export interface Outbound {
 
 /** The one error shape every command rejects with. */
 export interface AppError {
-  code: "invalid_input" | "not_found" | "unavailable" | "internal";
+  code: "invalid_input" | "not_found" | "forbidden" | "signed_out" | "unavailable" | "internal";
   message: string;
 }
 

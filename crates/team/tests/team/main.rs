@@ -7,6 +7,7 @@ mod ingest;
 mod leases;
 mod outbox;
 mod replica;
+mod roles;
 
 use sqlx::postgres::PgPoolOptions;
 use switchboard_team::Team;
