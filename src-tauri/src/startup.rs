@@ -34,7 +34,10 @@ pub async fn start(config: &Config, folder: &Path) -> Result<Arc<Engine>, Box<dy
     // A desktop that just created or joined a team starts on a replica built from the team.
     let opening = if rebuild { Opening::Afresh } else { opening };
     let engine = Engine::open(
-        EngineConfig { opening, ..EngineConfig::new(folder.join("cache.sqlite3"), hosts, agent_name()) },
+        EngineConfig {
+            opening,
+            ..EngineConfig::new(folder.join("cache.sqlite3"), hosts, agent_name(team.as_deref()))
+        },
         keychain,
         Notifier::new("Switchboard"),
         Arc::new(SystemClock),
@@ -44,7 +47,8 @@ pub async fn start(config: &Config, folder: &Path) -> Result<Arc<Engine>, Box<dy
         std::fs::remove_file(folder.join(REPLICA_PENDING)).or_else(ignore_missing)?;
     }
     if let Some(url) = &team {
-        // Any desktop may poll the channels it has credentials for (#15 limits it to admins).
+        // A desktop may poll the channels it has credentials for when its member holds the
+        // poller role (admins do): the engine asks the team before it takes a lease.
         engine.join_team_at(url, true).await?;
         // A team this desktop has not worked with yet (given by SWITCHBOARD_DATABASE_URL) gets
         // its schema before the demo's channels go in; otherwise the engine prepares it in the
@@ -95,11 +99,17 @@ async fn team_address(
     })
 }
 
-/// The desktop's user stands for the agent until agents sign in (issue #15);
-/// `SWITCHBOARD_AGENT` names another (two desktops of one person on a team, the tests).
-fn agent_name() -> String {
-    ["SWITCHBOARD_AGENT", "USER", "USERNAME"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+/// Who works at this desktop: in a team, the member whose login signs in (a member's name is
+/// their login); in solo mode the desktop's user. `SWITCHBOARD_AGENT` names another (two
+/// desktops of one person under the team owner's login, the tests).
+fn agent_name(team: Option<&str>) -> String {
+    let login = team
+        .and_then(|url| url::Url::parse(url).ok())
+        .map(|url| url.username().to_owned())
+        .filter(|login| !login.is_empty());
+    let from_env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    from_env("SWITCHBOARD_AGENT")
+        .or(login)
+        .or_else(|| ["USER", "USERNAME"].iter().find_map(|name| from_env(name)))
         .unwrap_or_else(|| "agent".to_owned())
 }

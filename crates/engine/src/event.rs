@@ -33,6 +33,11 @@ pub enum Event {
     TeamStatus { status: crate::TeamStatus },
     /// Team mode: how far moving this desktop's inbox into the team, or building the replica, has come.
     TeamProgress { progress: crate::TeamProgress },
+    /// Team mode: the roles this desktop's member holds changed (or became known).
+    TeamRoles { roles: Vec<String> },
+    /// Team mode: the team refused this desktop's sign-in (the member was removed, or their
+    /// password changed); its team tasks stopped.
+    TeamSignedOut { message: String },
 }
 
 impl Event {
@@ -52,6 +57,8 @@ impl Event {
             Event::MembersChanged { .. } => "members_changed",
             Event::TeamStatus { .. } => "team_status",
             Event::TeamProgress { .. } => "team_progress",
+            Event::TeamRoles { .. } => "team_roles",
+            Event::TeamSignedOut { .. } => "team_signed_out",
         }
     }
 }

@@ -26,7 +26,8 @@ pub use event::Event;
 pub use keychain::{Keychain, KeychainError};
 pub use notifier::{Notice, Notifier};
 pub use routing::{QueueSettings, RoutingSettings, TimelineEntry};
-pub use switchboard_team::TeamError;
+pub use switchboard_store::TeamMember;
+pub use switchboard_team::{AuditEntry, Invite, TeamError};
 pub use team::{TeamProgress, TeamStatus, remember_team, remembered_team, shown_address};
 
 use std::path::PathBuf;

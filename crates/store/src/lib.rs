@@ -45,7 +45,7 @@ pub use routing::{
 };
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchQuery};
 pub use sessions::{ListCursor, OpenInteraction, SessionFilter, SessionPage, SessionState, SessionSummary};
-pub use team_replies::UnpushedReply;
+pub use team_replies::{TeamMember, UnpushedReply};
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

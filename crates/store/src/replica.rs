@@ -32,6 +32,8 @@ pub struct ReplicaCursor {
 pub struct ReplicaApplied {
     pub sessions: Vec<i64>,
     pub messages: Vec<i64>,
+    /// Sessions the changes refer to that this replica does not have: to fetch whole.
+    pub missing_sessions: Vec<i64>,
 }
 
 /// The order rows must go in for their references: a message needs its session, a session its
@@ -91,6 +93,8 @@ impl Store {
         applied.sessions.dedup();
         applied.messages.sort_unstable();
         applied.messages.dedup();
+        applied.missing_sessions.sort_unstable();
+        applied.missing_sessions.dedup();
         let present: Vec<i64> = {
             let ids = json(&applied.sessions)?;
             sqlx::query_scalar!(
@@ -143,6 +147,18 @@ async fn keep(
         )
         .execute(&mut *tx)
         .await?;
+    }
+    if matches!(entity, "messages" | "interactions") {
+        // A session this replica does not have (an agent's: it came into their queue after its
+        // first rows went by, unseen): its rows wait, and the follower fetches the session whole.
+        let missing = sqlx::query_scalar!(
+            r#"SELECT DISTINCT value ->> 'session_id' AS "id!: i64" FROM json_each(?)
+               WHERE value ->> 'session_id' NOT IN (SELECT id FROM sessions)"#,
+            rows
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        applied.missing_sessions.extend(missing);
     }
     upsert(&mut *tx, entity, &rows).await?;
     let row_field = |c: &&ReplicaChange, field: &str| c.row.as_ref()?[field].as_i64();
@@ -296,7 +312,7 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
             "INSERT INTO interaction_events (id, interaction_id, at, kind, actor, detail, version)
              SELECT value ->> 'id', value ->> 'interaction_id', value ->> 'at', value ->> 'kind', value ->> 'actor',
                     value ->> 'detail', value ->> 'version'
-             FROM json_each(?) WHERE true
+             FROM json_each(?) WHERE value ->> 'interaction_id' IN (SELECT id FROM interactions)
              ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, actor = excluded.actor, detail = excluded.detail,
                  version = excluded.version
              WHERE excluded.version > interaction_events.version",
@@ -332,12 +348,14 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
         .execute(&mut *tx)
         .await?,
         "members" => sqlx::query!(
-            "INSERT INTO members (name, presence, presence_since, idle_since, capacity, version)
+            "INSERT INTO members (name, presence, presence_since, idle_since, capacity, roles, removed, version)
              SELECT value ->> 'name', value ->> 'presence', value ->> 'presence_since', value ->> 'idle_since',
-                    nullif(value -> 'capacity', 'null'), value ->> 'version'
+                    nullif(value -> 'capacity', 'null'), nullif(value -> 'roles', 'null'),
+                    coalesce(value ->> 'removed', 0), value ->> 'version'
              FROM json_each(?) WHERE true
              ON CONFLICT (name) DO UPDATE SET presence = excluded.presence, presence_since = excluded.presence_since,
-                 idle_since = excluded.idle_since, capacity = excluded.capacity, version = excluded.version
+                 idle_since = excluded.idle_since, capacity = excluded.capacity, roles = excluded.roles,
+                 removed = excluded.removed, version = excluded.version
              WHERE excluded.version > members.version",
             rows
         )
@@ -365,7 +383,7 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
                     value ->> 'client_id', value ->> 'direction', value ->> 'author', value ->> 'body', value ->> 'delivery',
                     value ->> 'failure', value ->> 'tag', value ->> 'created_at', value ->> 'template_sid',
                     value ->> 'template_variables', value ->> 'version'
-             FROM json_each(?) WHERE true
+             FROM json_each(?) WHERE value ->> 'session_id' IN (SELECT id FROM sessions)
              ON CONFLICT (id) DO UPDATE SET platform_message_id = excluded.platform_message_id,
                  delivery = excluded.delivery, failure = excluded.failure, tag = excluded.tag,
                  version = excluded.version
@@ -403,7 +421,7 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, entity: &str, rows: &str) -> Re
                     value ->> 'first_response_at', value ->> 'ended_at', value ->> 'after_hours',
                     value ->> 'warned_at', value ->> 'dismiss_cue', value ->> 'disposition',
                     value ->> 'routed_message_id', value ->> 'due_at', value ->> 'transfer_note', value ->> 'version'
-             FROM json_each(?) WHERE true
+             FROM json_each(?) WHERE value ->> 'session_id' IN (SELECT id FROM sessions)
              ON CONFLICT (id) DO UPDATE SET state = excluded.state, end_reason = excluded.end_reason,
                  queue_id = excluded.queue_id, agent = excluded.agent, menu_node = excluded.menu_node,
                  menu_repeated = excluded.menu_repeated, queued_at = excluded.queued_at,

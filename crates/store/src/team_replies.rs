@@ -63,3 +63,43 @@ impl Store {
         .collect()
     }
 }
+
+/// A member of the team as Settings → Team lists them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TeamMember {
+    pub name: String,
+    /// Their roles (in solo mode, or for a member from before sign-in: every role).
+    pub roles: Vec<String>,
+    pub removed: bool,
+    pub presence: String,
+    pub queues: Vec<i64>,
+}
+
+impl Store {
+    /// The team's members, as the replica has them, by name.
+    pub async fn team_members(&self) -> Result<Vec<TeamMember>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT m.name AS "name!", m.roles, m.removed, m.presence,
+                      (SELECT json_group_array(queue_id) FROM queue_members q WHERE q.member = m.name) AS "queues!: String"
+               FROM members m ORDER BY m.removed, m.name"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let corrupt = |e: serde_json::Error| StoreError::Corrupt { what: e.to_string() };
+                let roles = match r.roles {
+                    Some(roles) => serde_json::from_str(&roles).map_err(corrupt)?,
+                    None => ["agent", "supervisor", "admin"].map(str::to_owned).to_vec(),
+                };
+                Ok(TeamMember {
+                    name: r.name,
+                    roles,
+                    removed: r.removed != 0,
+                    presence: r.presence,
+                    queues: serde_json::from_str(&r.queues).map_err(corrupt)?,
+                })
+            })
+            .collect()
+    }
+}

@@ -34,13 +34,25 @@ $$;
 -- of their queues or assigned to them; supervisors, admins and pollers see all.
 CREATE FUNCTION team_sees(session bigint) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
-    SELECT team_is('supervisor') OR team_is('admin') OR team_is('poller') OR EXISTS (
+    SELECT session IS NOT NULL AND (team_is('supervisor') OR team_is('admin') OR team_is('poller') OR EXISTS (
         SELECT 1 FROM interactions i
         WHERE i.session_id = session
           AND (i.agent = team_member()
                OR i.queue_id IN (SELECT queue_id FROM queue_members WHERE member = team_member())))
         -- A session an agent opened by writing first has no interaction yet.
-        OR NOT EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = session)
+        OR NOT EXISTS (SELECT 1 FROM interactions i WHERE i.session_id = session))
+$$;
+
+-- The session a message, a file or an interaction belongs to, read as the owner (a policy's own
+-- subquery would be narrowed by the reader's policies, and a row it cannot see would read NULL).
+CREATE FUNCTION team_session_of(kind text, id bigint) RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+    SELECT CASE kind
+        WHEN 'message' THEN (SELECT session_id FROM messages WHERE messages.id = team_session_of.id)
+        WHEN 'interaction' THEN (SELECT session_id FROM interactions WHERE interactions.id = team_session_of.id)
+        WHEN 'attachment' THEN (SELECT m.session_id FROM attachments a JOIN messages m ON m.id = a.message_id
+                                WHERE a.id = team_session_of.id)
+    END
 $$;
 
 -- The audit: who connected, reauthorized or disconnected a channel, changed routing, invited or
@@ -102,6 +114,9 @@ $$;
 -- writes the log directly.
 ALTER FUNCTION record_change() SECURITY DEFINER SET search_path = public, pg_temp;
 ALTER FUNCTION stamp_version() SECURITY DEFINER SET search_path = public, pg_temp;
+-- So are the members' in-hand counters an agent's pick-up moves, and an interaction's platform.
+ALTER FUNCTION count_in_hand() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION interaction_platform() SECURITY DEFINER SET search_path = public, pg_temp;
 
 -- The group roles, their grants, and row-level security.
 DO $$
@@ -172,11 +187,10 @@ CREATE POLICY seen ON sessions USING (team_sees(id));
 -- Writing first by SMS makes a session no interaction points to yet.
 CREATE POLICY made ON sessions FOR INSERT WITH CHECK (true);
 CREATE POLICY seen ON messages USING (team_sees(session_id));
-CREATE POLICY seen ON attachments USING (team_sees((SELECT session_id FROM messages m WHERE m.id = message_id)));
-CREATE POLICY seen ON attachment_contents USING (team_sees((SELECT m.session_id FROM attachments a
-    JOIN messages m ON m.id = a.message_id WHERE a.id = attachment_id)));
+CREATE POLICY seen ON attachments USING (team_sees(team_session_of('message', message_id)));
+CREATE POLICY seen ON attachment_contents USING (team_sees(team_session_of('attachment', attachment_id)));
 CREATE POLICY seen ON interactions USING (team_sees(session_id));
-CREATE POLICY seen ON interaction_events USING (team_sees((SELECT session_id FROM interactions i WHERE i.id = interaction_id)));
+CREATE POLICY seen ON interaction_events USING (team_sees(team_session_of('interaction', interaction_id)));
 CREATE POLICY everyone_reads ON members FOR SELECT USING (true);
 CREATE POLICY own_presence ON members FOR UPDATE USING (login = session_user OR team_is('admin'));
 CREATE POLICY admins_add ON members FOR INSERT WITH CHECK (team_is('admin'));
@@ -187,8 +201,8 @@ CREATE POLICY seen ON changes FOR SELECT USING (
         WHEN 'sessions' THEN team_sees((row_data ->> 'id')::bigint)
         WHEN 'messages' THEN team_sees((row_data ->> 'session_id')::bigint)
         WHEN 'interactions' THEN team_sees((row_data ->> 'session_id')::bigint)
-        WHEN 'attachments' THEN team_sees((SELECT session_id FROM messages m WHERE m.id = (row_data ->> 'message_id')::bigint))
-        WHEN 'interaction_events' THEN team_sees((SELECT session_id FROM interactions i WHERE i.id = (row_data ->> 'interaction_id')::bigint))
+        WHEN 'attachments' THEN team_sees(team_session_of('message', (row_data ->> 'message_id')::bigint))
+        WHEN 'interaction_events' THEN team_sees(team_session_of('interaction', (row_data ->> 'interaction_id')::bigint))
         ELSE true END);
 CREATE POLICY pruned ON changes FOR DELETE USING (team_is('poller'));
 

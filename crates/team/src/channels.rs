@@ -65,6 +65,17 @@ impl Team {
     /// a member of each channel's root queue — how a desktop joins before the admin assigns
     /// queues (issue #15 gives admins that screen).
     pub async fn member_join(&self, member: &str, now_ms: i64, every_root: bool) -> Result<(), TeamError> {
+        // An invited member is one already (with the queues the admin gave them); an agent's
+        // login could not add a member anyway.
+        let known = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM members WHERE name = $1) AS "known!""#,
+            member
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if known {
+            return Ok(());
+        }
         let mut tx = self.pool.begin().await?;
         sqlx::query!(
             "INSERT INTO members (name, presence, presence_since) VALUES ($1, 'offline', $2)

@@ -134,9 +134,22 @@ impl Team {
         Ok(row.map(|r| Me { name: r.name, roles: r.roles }))
     }
 
-    /// Makes the signed-in login (the team's owner, when it creates the team) a member of that
-    /// name holding every role.
-    pub async fn owner_join(&self, now_ms: i64) -> Result<String, TeamError> {
+    /// The team's roles the signed-in login holds (the owner holds them all).
+    pub async fn my_roles(&self) -> Result<Vec<String>, TeamError> {
+        let held = sqlx::query!(
+            r#"SELECT team_is('agent') AS "agent!", team_is('supervisor') AS "supervisor!",
+                      team_is('admin') AS "admin!", team_is('poller') AS "poller!""#
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let flags = [held.agent, held.supervisor, held.admin, held.poller];
+        Ok(ROLES.iter().zip(flags).filter(|(_, held)| *held).map(|(role, _)| (*role).to_owned()).collect())
+    }
+
+    /// Makes the signed-in login (the team's owner, creating the team) the member of its name,
+    /// holding every role, with the queues `previous` (this desktop's agent in solo mode) had.
+    pub async fn owner_join(&self, previous: &str, now_ms: i64) -> Result<String, TeamError> {
+        let mut tx = self.pool.begin().await?;
         let name = sqlx::query_scalar!(
             r#"INSERT INTO members (name, login, roles, presence, presence_since)
                VALUES (session_user, session_user, ARRAY['agent', 'supervisor', 'admin', 'poller'], 'offline', $1)
@@ -144,8 +157,17 @@ impl Team {
                RETURNING name"#,
             now_ms,
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        sqlx::query!(
+            "INSERT INTO queue_members (queue_id, member) SELECT queue_id, $2 FROM queue_members WHERE member = $1
+             ON CONFLICT DO NOTHING",
+            previous,
+            name,
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(name)
     }
 

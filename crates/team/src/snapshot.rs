@@ -105,6 +105,41 @@ impl Team {
     }
 }
 
+/// A row read from its table, as the change log would carry it.
+fn change_of(table: &str, row: Value, cursor: ChangeCursor) -> Result<Change, TeamError> {
+    let version = row["version"].as_i64().ok_or_else(|| corrupt(format!("{table} without a version")))?;
+    let name = match table {
+        "members" => row["name"].as_str(),
+        "queue_members" => row["member"].as_str(),
+        "routing_settings" => row["key"].as_str(),
+        _ => None,
+    }
+    .map(str::to_owned);
+    let key = ["id", "queue_id", "channel_id"].iter().find_map(|k| row[*k].as_i64());
+    Ok(Change { cursor, entity: table.to_owned(), key, name, version, row: Some(row) })
+}
+
+impl Team {
+    /// Sessions whole — the session, its messages and files, its interactions and their
+    /// timeline — as changes, for a replica that lacks them (an agent's, when a session comes
+    /// into their queue after its first rows went by). What the member may not see is left out.
+    pub async fn sessions_whole(&self, ids: &[i64]) -> Result<Vec<Change>, TeamError> {
+        let rows = sqlx::query!(
+            r#"SELECT 'sessions' AS "entity!", to_jsonb(s) AS "row!" FROM sessions s WHERE s.id = ANY($1)
+               UNION ALL SELECT 'messages', to_jsonb(m) FROM messages m WHERE m.session_id = ANY($1)
+               UNION ALL SELECT 'attachments', to_jsonb(a) FROM attachments a
+                   JOIN messages m ON m.id = a.message_id WHERE m.session_id = ANY($1)
+               UNION ALL SELECT 'interactions', to_jsonb(i) FROM interactions i WHERE i.session_id = ANY($1)
+               UNION ALL SELECT 'interaction_events', to_jsonb(e) FROM interaction_events e
+                   JOIN interactions i ON i.id = e.interaction_id WHERE i.session_id = ANY($1)"#,
+            ids
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|r| change_of(&r.entity, r.row, ChangeCursor::default())).collect()
+    }
+}
+
 impl Snapshot {
     /// Where the replica follows the log from once the snapshot is applied.
     pub fn cursor(&self) -> ChangeCursor {
@@ -147,28 +182,7 @@ impl Snapshot {
                 sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&mut *self.tx).await?
             }
         };
-        rows.into_iter()
-            .map(|row| {
-                let version =
-                    row["version"].as_i64().ok_or_else(|| corrupt(format!("{table} without a version")))?;
-                let name = match table {
-                    "members" => row["name"].as_str(),
-                    "queue_members" => row["member"].as_str(),
-                    "routing_settings" => row["key"].as_str(),
-                    _ => None,
-                }
-                .map(str::to_owned);
-                let key = ["id", "queue_id", "channel_id"].iter().find_map(|k| row[*k].as_i64());
-                Ok(Change {
-                    cursor: self.cursor,
-                    entity: table.to_owned(),
-                    key,
-                    name,
-                    version,
-                    row: Some(row),
-                })
-            })
-            .collect()
+        rows.into_iter().map(|row| change_of(table, row, self.cursor)).collect()
     }
 
     /// Ends the snapshot's transaction.

@@ -5,15 +5,20 @@ use crate::error::CommandError;
 use crate::startup::REPLICA_PENDING;
 use serde::Serialize;
 use std::sync::Arc;
-use switchboard_engine::{Engine, TeamStatus};
+use switchboard_engine::{AuditEntry, Engine, Invite, TeamMember, TeamStatus};
 use tauri::{AppHandle, State};
 
-/// The team as the desk shows it: the address without its password, and the connection.
+/// The team as the desk shows it: the address without its password, the connection, and who
+/// signs in here with which roles.
 #[derive(Debug, Serialize)]
 pub struct TeamInfo {
     pub address: String,
     #[serde(flatten)]
     pub status: TeamStatus,
+    pub member: String,
+    pub roles: Vec<String>,
+    /// Set when the team refused this desktop's sign-in (removed from the team).
+    pub signed_out: Option<String>,
 }
 
 #[tauri::command]
@@ -21,7 +26,43 @@ pub async fn team_get(engine: State<'_, Arc<Engine>>) -> Result<Option<TeamInfo>
     let Some(status) = engine.team_status().await? else { return Ok(None) };
     let address =
         engine.team_address().await?.map(|url| switchboard_engine::shown_address(&url)).unwrap_or_default();
-    Ok(Some(TeamInfo { address, status }))
+    Ok(Some(TeamInfo {
+        address,
+        status,
+        member: engine.agent().to_owned(),
+        roles: engine.roles(),
+        signed_out: engine.team_signed_out(),
+    }))
+}
+
+/// The team's members, for Settings → Team.
+#[tauri::command]
+pub async fn team_members(engine: State<'_, Arc<Engine>>) -> Result<Vec<TeamMember>, CommandError> {
+    Ok(engine.team_members().await?)
+}
+
+/// Invites a member (admins): answers the one-time code to hand over.
+#[tauri::command]
+pub async fn team_invite(
+    engine: State<'_, Arc<Engine>>,
+    name: String,
+    roles: Vec<String>,
+    queues: Vec<i64>,
+) -> Result<String, CommandError> {
+    let name = name.trim().to_lowercase();
+    Ok(engine.team_invite(&Invite { name, roles, queues }).await?)
+}
+
+/// Removes a member (admins): their login stops working at once.
+#[tauri::command]
+pub async fn team_remove(engine: State<'_, Arc<Engine>>, name: String) -> Result<(), CommandError> {
+    Ok(engine.team_remove(&name).await?)
+}
+
+/// The newest audit entries (admins).
+#[tauri::command]
+pub async fn team_audit(engine: State<'_, Arc<Engine>>) -> Result<Vec<AuditEntry>, CommandError> {
+    Ok(engine.team_audit(200).await?)
 }
 
 /// Creates a team on `url` (empty: `SWITCHBOARD_DATABASE_URL`) with this desktop's inbox, then
@@ -37,16 +78,18 @@ pub async fn team_create(
     restart_on_replica(app, &engine)
 }
 
-/// Joins the team on `url` (empty: `SWITCHBOARD_DATABASE_URL`): this desktop's own inbox is
+/// Joins a team with an admin's invitation code and a password of the member's own, or with
+/// the database's address (empty: `SWITCHBOARD_DATABASE_URL`): this desktop's own inbox is
 /// replaced by the team's, then the app starts again in team mode.
 #[tauri::command]
 pub async fn team_join(
     app: AppHandle,
     engine: State<'_, Arc<Engine>>,
     url: String,
+    password: Option<String>,
 ) -> Result<(), CommandError> {
-    let url = address(url)?;
-    engine.team_join(&url).await?;
+    let given = if url.trim().starts_with("SWB") { url.trim().to_owned() } else { address(url)? };
+    engine.team_join(&given, password.as_deref()).await?;
     restart_on_replica(app, &engine)
 }
 
@@ -56,7 +99,8 @@ fn address(url: String) -> Result<String, CommandError> {
         if url.is_empty() { std::env::var("SWITCHBOARD_DATABASE_URL").unwrap_or_default() } else { url };
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Err(CommandError::invalid(
-            "Give the team's PostgreSQL address, as postgresql://user:password@host:5432/database.",
+            "Give the invitation code your admin sent (it starts with SWB1-), or the team's PostgreSQL \
+             address, as postgresql://user:password@host:5432/database.",
         ));
     }
     Ok(url)

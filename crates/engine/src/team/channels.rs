@@ -43,8 +43,9 @@ async fn hold(engine: Arc<Engine>, channel: ChannelRecord) {
     let Some(link) = engine.team_link() else { return };
     let key = keychain::channel_key(channel.platform, &channel.external_id);
     loop {
-        // Only a desktop with the channel's credentials can poll it.
-        if matches!(engine.keychain.get(&key).await, Ok(Some(_))) {
+        // Only a desktop with the channel's credentials, whose member the team lets poll, does.
+        let may_poll = link.holds("poller") == Some(true) && link.signed_out().is_none();
+        if may_poll && matches!(engine.keychain.get(&key).await, Ok(Some(_))) {
             match link.team.lease_take(channel.id, &link.holder, LEASE_TTL).await {
                 Ok(Some(lease)) => serve(&engine, &channel, lease).await,
                 Ok(None) => {}

@@ -70,7 +70,15 @@ impl Engine {
             }
             let cursor = ReplicaCursor { txid: last.cursor.txid, position: last.cursor.position };
             let changes: Vec<ReplicaChange> = batch.iter().map(replica_change).collect();
-            let done = self.store.replica_apply(&changes, cursor).await?;
+            let mut done = self.store.replica_apply(&changes, cursor).await?;
+            if !done.missing_sessions.is_empty() {
+                // Sessions that came into this member's view after their first rows went by.
+                let whole = team.sessions_whole(&done.missing_sessions).await?;
+                let whole: Vec<ReplicaChange> = whole.iter().map(replica_change).collect();
+                let more = self.store.replica_apply(&whole, cursor).await?;
+                done.sessions.extend(more.sessions);
+                done.messages.extend(more.messages);
+            }
             applied += batch.len();
             if let Some(total) = total {
                 let done = (applied as u64).min(total);
@@ -162,11 +170,16 @@ impl Engine {
 }
 
 /// Offers to prune the team's change log every hour (whoever gets there first does it).
-pub(super) async fn prune(team: Team) {
+pub(super) async fn prune(engine: Arc<Engine>) {
+    let Some(link) = engine.team_link() else { return };
     let mut every = tokio::time::interval(PRUNE_EVERY);
     loop {
         every.tick().await;
-        match team.changes_prune(KEEP_CHANGES).await {
+        // Pollers prune (the database lets no one else); the first look waits for the roles.
+        if link.holds("poller") != Some(true) {
+            continue;
+        }
+        match link.team.changes_prune(KEEP_CHANGES).await {
             Ok(0) => {}
             Ok(gone) => tracing::info!(gone, "pruned the team's change log"),
             Err(error) => tracing::warn!(%error, "cannot prune the team's change log"),
@@ -185,6 +198,9 @@ async fn follow(engine: Arc<Engine>, team: Team) {
             }
         };
         loop {
+            if engine.team_link().is_some_and(|link| link.signed_out().is_some()) {
+                return;
+            }
             if let Err(error) = engine.team_catch_up(&team).await {
                 tracing::warn!(%error, "catching up with the team failed; retrying");
                 tokio::time::sleep(backoff).await;

@@ -5,6 +5,7 @@
 
 mod channels;
 mod follow;
+mod members;
 mod replies;
 mod routing;
 mod setup;
@@ -42,6 +43,10 @@ pub(crate) struct TeamLink {
     pub online: AtomicBool,
     /// Replies written here and not yet in the team (`u32::MAX`: not counted yet).
     pub waiting: AtomicU32,
+    /// The roles this desktop's member holds, once the team said.
+    pub roles: Mutex<Option<Vec<String>>>,
+    /// Set when the team refused this desktop's sign-in (removed, or a changed password).
+    pub signed_out: Mutex<Option<String>>,
 }
 
 impl TeamLink {
@@ -63,7 +68,10 @@ async fn membership(engine: Arc<Engine>) {
             Err(error) => Err(error),
         };
         match joined {
-            Ok(()) => return,
+            Ok(()) => {
+                tokio::spawn(members::check_roles(engine.clone()));
+                return;
+            }
             Err(error) => tracing::warn!(%error, "cannot join the team yet; trying again"),
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -93,6 +101,8 @@ impl Engine {
             watched: Mutex::default(),
             online: AtomicBool::new(true),
             waiting: AtomicU32::new(u32::MAX),
+            roles: Mutex::default(),
+            signed_out: Mutex::default(),
         };
         self.team.set(link).map_err(|_| EngineError::Refused("This desktop is already in a team.".into()))
     }
@@ -128,7 +138,9 @@ impl Engine {
         tokio::spawn(routing::run(self.clone()));
         tokio::spawn(replies::push(self.clone()));
         tokio::spawn(crate::retention::run(self.clone()));
-        tokio::spawn(follow::prune(link.team.clone()));
+        if link.poller {
+            tokio::spawn(follow::prune(self.clone()));
+        }
         if link.poller {
             tokio::spawn(channels::watch(self.clone()));
         }

@@ -14,6 +14,9 @@ const RETRY: Duration = Duration::from_secs(1);
 pub(super) async fn push(engine: Arc<Engine>) {
     let mut pushed = std::collections::HashSet::new();
     loop {
+        if engine.team_link().is_some_and(|link| link.signed_out().is_some()) {
+            return;
+        }
         match engine.store.unpushed_replies().await {
             Ok(waiting) => {
                 let online = match push_waiting(&engine, &waiting, &mut pushed).await {

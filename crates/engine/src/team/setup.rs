@@ -8,10 +8,12 @@ use crate::{Engine, EngineError, Event, Keychain};
 use serde::Serialize;
 use switchboard_core::secret::ExposeSecret;
 use switchboard_store::Exported;
-use switchboard_team::Team;
+use switchboard_team::{Invitation, Team};
 
 /// The keychain entry of the team's database address.
 pub(crate) const TEAM_ENTRY: &str = "team-database";
+/// The shortest password a member may choose.
+const MIN_PASSWORD: usize = 10;
 /// How many rows one transaction of the move carries.
 const MOVE_BATCH: i64 = 500;
 /// Files moved per transaction: a file may weigh 25 MB.
@@ -75,15 +77,33 @@ impl Engine {
                 self.publish(Event::TeamProgress { progress: TeamProgress { step: "moving", done, total } });
             }
         }
+        // The creator signs in as the team's owner: the member of their login's name, with
+        // every role and the queues this desktop's agent had.
+        let now = self.clock.now().as_millisecond();
+        team.owner_join(&self.config.agent, now).await?;
         team.close().await;
         self.team_remember(url).await
     }
 
-    /// "Join a team" on `url`: checks the server and its schema; the address is kept in the
-    /// keychain and the app starts again in team mode, building its replica from the team.
-    pub async fn team_join(&self, url: &str) -> Result<(), EngineError> {
-        Team::connect(url).await?.close().await;
-        self.team_remember(url).await
+    /// "Join a team" with an admin's invitation code (replacing its temporary password with
+    /// `password`, which only this desktop's keychain keeps) or with a database address; the
+    /// app then starts again in team mode, building its replica from the team.
+    pub async fn team_join(&self, code_or_url: &str, password: Option<&str>) -> Result<(), EngineError> {
+        if !code_or_url.trim().starts_with("SWB") {
+            Team::connect(code_or_url).await?.close().await;
+            return self.team_remember(code_or_url).await;
+        }
+        let invitation = Invitation::from_code(code_or_url)?;
+        let password = password.unwrap_or_default();
+        if password.chars().count() < MIN_PASSWORD {
+            return Err(EngineError::Refused(format!(
+                "Choose a password of at least {MIN_PASSWORD} characters for the team."
+            )));
+        }
+        let team = Team::connect(&invitation.address_with(&invitation.password)?).await?;
+        team.password_set(password).await?;
+        team.close().await;
+        self.team_remember(&invitation.address_with(password)?).await
     }
 
     /// The team's address this desktop keeps, if it is in one.

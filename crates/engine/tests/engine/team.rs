@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use switchboard_core::{Author, Direction, Platform};
 use switchboard_engine::{Engine, EngineConfig, Event, Hosts, Keychain, ListFilter, Notifier, SystemClock};
 use switchboard_store::IncomingMessage;
-use switchboard_team::Team;
+use switchboard_team::{Team, TeamError};
 
 fn message(n: usize) -> IncomingMessage {
     IncomingMessage {
@@ -621,4 +621,156 @@ async fn a_desktop_away_longer_than_the_log_is_kept_is_rebuilt_from_a_snapshot()
     engine.team_catch_up(&team).await.unwrap();
     let p1 = engine.session_messages(kept, None, 50).await.unwrap();
     assert_eq!(p1.last().map(|m| m.body.as_str()), Some("message 31"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invited_agent_joins_with_the_code_sees_only_their_queue_and_stops_when_removed() {
+    use serde_json::json;
+    use switchboard_team::Invite;
+    crate::require_desktop();
+    let Some(url) = team_database("members").await else { return };
+    Keychain::use_os_store().unwrap();
+    let script = json!({"pages": [{"id": "4601", "name": "Members Page"}],
+                        "personas": [{"psid": "7601", "page": "4601", "first_name": "Sid", "last_name": "Sales"},
+                                     {"psid": "7602", "page": "4601", "first_name": "Sue", "last_name": "Support"}]});
+    let sandbox = switchboard_sandbox::Sandbox::start(
+        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+    // The owner's desktop: an admin who polls.
+    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
+    admin.connect_sandbox_demo(&base).await.unwrap();
+    admin.start().await.unwrap();
+    let channel = until("the channel in the admin's replica", Duration::from_secs(20), || {
+        let admin = admin.clone();
+        async move { admin.channels().await.unwrap().into_iter().find(|c| c.external_id == "4601") }
+    })
+    .await;
+    let root = admin.routing_settings(channel.id).await.unwrap().queues[0].id;
+    let sales = admin.queue_add(root, "Sales").await.unwrap().id;
+    let support = admin.queue_add(root, "Support").await.unwrap().id;
+    for (queue, name, word) in [(sales, "Sales", "buy"), (support, "Support", "broke")] {
+        let settings = switchboard_engine::QueueSettings {
+            name: name.into(),
+            keywords: vec![word.into()],
+            priority: 0,
+            service_level_percent: 80,
+            service_level_seconds: 60,
+            target_response_seconds: 60,
+            distribution: Default::default(),
+        };
+        admin.queue_update(queue, settings).await.unwrap();
+    }
+    // Each answers the menu with their queue's keyword.
+    sandbox.customer_writes("7601", "Hello").unwrap();
+    sandbox.customer_writes("7602", "Hi").unwrap();
+    eventually("the menu to go out to both", Duration::from_secs(30), || {
+        let sent = sandbox.sent().len();
+        async move { sent >= 2 }
+    })
+    .await;
+    sandbox.customer_writes("7601", "buy").unwrap();
+    sandbox.customer_writes("7602", "broke").unwrap();
+    eventually("each customer to wait in their queue", Duration::from_secs(30), || {
+        let raw = raw.clone();
+        async move {
+            let queued: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM interactions WHERE state = 'queued' AND queue_id = ANY($1)",
+            )
+            .bind(vec![sales, support])
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+            queued == 2
+        }
+    })
+    .await;
+
+    // The admin invites an agent for Sales; the agent joins with the code and a password of
+    // their own, on a desktop that never holds a platform's credentials.
+    let login = format!("amy{}", std::process::id());
+    let invite = Invite { name: login.clone(), roles: vec!["agent".into()], queues: vec![sales] };
+    let code = admin.team_invite(&invite).await.unwrap();
+    assert!(code.starts_with("SWB1-"), "{code}");
+    let elsewhere = switchboard_sandbox::Sandbox::start(
+        switchboard_sandbox::Script::from_json(r#"{"pages": []}"#).unwrap(),
+    )
+    .await
+    .unwrap();
+    let agent_hosts = Hosts::sandbox(elsewhere.base_url().parse().unwrap());
+    let joining = {
+        let dir = tempfile::tempdir().unwrap();
+        let config = EngineConfig::new(dir.path().join("cache.sqlite3"), agent_hosts.clone(), &login);
+        let service = test_service(&format!("team-join-{login}"));
+        let engine =
+            Engine::open(config, Keychain::new(service), Notifier::disabled(), Arc::new(SystemClock))
+                .await
+                .unwrap();
+        let short = engine.team_join(&code, Some("short")).await.unwrap_err();
+        assert!(short.to_string().contains("at least 10"), "{short}");
+        engine.team_join(&code, Some("amy's own password")).await.unwrap();
+        engine.team_address().await.unwrap().expect("the address with the new password")
+    };
+    assert!(
+        joining.contains("amy's%20own%20password") || joining.contains("amy%27s%20own%20password"),
+        "{joining}"
+    );
+    let (agent, _b) = desktop(&joining, agent_hosts, &login, Notifier::disabled(), true).await;
+    agent.start().await.unwrap();
+    eventually("the agent's roles to be known", Duration::from_secs(20), || {
+        let agent = agent.clone();
+        async move { agent.roles() == ["agent"] }
+    })
+    .await;
+    let seen = until("the Sales customer on the agent's desktop", Duration::from_secs(20), || {
+        let agent = agent.clone();
+        async move {
+            let sessions = agent.session_list(&ListFilter::default(), None, 10).await.unwrap().sessions;
+            (!sessions.is_empty()).then_some(sessions)
+        }
+    })
+    .await;
+    assert_eq!(seen.len(), 1, "only their queue's customer: {seen:?}");
+    assert_eq!(seen[0].contact_platform_id, "7601");
+
+    // What an agent may not do is refused with the reason, before and by the database.
+    let refused = agent.queue_add(root, "Mine").await.unwrap_err();
+    assert!(matches!(refused, switchboard_engine::EngineError::Team(TeamError::Forbidden(_))), "{refused}");
+    assert!(refused.to_string().contains("role"), "{refused}");
+    let audit = agent.team_audit(5).await.unwrap_err();
+    assert!(matches!(audit, switchboard_engine::EngineError::Team(TeamError::Forbidden(_))), "{audit}");
+
+    // They answer their customer: sent once, by the admin's desktop that polls.
+    agent.session_reply(seen[0].id, "Which size do you ride?").await.unwrap();
+    eventually("the agent's answer to go out", Duration::from_secs(20), || {
+        let sent: Vec<String> = sandbox.sent().into_iter().map(|m| m.text).collect();
+        async move { sent.iter().filter(|t| *t == "Which size do you ride?").count() == 1 }
+    })
+    .await;
+    let members = admin.team_members().await.unwrap();
+    let amy = members.iter().find(|m| m.name == login).expect("the agent in the admin's list");
+    assert_eq!((amy.roles.clone(), amy.queues.clone()), (vec!["agent".to_owned()], vec![sales]));
+
+    // Removed: the agent's desktop is told and its team tasks stop.
+    let mut events = agent.subscribe();
+    admin.team_remove(&login).await.unwrap();
+    let message = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if let Ok(Event::TeamSignedOut { message }) = events.recv().await {
+                return message;
+            }
+        }
+    })
+    .await
+    .expect("the agent's desktop hears it was removed");
+    assert!(message.contains("You were removed from the team"), "{message}");
+    assert!(agent.team_signed_out().is_some());
+    let actions: Vec<String> = admin.team_audit(20).await.unwrap().into_iter().map(|a| a.action).collect();
+    assert!(actions.contains(&"member_removed".to_owned()) && actions.contains(&"member_invited".to_owned()));
+    // The agent's engine never called a platform.
+    assert_eq!(elsewhere.graph_reads(), 0);
+    assert!(elsewhere.sent().is_empty());
 }

@@ -1,0 +1,127 @@
+//! The team's members from this desktop: the roles its member holds (the database enforces
+//! them; the engine checks the same to word a refusal before asking), invitations, removal, the
+//! audit — and noticing when this desktop's member was removed or signed out.
+
+use super::TeamLink;
+use crate::{Engine, EngineError, Event};
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_store::TeamMember;
+use switchboard_team::{AuditEntry, Invite, ROLES, TeamError};
+
+/// How often a desktop asks the team which roles its member holds (and whether they still may
+/// sign in).
+const CHECK_EVERY: Duration = Duration::from_secs(10);
+
+impl TeamLink {
+    pub(crate) fn roles(&self) -> Option<Vec<String>> {
+        self.roles.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Whether this desktop's member holds `role`, once the team said (`None`: not asked yet).
+    pub(crate) fn holds(&self, role: &str) -> Option<bool> {
+        self.roles().map(|roles| roles.iter().any(|r| r == role))
+    }
+
+    /// Why this desktop is no longer signed in to the team, if it is not.
+    pub(crate) fn signed_out(&self) -> Option<String> {
+        self.signed_out.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl Engine {
+    /// The roles of the member at this desktop: every role in solo mode; in a team, those the
+    /// team's database grants their login (none until it answered once).
+    pub fn roles(&self) -> Vec<String> {
+        match self.team_link() {
+            Some(link) => link.roles().unwrap_or_default(),
+            None => ROLES[..3].iter().map(|r| (*r).to_owned()).collect(),
+        }
+    }
+
+    /// Refuses, in words, what this desktop's member may not do (the database would refuse it
+    /// anyway). Roles not known yet (offline since start): the database decides.
+    pub(crate) fn require(&self, role: &str, doing: &str) -> Result<(), EngineError> {
+        match self.team_link().and_then(|link| link.holds(role)) {
+            Some(false) => {
+                Err(TeamError::Forbidden(format!("only a member with the {role} role may {doing}")).into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The member working at this desktop.
+    pub fn agent(&self) -> &str {
+        &self.config.agent
+    }
+
+    /// Why the team no longer accepts this desktop's sign-in, if it does not.
+    pub fn team_signed_out(&self) -> Option<String> {
+        self.team_link().and_then(TeamLink::signed_out)
+    }
+
+    /// The team's members (the replica's copy).
+    pub async fn team_members(&self) -> Result<Vec<TeamMember>, EngineError> {
+        Ok(self.store.team_members().await?)
+    }
+
+    /// Invites a member (admins): answers the one-time code to hand over.
+    pub async fn team_invite(&self, invite: &Invite) -> Result<String, EngineError> {
+        let team = self.team().ok_or_else(|| EngineError::Refused("Invitations are for teams.".into()))?;
+        self.require("admin", "invite members")?;
+        if invite.roles.is_empty() {
+            return Err(EngineError::Refused("Give the member at least one role.".into()));
+        }
+        let invitation = team.member_invite(invite).await?;
+        self.team_caught_up(team).await?;
+        Ok(invitation.code())
+    }
+
+    /// Removes a member (admins): their login stops working at once.
+    pub async fn team_remove(&self, name: &str) -> Result<(), EngineError> {
+        let team =
+            self.team().ok_or_else(|| EngineError::Refused("Removing members is for teams.".into()))?;
+        self.require("admin", "remove members")?;
+        team.member_remove(name).await?;
+        self.team_caught_up(team).await?;
+        Ok(())
+    }
+
+    /// The newest audit entries (admins).
+    pub async fn team_audit(&self, limit: i64) -> Result<Vec<AuditEntry>, EngineError> {
+        let team = self.team().ok_or_else(|| EngineError::Refused("The audit is a team's.".into()))?;
+        self.require("admin", "read the audit")?;
+        Ok(team.audit(limit.clamp(1, 500)).await?)
+    }
+}
+
+/// Keeps this desktop's roles current and notices a removal (or a password changed elsewhere):
+/// then the windows are told, and the team's tasks stop.
+pub(super) async fn check_roles(engine: Arc<Engine>) {
+    let Some(link) = engine.team_link() else { return };
+    loop {
+        match link.team.my_roles().await {
+            Ok(roles) => {
+                let mut known = link.roles.lock().unwrap_or_else(|p| p.into_inner());
+                if known.as_ref() != Some(&roles) {
+                    *known = Some(roles);
+                    drop(known);
+                    engine.publish(Event::TeamRoles { roles: engine.roles() });
+                }
+            }
+            Err(TeamError::SignIn(reason)) => {
+                tracing::warn!(%reason, "the team refused this desktop's sign-in; team mode stops");
+                let message = if reason.contains("not permitted to log in") {
+                    "You were removed from the team. Switchboard stopped working with it; ask an admin to invite you again."
+                } else {
+                    "The team's database no longer accepts this desktop's password: sign in again."
+                };
+                *link.signed_out.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.to_owned());
+                engine.publish(Event::TeamSignedOut { message: message.to_owned() });
+                return;
+            }
+            Err(error) => tracing::debug!(%error, "cannot ask the team for this member's roles now"),
+        }
+        tokio::time::sleep(CHECK_EVERY).await;
+    }
+}
