@@ -179,6 +179,28 @@ describe("Desk", () => {
     await waitFor(() => expect(screen.queryByTestId("team-updating")).toBeNull());
   });
 
+  it("stops with the reason when the team removed this member, and an agent's settings have no channels", async () => {
+    const { api, emit } = fakeApi([summary()], []);
+    api.teamGet = vi.fn(async () => ({
+      address: "postgresql://amy@db:5432/team",
+      online: true,
+      waiting: 0,
+      member: "amy",
+      roles: ["agent" as const],
+      signed_out: null,
+    }));
+    render(() => <Desk api={api} />);
+    await screen.findByTestId("session-item");
+    fireEvent.click(screen.getByTestId("open-channels"));
+    expect(await screen.findByTestId("tab-team")).toHaveAttribute("aria-selected", "true");
+    expect(screen.queryByTestId("tab-channels")).toBeNull();
+    expect(screen.queryByTestId("tab-routing")).toBeNull();
+    emit("team_signed_out", { message: "You were removed from the team. Switchboard stopped working with it." });
+    const dialog = await screen.findByTestId("team-signed-out");
+    expect(dialog).toHaveAttribute("role", "alertdialog");
+    expect(dialog).toHaveTextContent("You were removed from the team");
+  });
+
   it("opens the session of a clicked notification", async () => {
     const other = summary({ id: 8, contact_name: "Tomás Reyes", contact_platform_id: "7002" });
     const { api, emit } = fakeApi([summary(), other], [message({ session_id: 8, body: "Battery?" })]);

@@ -90,6 +90,8 @@ export function Desk(props: { api: DeskApi }) {
   // being built (joining) — all from the engine's events.
   const [team, setTeam] = createSignal<{ online: boolean; waiting: number } | null>(null);
   const [updating, setUpdating] = createSignal<TeamProgress | null>(null);
+  // Set when the team refused this desktop's sign-in (the member was removed): the desk stops.
+  const [signedOut, setSignedOut] = createSignal<string | null>(null);
   let filterInput: HTMLInputElement | undefined;
   let listElement: HTMLDivElement | undefined;
 
@@ -344,6 +346,7 @@ export function Desk(props: { api: DeskApi }) {
       props.api.on("open_session", ({ session_id }) => void open(session_id)),
       props.api.on("awaiting_changed", ({ count }) => setAwaitingCount(count)),
       props.api.on("team_status", ({ status }) => setTeam(status)),
+      props.api.on("team_signed_out", ({ message }) => setSignedOut(message)),
       props.api.on("team_progress", ({ progress }) => {
         if (progress.step !== "updating") return;
         const building = progress.done < progress.total;
@@ -385,7 +388,23 @@ export function Desk(props: { api: DeskApi }) {
     return "No sessions yet. New messages appear here.";
   };
 
+  void props.api
+    .teamGet()
+    .then((info) => setSignedOut(info?.signed_out ?? null))
+    .catch(() => undefined);
+
   return (
+    <>
+    <Show when={signedOut()}>
+      {(message) => (
+        <div class="signed-out" role="alertdialog" aria-modal="true" aria-labelledby="signed-out-title" data-testid="team-signed-out">
+          <div>
+            <h2 id="signed-out-title">Signed out of the team</h2>
+            <p>{message()}</p>
+          </div>
+        </div>
+      )}
+    </Show>
     <div class="desk" classList={{ "with-details": detailsOpen() && view() === "conversation" && !!current() }}>
       <aside class="sidebar" aria-label="Inbox">
         <header class="sidebar-header">
@@ -614,6 +633,7 @@ export function Desk(props: { api: DeskApi }) {
         <Shortcuts onClose={() => setShortcuts(false)} />
       </Show>
     </div>
+    </>
   );
 }
 

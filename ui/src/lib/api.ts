@@ -321,6 +321,33 @@ export interface TeamInfo {
   online: boolean;
   /** Replies written here that the team does not have yet. */
   waiting: number;
+  /** The member signed in here (their login). */
+  member: string;
+  /** The team's roles they hold: agent, supervisor, admin, poller (empty until the team answered). */
+  roles: TeamRole[];
+  /** Set when the team refused this desktop's sign-in (the member was removed). */
+  signed_out: string | null;
+}
+
+export type TeamRole = "agent" | "supervisor" | "admin" | "poller";
+
+/** A member of the team, as Settings → Team lists them. */
+export interface TeamMember {
+  name: string;
+  roles: TeamRole[];
+  removed: boolean;
+  presence: string;
+  queues: number[];
+}
+
+/** One line of the team's audit: who did what, when. */
+export interface AuditEntry {
+  id: number;
+  /** Milliseconds since the Unix epoch. */
+  at: number;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown> | null;
 }
 
 /** How far creating a team (moving this inbox) or building the replica has come. */
@@ -357,6 +384,10 @@ export interface EngineEvents {
   team_status: { status: { online: boolean; waiting: number } };
   /** Team mode: moving this inbox into a new team, or building the replica. */
   team_progress: { progress: TeamProgress };
+  /** Team mode: the roles of the member signed in here changed (or became known). */
+  team_roles: { roles: TeamRole[] };
+  /** Team mode: the team refused this desktop's sign-in (the member was removed); team work stopped. */
+  team_signed_out: { message: string };
   /** The login popup ended (sent by the shell, not the engine). */
   login_finished: LoginFinished;
 }
@@ -423,8 +454,17 @@ export interface DeskApi {
   teamGet(): Promise<TeamInfo | null>;
   /** Creates a team on the address (empty: SWITCHBOARD_DATABASE_URL) with this inbox; the app restarts. */
   teamCreate(url: string): Promise<void>;
-  /** Joins the team on the address; this desktop's own inbox is replaced; the app restarts. */
-  teamJoin(url: string): Promise<void>;
+  /** Joins with an admin's invitation code and a password of one's own (or the database's address);
+   * this desktop's own inbox is replaced; the app restarts. */
+  teamJoin(url: string, password?: string): Promise<void>;
+  /** The team's members. */
+  teamMembers(): Promise<TeamMember[]>;
+  /** Invites a member (admins): answers the one-time code to hand over. */
+  teamInvite(name: string, roles: TeamRole[], queues: number[]): Promise<string>;
+  /** Removes a member (admins): their sign-in stops working at once. */
+  teamRemove(name: string): Promise<void>;
+  /** The newest audit entries (admins). */
+  teamAudit(): Promise<AuditEntry[]>;
   presenceGet(): Promise<MemberRecord>;
   presenceSet(presence: Presence): Promise<MemberRecord>;
   queueViews(): Promise<QueueView[]>;
@@ -501,7 +541,11 @@ export const tauriApi: DeskApi = {
   autostartSet: (on) => invoke("autostart_set", { on }),
   teamGet: () => invoke("team_get"),
   teamCreate: (url) => invoke("team_create", { url }),
-  teamJoin: (url) => invoke("team_join", { url }),
+  teamJoin: (url, password) => invoke("team_join", { url, password: password ?? null }),
+  teamMembers: () => invoke("team_members"),
+  teamInvite: (name, roles, queues) => invoke("team_invite", { name, roles, queues }),
+  teamRemove: (name) => invoke("team_remove", { name }),
+  teamAudit: () => invoke("team_audit"),
   presenceGet: () => invoke("presence_get"),
   presenceSet: (presence) => invoke("presence_set", { presence }),
   queueViews: () => invoke("queue_views"),

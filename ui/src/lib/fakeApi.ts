@@ -240,6 +240,10 @@ export function fakeApi(
     teamGet: vi.fn(async () => null),
     teamCreate: vi.fn(async () => undefined),
     teamJoin: vi.fn(async () => undefined),
+    teamMembers: vi.fn(async () => []),
+    teamInvite: vi.fn(async () => "SWB1-code"),
+    teamRemove: vi.fn(async () => undefined),
+    teamAudit: vi.fn(async () => []),
     presenceGet: vi.fn(async () => me),
     presenceSet: vi.fn(async (presence) => {
       me.presence = presence;

@@ -1,4 +1,4 @@
-import { createResource, createSignal, Match, Switch } from "solid-js";
+import { createResource, createSignal, Match, Show, Switch } from "solid-js";
 import type { DeskApi } from "../lib/api";
 import { Routing } from "./Routing";
 import { Canned } from "./Canned";
@@ -6,19 +6,31 @@ import { Channels } from "./Channels";
 import { Desktop } from "./Desktop";
 import { Team } from "./Team";
 
-/** Settings in the main window: channels, routing, the canned responses agents use, the team, and this desktop's own. */
+/**
+ * Settings in the main window: channels, routing, the canned responses agents use, the team, and
+ * this desktop's own. In a team, channels and routing are an admin's: other members do not see
+ * those tabs (the team's database would refuse their changes anyway).
+ */
 export function Settings(props: { api: DeskApi; onClose: () => void }) {
-  const [tab, setTab] = createSignal<"channels" | "routing" | "canned" | "team" | "desktop">("channels");
+  const [team] = createResource(() => props.api.teamGet().catch(() => null));
+  const admin = () => {
+    const info = team();
+    return info === null || (info !== undefined && info.roles.includes("admin"));
+  };
+  const [chosen, setTab] = createSignal<"channels" | "routing" | "canned" | "team" | "desktop">("channels");
+  const tab = () => (!admin() && (chosen() === "channels" || chosen() === "routing") ? "team" : chosen());
   const [channels] = createResource(() => tab() === "routing", async () => (await props.api.channelList()).channels);
   return (
     <div class="settings-shell">
       <nav class="tabs" role="tablist" aria-label="Settings">
-        <button type="button" role="tab" aria-selected={tab() === "channels"} data-testid="tab-channels" onClick={() => setTab("channels")}>
-          Channels
-        </button>
-        <button type="button" role="tab" aria-selected={tab() === "routing"} data-testid="tab-routing" onClick={() => setTab("routing")}>
-          Routing
-        </button>
+        <Show when={admin()}>
+          <button type="button" role="tab" aria-selected={tab() === "channels"} data-testid="tab-channels" onClick={() => setTab("channels")}>
+            Channels
+          </button>
+          <button type="button" role="tab" aria-selected={tab() === "routing"} data-testid="tab-routing" onClick={() => setTab("routing")}>
+            Routing
+          </button>
+        </Show>
         <button type="button" role="tab" aria-selected={tab() === "canned"} data-testid="tab-canned" onClick={() => setTab("canned")}>
           Canned responses
         </button>

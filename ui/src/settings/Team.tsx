@@ -1,14 +1,18 @@
 import { createResource, createSignal, onCleanup, Show } from "solid-js";
 import { errorMessage, type DeskApi, type TeamProgress } from "../lib/api";
+import { TeamMembers } from "./TeamMembers";
 
 /**
  * Team mode: share one inbox with other desktops through a PostgreSQL database the team runs.
- * "Create a team" moves this desktop's inbox into it; "Join a team" replaces this desktop's own
- * inbox with the team's. Either way the app then starts again on a replica of the team.
+ * "Create a team" moves this desktop's inbox into it; "Join a team" (with an admin's invitation
+ * code and a password of the member's own) replaces this desktop's own inbox with the team's.
+ * Either way the app then starts again on a replica of the team. Admins manage members here.
  */
 export function Team(props: { api: DeskApi }) {
   const [team] = createResource(() => props.api.teamGet());
   const [url, setUrl] = createSignal("");
+  const [password, setPassword] = createSignal("");
+  const isCode = () => url().trim().startsWith("SWB");
   const [busy, setBusy] = createSignal<"create" | "join" | null>(null);
   const [done, setDone] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -19,7 +23,7 @@ export function Team(props: { api: DeskApi }) {
     setError(null);
     setBusy(kind);
     try {
-      await (kind === "create" ? props.api.teamCreate(url()) : props.api.teamJoin(url()));
+      await (kind === "create" ? props.api.teamCreate(url()) : props.api.teamJoin(url(), isCode() ? password() : undefined));
       setDone(true);
     } catch (failure) {
       setError(errorMessage(failure));
@@ -50,18 +54,30 @@ export function Team(props: { api: DeskApi }) {
                 when the database cannot be reached. The address, with its password, is kept in this computer's keychain.
               </p>
               <label>
-                Database address
+                Invitation code, or the database's address
                 <input
                   type="password"
                   data-testid="team-url"
-                  placeholder="postgresql://user:password@host:5432/switchboard (empty: SWITCHBOARD_DATABASE_URL)"
+                  placeholder="SWB1-… from your admin, or postgresql://user:password@host:5432/switchboard"
                   autocomplete="off"
                   value={url()}
                   onInput={(event) => setUrl(event.currentTarget.value)}
                 />
               </label>
+              <Show when={isCode()}>
+                <label>
+                  Choose your password (at least 10 characters; only this computer's keychain keeps it)
+                  <input
+                    type="password"
+                    data-testid="team-password"
+                    autocomplete="new-password"
+                    value={password()}
+                    onInput={(event) => setPassword(event.currentTarget.value)}
+                  />
+                </label>
+              </Show>
               <div class="row">
-                <button type="button" class="primary" data-testid="team-create" disabled={busy() !== null || done()} onClick={() => void run("create")}>
+                <button type="button" class="primary" data-testid="team-create" disabled={busy() !== null || done() || isCode()} onClick={() => void run("create")}>
                   {busy() === "create" ? "Creating…" : "Create a team with this inbox"}
                 </button>
                 <button type="button" data-testid="team-join" disabled={busy() !== null || done()} onClick={() => void run("join")}>
@@ -92,16 +108,25 @@ export function Team(props: { api: DeskApi }) {
           }
         >
           {(info) => (
-            <div class="card" data-testid="team-info">
-              <h3>This desktop is in a team</h3>
-              <p>
-                Database: <code>{info().address}</code>
-              </p>
-              <p role="status">
-                {info().online ? "Connected" : "Offline"}
-                {info().waiting > 0 ? ` — ${info().waiting} ${info().waiting === 1 ? "reply" : "replies"} waiting` : ""}
-              </p>
-            </div>
+            <>
+              <div class="card" data-testid="team-info">
+                <h3>This desktop is in a team</h3>
+                <p>
+                  Database: <code>{info().address}</code>
+                </p>
+                <p data-testid="team-me">
+                  Signed in as <strong>{info().member}</strong>
+                  {info().roles.length > 0 ? ` — ${info().roles.join(", ")}` : ""}
+                </p>
+                <p role="status">
+                  {info().online ? "Connected" : "Offline"}
+                  {info().waiting > 0 ? ` — ${info().waiting} ${info().waiting === 1 ? "reply" : "replies"} waiting` : ""}
+                </p>
+              </div>
+              <Show when={info().roles.includes("admin")}>
+                <TeamMembers api={props.api} me={info().member} />
+              </Show>
+            </>
           )}
         </Show>
         <Show when={team.error}>
