@@ -79,6 +79,17 @@ async fn two_desktops_share_a_customer_one_picks_up_and_the_reply_shows_on_both(
         ana.find("[data-testid=composer-send]").await.click().await.unwrap();
         ana.wait_for_text("[data-testid=message]", "Shall I keep it").await;
         ben.wait_for_text("[data-testid=message]", "Shall I keep it").await;
+        // On the desktop that wrote it, the team's copy replaces the one written here: shown once.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let shown = ana.texts("[data-testid=message]").await.unwrap();
+            let copies = shown.iter().filter(|t| t.contains("Shall I keep it")).count();
+            if copies == 1 && shown.iter().any(|t| t.contains("Sent")) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the reply shows {copies} times: {shown:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         ana.screenshot("2-answered").await;
         ben.screenshot("2-answered").await;
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -122,4 +133,150 @@ async fn two_desktops_share_a_customer_one_picks_up_and_the_reply_shows_on_both(
     ben.close().await;
     ana.close().await;
     outcome.expect("the team flow finishes within 3 minutes");
+}
+
+const MEMBERS_SCRIPT: &str = r#"{
+  "pages": [{ "id": "3501", "name": "Members Bikes" }],
+  "personas": [{ "psid": "8501", "page": "3501", "first_name": "Sid", "last_name": "Sales" },
+               { "psid": "8502", "page": "3501", "first_name": "Sue", "last_name": "Support" }]
+}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_invites_an_agent_who_sees_only_their_queue_answers_and_is_removed() {
+    require_desktop();
+    let Some(url) = team_database("members").await else { return };
+    let sandbox = Sandbox::start(Script::from_json(MEMBERS_SCRIPT).unwrap()).await.unwrap();
+    let base = sandbox.base_url();
+    let ana = App::launch_as("members-ana", &base, member(&url, "ana")).await;
+    let login = format!("amy{}", std::process::id());
+    let team = switchboard_team::Team::connect(&url).await.unwrap();
+    let outcome = tokio::time::timeout(Duration::from_secs(240), async {
+        // Routing: Sales and Support under the page's root queue, chosen by keyword.
+        let root: i64 = loop {
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM queues WHERE parent_id IS NULL")
+                .fetch_optional(&sqlx::PgPool::connect(&url).await.unwrap())
+                .await
+                .unwrap();
+            if let Some(root) = found {
+                break root;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let sales = team.queue_add(root, "Sales").await.unwrap();
+        let support = team.queue_add(root, "Support").await.unwrap();
+        let raw = sqlx::PgPool::connect(&url).await.unwrap();
+        for (queue, word) in [(sales, "buy"), (support, "broke")] {
+            sqlx::query("UPDATE queues SET keywords = jsonb_build_array($2::text) WHERE id = $1")
+                .bind(queue)
+                .bind(word)
+                .execute(&raw)
+                .await
+                .unwrap();
+        }
+
+        // The admin invites an agent for Sales in Settings → Team; the code is shown once.
+        ana.find("[data-testid=open-channels]").await.click().await.unwrap();
+        ana.find("[data-testid=tab-team]").await.click().await.unwrap();
+        ana.wait_for_text("[data-testid=team-member]", "ana").await;
+        ana.find("[data-testid=team-invite-name]").await.send_keys(&login).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let picked = ana
+                .eval(
+                    "const box = [...document.querySelectorAll('[data-testid=team-invite-queue]')]
+                        .find((b) => b.parentElement.textContent.includes('Sales'));
+                     if (!box) return false; if (!box.checked) box.click(); return box.checked;",
+                )
+                .await;
+            if picked == serde_json::json!(true) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the Sales queue never showed in the invitation");
+            // The queue list is read when the screen opens: open it again.
+            ana.find("[data-testid=tab-desktop]").await.click().await.unwrap();
+            ana.find("[data-testid=tab-team]").await.click().await.unwrap();
+            ana.find("[data-testid=team-invite-name]").await.send_keys(&login).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        ana.find("[data-testid=team-invite-send]").await.click().await.unwrap();
+        let code_box = ana.find("[data-testid=team-invitation-code]").await;
+        let code = code_box.prop("value").await.unwrap().unwrap_or_default();
+        assert!(code.starts_with("SWB1-"), "{code}");
+        ana.screenshot("1-invited").await;
+
+        // The agent joins with the code and a password of their own (what Join a team does),
+        // and starts Switchboard as that member.
+        let invitation = switchboard_team::Invitation::from_code(&code).unwrap();
+        let joining =
+            switchboard_team::Team::connect(&invitation.address_with(&invitation.password).unwrap())
+                .await
+                .unwrap();
+        joining.password_set("amy's own password").await.unwrap();
+        joining.close().await;
+        let address = invitation.address_with("amy's own password").unwrap();
+        let amy = App::launch_beside(
+            &ana,
+            "members-amy",
+            &base,
+            Launch { env: vec![("SWITCHBOARD_DATABASE_URL".into(), address)], ..Launch::default() },
+        )
+        .await;
+
+        // Two customers choose their queues; the agent sees only Sales's.
+        sandbox.customer_writes("8501", "Hello").unwrap();
+        sandbox.customer_writes("8502", "Hi").unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while sandbox.sent().len() < 2 {
+            assert!(Instant::now() < deadline, "the menu never went out");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        sandbox.customer_writes("8501", "buy").unwrap();
+        sandbox.customer_writes("8502", "broke").unwrap();
+        amy.wait_for_text("[data-testid=session-item]", "Sid").await;
+        ana.wait_for_text("[data-testid=session-item]", "Sue").await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let seen = amy.texts("[data-testid=session-item]").await.unwrap();
+        assert_eq!(seen.len(), 1, "only their queue's customer: {seen:?}");
+        amy.screenshot("2-only-sales").await;
+        // An agent's settings have no Channels or Routing.
+        amy.find("[data-testid=open-channels]").await.click().await.unwrap();
+        amy.wait_for_text("[data-testid=team-me]", "agent").await;
+        assert!(amy.texts("[data-testid=tab-channels]").await.unwrap().is_empty());
+        assert!(amy.texts("[data-testid=team-members]").await.unwrap().is_empty(), "members are an admin's");
+
+        // They answer: sent once, by the admin's desktop, which polls.
+        amy.open_session("Sid").await;
+        amy.find("[data-testid=composer-input]").await.send_keys("Which size do you ride?").await.unwrap();
+        amy.find("[data-testid=composer-send]").await.click().await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let sent = sandbox.sent().into_iter().filter(|m| m.text == "Which size do you ride?").count();
+            if sent == 1 {
+                break;
+            }
+            assert!(sent < 2, "sent twice");
+            assert!(Instant::now() < deadline, "the answer never went out");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+
+        // The admin removes them; their app says so and stops.
+        ana.find("[data-testid=open-channels]").await.click().await.unwrap();
+        ana.find("[data-testid=tab-team]").await.click().await.unwrap();
+        let row = ana.wait_for_text("[data-testid=team-member]", &login).await;
+        row.find(fantoccini::Locator::Css("[data-testid=team-member-remove]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        ana.find("[data-testid=team-member-remove-confirm]").await.click().await.unwrap();
+        ana.wait_for_text("[data-testid=team-audit-entry]", "removed").await;
+        ana.screenshot("3-removed").await;
+        amy.wait_for_text("[data-testid=team-signed-out]", "You were removed from the team").await;
+        amy.screenshot("4-told").await;
+        amy.close().await;
+    })
+    .await;
+    ana.close().await;
+    outcome.expect("the members' flow finishes within 4 minutes");
 }

@@ -13,6 +13,9 @@ pub enum Event {
     SessionDeleted { session_id: i64 },
     /// A message was added or its delivery state changed.
     MessageChanged { message: MessageRecord },
+    /// Team mode: a reply written here was replaced by the team's copy (announced next as a
+    /// message of its own): windows drop the local one.
+    MessageRemoved { message_id: i64, session_id: i64 },
     /// A channel was connected, expired or disconnected.
     ChannelChanged { channel: ChannelRecord },
     /// The retention purge removed old messages (and perhaps sessions): windows reload.
@@ -47,6 +50,7 @@ impl Event {
             Event::SessionChanged { .. } => "session_changed",
             Event::SessionDeleted { .. } => "session_deleted",
             Event::MessageChanged { .. } => "message_changed",
+            Event::MessageRemoved { .. } => "message_removed",
             Event::Purged { .. } => "purged",
             Event::ChannelChanged { .. } => "channel_changed",
             Event::BackfillProgress { .. } => "backfill_progress",

@@ -34,6 +34,8 @@ pub struct ReplicaApplied {
     pub messages: Vec<i64>,
     /// Sessions the changes refer to that this replica does not have: to fetch whole.
     pub missing_sessions: Vec<i64>,
+    /// This desktop's own replies (local id, session) that the team's copies replaced.
+    pub replaced: Vec<(i64, i64)>,
 }
 
 /// The order rows must go in for their references: a message needs its session, a session its
@@ -140,13 +142,15 @@ async fn keep(
     if entity == "messages" {
         // This desktop's own replies, now in the team: the team's copy replaces the local one
         // (same client id) in this transaction, so neither both nor none show.
-        sqlx::query!(
-            "DELETE FROM messages WHERE id < 0 AND client_id IN
-                 (SELECT value ->> 'client_id' FROM json_each(?) WHERE value ->> 'client_id' IS NOT NULL)",
+        let replaced = sqlx::query!(
+            r#"DELETE FROM messages WHERE id < 0 AND client_id IN
+                   (SELECT value ->> 'client_id' FROM json_each(?) WHERE value ->> 'client_id' IS NOT NULL)
+               RETURNING id AS "id!", session_id"#,
             rows
         )
-        .execute(&mut *tx)
+        .fetch_all(&mut *tx)
         .await?;
+        applied.replaced.extend(replaced.into_iter().map(|r| (r.id, r.session_id)));
     }
     if matches!(entity, "messages" | "interactions") {
         // A session this replica does not have (an agent's: it came into their queue after its

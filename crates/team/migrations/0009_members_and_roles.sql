@@ -237,7 +237,7 @@ BEGIN
     -- The owner may end the member's connections when they are removed.
     EXECUTE format('GRANT %I TO %I', member_login, current_user);
     INSERT INTO members (name, login, roles, presence, presence_since)
-    VALUES (member, member_login, member_roles, 'offline', 0)
+    VALUES (member, member_login, member_roles, 'offline', (extract(epoch FROM now()) * 1000)::bigint)
     ON CONFLICT (name) DO UPDATE SET login = excluded.login, roles = excluded.roles, removed = false;
     INSERT INTO queue_members (queue_id, member) SELECT q, member FROM unnest(member_queues) AS q
     ON CONFLICT DO NOTHING;

@@ -339,6 +339,7 @@ export function Desk(props: { api: DeskApi }) {
         // On screen, a customer's new message is read at once.
         if (message.direction === "inbound") void props.api.sessionRead(message.session_id).catch(() => undefined);
       }),
+      props.api.on("message_removed", ({ message_id }) => setMessages((list) => list.filter((m) => m.id !== message_id))),
       props.api.on("purged", () => void loadList()),
       props.api.on("backfill_progress", ({ progress }) =>
         setBackfills(progress.channel_id, progress.done ? undefined : progress),

@@ -370,6 +370,8 @@ export interface EngineEvents {
   session_changed: { session: SessionSummary };
   session_deleted: { session_id: number };
   message_changed: { message: MessageRecord };
+  /** Team mode: a reply written here was replaced by the team's copy (which comes as message_changed). */
+  message_removed: { message_id: number; session_id: number };
   purged: { report: { messages_deleted: number; sessions_deleted: number; files_deleted: number } };
   backfill_progress: { progress: BackfillProgress };
   /** A notification was clicked: show this session. */

@@ -89,6 +89,9 @@ impl Engine {
             // Building a replica (thousands of changes): one reload at the end (the windows reload
             // when the progress ends) instead of an event for every message.
             if total.is_none() {
+                for (message_id, session_id) in done.replaced {
+                    self.publish(Event::MessageRemoved { message_id, session_id });
+                }
                 let mut arrived = Vec::new();
                 for id in done.messages {
                     if let Ok(message) = self.store.message(id).await {

@@ -10,8 +10,10 @@ use switchboard_store::TeamMember;
 use switchboard_team::{AuditEntry, Invite, ROLES, TeamError};
 
 /// How often a desktop asks the team which roles its member holds (and whether they still may
-/// sign in).
-const CHECK_EVERY: Duration = Duration::from_secs(10);
+/// sign in), and how soon it asks again when the database did not answer (a removal first ends
+/// the open connection; the next sign-in is then refused).
+const CHECK_EVERY: Duration = Duration::from_secs(5);
+const CHECK_AGAIN: Duration = Duration::from_secs(1);
 
 impl TeamLink {
     pub(crate) fn roles(&self) -> Option<Vec<String>> {
@@ -120,7 +122,11 @@ pub(super) async fn check_roles(engine: Arc<Engine>) {
                 engine.publish(Event::TeamSignedOut { message: message.to_owned() });
                 return;
             }
-            Err(error) => tracing::debug!(%error, "cannot ask the team for this member's roles now"),
+            Err(error) => {
+                tracing::debug!(%error, "cannot ask the team for this member's roles now");
+                tokio::time::sleep(CHECK_AGAIN).await;
+                continue;
+            }
         }
         tokio::time::sleep(CHECK_EVERY).await;
     }
