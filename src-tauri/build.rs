@@ -49,6 +49,7 @@ fn main() {
             "team_invite",
             "team_remove",
             "team_audit",
+            "team_key_rotate",
             "presence_get",
             "presence_set",
             "queue_views",

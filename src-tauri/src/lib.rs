@@ -85,6 +85,7 @@ fn run_with(config: config::Config) {
             commands::team::team_invite,
             commands::team::team_remove,
             commands::team::team_audit,
+            commands::team::team_key_rotate,
             commands::routing::presence_get,
             commands::routing::presence_set,
             commands::routing::queue_views,

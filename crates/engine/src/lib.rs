@@ -351,11 +351,13 @@ impl Engine {
         channel: NewChannel<'_>,
         secret: Secret,
     ) -> Result<ChannelRecord, EngineError> {
-        self.keychain.set(&keychain::channel_key(channel.platform, channel.external_id), secret).await?;
+        self.keychain
+            .set(&keychain::channel_key(channel.platform, channel.external_id), secret.clone())
+            .await?;
         if self.team_link().is_some() {
-            // The team gets the channel; this desktop's lease loop starts polling it when the
-            // replica has it and the lease is free.
-            return self.team_connect(channel).await;
+            // The team gets the channel (and its credentials, sealed); this desktop's lease loop
+            // starts polling it when the replica has it and the lease is free.
+            return self.team_connect(channel, &secret).await;
         }
         let channel = self.store.connect_channel(channel).await?;
         self.ensure_routing().await?;

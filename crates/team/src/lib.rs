@@ -17,6 +17,7 @@ mod members;
 mod moving;
 mod outbox;
 mod routing;
+mod secrets;
 mod sessions;
 mod settings;
 mod snapshot;
@@ -30,6 +31,7 @@ pub use leases::Lease;
 pub use members::{AuditEntry, Invitation, Invite, Me, ROLES, new_password, with_password};
 pub use moving::Exported;
 pub use outbox::{NewReply, Outcome};
+pub use secrets::TeamKey;
 pub use snapshot::{REPLICATED, Snapshot};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

@@ -19,12 +19,21 @@ pub struct Invite {
 }
 
 /// What an invited member is handed: the team's address for their login and a temporary
-/// password, as one code to paste into "Join a team".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// password, as one code to paste into "Join a team" — and, for a member who will poll (an
+/// admin or a poller), the team key that opens the platforms' credentials.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
     /// `postgres://login@host:port/database` (no password).
     pub address: String,
     pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_key: Option<String>,
+}
+
+impl std::fmt::Debug for Invitation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invitation").field("address", &self.address).finish_non_exhaustive()
+    }
 }
 
 const CODE_PREFIX: &str = "SWB1-";
@@ -108,7 +117,7 @@ impl Team {
         let mut address = url::Url::parse(&self.url).map_err(|e| TeamError::Address(e.to_string()))?;
         address.set_password(None).ok();
         address.set_username(&invite.name).map_err(|()| TeamError::Address("no user name".into()))?;
-        Ok(Invitation { address: address.to_string(), password })
+        Ok(Invitation { address: address.to_string(), password, team_key: None })
     }
 
     /// Removes a member (admins only): their login stops working at once.

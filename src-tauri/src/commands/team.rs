@@ -59,6 +59,13 @@ pub async fn team_remove(engine: State<'_, Arc<Engine>>, name: String) -> Result
     Ok(engine.team_remove(&name).await?)
 }
 
+/// Replaces the team key (admins, on a desktop holding it): answers how many credentials were
+/// resealed.
+#[tauri::command]
+pub async fn team_key_rotate(engine: State<'_, Arc<Engine>>) -> Result<u64, CommandError> {
+    Ok(engine.team_key_rotate().await?)
+}
+
 /// The newest audit entries (admins).
 #[tauri::command]
 pub async fn team_audit(engine: State<'_, Arc<Engine>>) -> Result<Vec<AuditEntry>, CommandError> {

@@ -467,6 +467,8 @@ export interface DeskApi {
   teamRemove(name: string): Promise<void>;
   /** The newest audit entries (admins). */
   teamAudit(): Promise<AuditEntry[]>;
+  /** Replaces the team key, resealing every platform credential the team keeps (admins). */
+  teamKeyRotate(): Promise<number>;
   presenceGet(): Promise<MemberRecord>;
   presenceSet(presence: Presence): Promise<MemberRecord>;
   queueViews(): Promise<QueueView[]>;
@@ -548,6 +550,7 @@ export const tauriApi: DeskApi = {
   teamInvite: (name, roles, queues) => invoke("team_invite", { name, roles, queues }),
   teamRemove: (name) => invoke("team_remove", { name }),
   teamAudit: () => invoke("team_audit"),
+  teamKeyRotate: () => invoke("team_key_rotate"),
   presenceGet: () => invoke("presence_get"),
   presenceSet: (presence) => invoke("presence_set", { presence }),
   queueViews: () => invoke("queue_views"),

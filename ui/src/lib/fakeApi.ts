@@ -244,6 +244,7 @@ export function fakeApi(
     teamInvite: vi.fn(async () => "SWB1-code"),
     teamRemove: vi.fn(async () => undefined),
     teamAudit: vi.fn(async () => []),
+    teamKeyRotate: vi.fn(async () => 2),
     presenceGet: vi.fn(async () => me),
     presenceSet: vi.fn(async (presence) => {
       me.presence = presence;

@@ -24,6 +24,20 @@ export function TeamMembers(props: { api: DeskApi; me: string }) {
   const [confirming, setConfirming] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  const [rotating, setRotating] = createSignal(false);
+  const [rotated, setRotated] = createSignal<number | null>(null);
+
+  async function rotate() {
+    setError(null);
+    setRotating(true);
+    try {
+      setRotated(await props.api.teamKeyRotate());
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setRotating(false);
+    }
+  }
 
   const toggle = <T,>(list: T[], item: T) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
   const queueName = (id: number) => {
@@ -173,6 +187,25 @@ export function TeamMembers(props: { api: DeskApi; me: string }) {
           <p class="error" role="alert" data-testid="team-members-error">{error()}</p>
         </Show>
       </form>
+
+      <div class="card" data-testid="team-key">
+        <h3>Team key</h3>
+        <p class="muted">
+          The platforms' credentials are kept in the team's database sealed with the team key, which only desktops allowed to
+          poll hold (an admin's or poller's invitation carries it). Rotate it when such a desktop is lost: every credential is
+          resealed at once; other pollers then need a new invitation to open credentials they do not hold yet.
+        </p>
+        <div class="row">
+          <button type="button" data-testid="team-key-rotate" disabled={rotating()} onClick={() => void rotate()}>
+            {rotating() ? "Rotating…" : "Rotate the team key"}
+          </button>
+        </div>
+        <Show when={rotated() !== null}>
+          <p role="status" data-testid="team-key-rotated">
+            Done: {rotated()} {rotated() === 1 ? "credential" : "credentials"} resealed with the new key.
+          </p>
+        </Show>
+      </div>
 
       <div class="card" data-testid="team-audit">
         <h3>Audit</h3>

@@ -43,9 +43,10 @@ async fn hold(engine: Arc<Engine>, channel: ChannelRecord) {
     let Some(link) = engine.team_link() else { return };
     let key = keychain::channel_key(channel.platform, &channel.external_id);
     loop {
-        // Only a desktop with the channel's credentials, whose member the team lets poll, does.
+        // Only a desktop with the channel's credentials (its own, or the team's opened with the
+        // team key), whose member the team lets poll, does.
         let may_poll = link.holds("poller") == Some(true) && link.signed_out().is_none();
-        if may_poll && matches!(engine.keychain.get(&key).await, Ok(Some(_))) {
+        if may_poll && credentials(&engine, &channel, &key).await {
             match link.team.lease_take(channel.id, &link.holder, LEASE_TTL).await {
                 Ok(Some(lease)) => serve(&engine, &channel, lease).await,
                 Ok(None) => {}
@@ -53,6 +54,28 @@ async fn hold(engine: Arc<Engine>, channel: ChannelRecord) {
             }
         }
         tokio::time::sleep(LEASE_LOOK).await;
+    }
+}
+
+/// Whether this desktop has the channel's credentials; if not, and it holds the team key, they
+/// are opened from the team's database into this desktop's keychain.
+async fn credentials(engine: &Engine, channel: &ChannelRecord, entry: &str) -> bool {
+    if matches!(engine.keychain.get(entry).await, Ok(Some(_))) {
+        return true;
+    }
+    let Some(link) = engine.team_link() else { return false };
+    let opened = match engine.team_key().await {
+        Ok(Some(key)) => link.team.channel_secret(channel.id, &key).await.map_err(EngineError::from),
+        Ok(None) => return false,
+        Err(error) => Err(error),
+    };
+    match opened {
+        Ok(Some(secret)) => engine.keychain.set(entry, secret).await.is_ok(),
+        Ok(None) => false,
+        Err(error) => {
+            tracing::debug!(%error, channel = channel.id, "cannot open the channel's credentials from the team");
+            false
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use super::TeamLink;
 use crate::{Engine, EngineError, Event};
 use std::sync::Arc;
 use std::time::Duration;
+use switchboard_core::secret::ExposeSecret;
 use switchboard_store::TeamMember;
 use switchboard_team::{AuditEntry, Invite, ROLES, TeamError};
 
@@ -74,7 +75,13 @@ impl Engine {
         if invite.roles.is_empty() {
             return Err(EngineError::Refused("Give the member at least one role.".into()));
         }
-        let invitation = team.member_invite(invite).await?;
+        let mut invitation = team.member_invite(invite).await?;
+        // A member who will poll gets the team key with the invitation (one code to hand over).
+        if invite.roles.iter().any(|r| r == "admin" || r == "poller")
+            && let Some(key) = self.team_key().await?
+        {
+            invitation.team_key = Some(key.to_secret().expose_secret().to_owned());
+        }
         self.team_caught_up(team).await?;
         Ok(invitation.code())
     }
@@ -97,6 +104,41 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// On an admin's or poller's desktop: a team without a key gets one (an admin's desktop makes
+    /// it), and the credentials of the team's channels this desktop holds that the team does
+    /// not keep yet go to it, sealed with the key — so that another poller can take a channel
+    /// over without its admin's desktop.
+    pub(crate) async fn share_credentials(&self) -> Result<(), EngineError> {
+        let Some(link) = self.team_link() else { return Ok(()) };
+        if link.holds("poller") != Some(true) {
+            return Ok(());
+        }
+        let key = match self.team_key().await? {
+            Some(key) => key,
+            None if link.holds("admin") == Some(true) && !link.team.team_key_exists().await? => {
+                let key = switchboard_team::TeamKey::generate()?;
+                link.team.team_key_install(&key).await?;
+                self.keychain.set(super::setup::TEAM_KEY_ENTRY, key.to_secret()).await?;
+                tracing::info!("made the team's key");
+                key
+            }
+            None => return Ok(()),
+        };
+        let missing = link.team.channels_without_secret().await?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        for channel in self.store.channels().await?.into_iter().filter(|c| missing.contains(&c.id)) {
+            let entry = crate::keychain::channel_key(channel.platform, &channel.external_id);
+            if let Some(secret) = self.keychain.get(&entry).await? {
+                link.team.channel_secret_set(channel.id, &key, &secret).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Keeps this desktop's roles current and notices a removal (or a password changed elsewhere):
 /// then the windows are told, and the team's tasks stop.
 pub(super) async fn check_roles(engine: Arc<Engine>) {
@@ -104,11 +146,17 @@ pub(super) async fn check_roles(engine: Arc<Engine>) {
     loop {
         match link.team.my_roles().await {
             Ok(roles) => {
-                let mut known = link.roles.lock().unwrap_or_else(|p| p.into_inner());
-                if known.as_ref() != Some(&roles) {
+                let changed = {
+                    let mut known = link.roles.lock().unwrap_or_else(|p| p.into_inner());
+                    let changed = known.as_ref() != Some(&roles);
                     *known = Some(roles);
-                    drop(known);
+                    changed
+                };
+                if changed {
                     engine.publish(Event::TeamRoles { roles: engine.roles() });
+                }
+                if let Err(error) = engine.share_credentials().await {
+                    tracing::warn!(%error, "cannot give the team this desktop's channel credentials");
                 }
             }
             Err(TeamError::SignIn(reason)) => {

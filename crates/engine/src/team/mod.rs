@@ -170,12 +170,17 @@ impl Engine {
     pub(crate) async fn team_connect(
         &self,
         channel: switchboard_store::NewChannel<'_>,
+        secret: &switchboard_core::secret::Secret,
     ) -> Result<switchboard_store::ChannelRecord, EngineError> {
         use switchboard_core::routing::{Experience, QueueName};
         let Some(link) = self.team_link() else {
             return Err(EngineError::Refused("This desktop is not in a team.".into()));
         };
         let id = link.team.channel_ensure(channel.platform, channel.external_id, channel.name).await?;
+        // Other desktops allowed to poll open the credentials with the team key.
+        if let Some(key) = self.team_key().await? {
+            link.team.channel_secret_set(id, &key, secret).await?;
+        }
         let experience = Experience::new(&crate::routing::system_zone());
         let root = QueueName::parse(channel.name, &experience.words)
             .map_or_else(|_| "Inbox".to_owned(), |n| n.as_str().to_owned());

@@ -8,10 +8,13 @@ use crate::{Engine, EngineError, Event, Keychain};
 use serde::Serialize;
 use switchboard_core::secret::ExposeSecret;
 use switchboard_store::Exported;
-use switchboard_team::{Invitation, Team};
+use switchboard_team::{Invitation, Team, TeamKey};
 
 /// The keychain entry of the team's database address.
 pub(crate) const TEAM_ENTRY: &str = "team-database";
+/// The keychain entry of the team key, on desktops allowed to poll: it opens the platforms'
+/// credentials the team's database keeps sealed.
+pub(crate) const TEAM_KEY_ENTRY: &str = "team-key";
 /// The shortest password a member may choose.
 const MIN_PASSWORD: usize = 10;
 /// How many rows one transaction of the move carries.
@@ -81,6 +84,24 @@ impl Engine {
         // every role and the queues this desktop's agent had.
         let now = self.clock.now().as_millisecond();
         team.owner_join(&self.config.agent, now).await?;
+        // The team key is made here (or kept, when the move runs again), and this desktop's
+        // credentials go to the team sealed with it, so other pollers can take channels over.
+        let key = match self.team_key().await? {
+            Some(key) if team.team_key_matches(&key).await? => key,
+            _ => {
+                let key = TeamKey::generate()?;
+                team.team_key_install(&key).await?;
+                self.keychain.set(TEAM_KEY_ENTRY, key.to_secret()).await?;
+                key
+            }
+        };
+        for channel in self.store.channels().await? {
+            let entry = crate::keychain::channel_key(channel.platform, &channel.external_id);
+            if let Some(secret) = self.keychain.get(&entry).await? {
+                let id = team.channel_ensure(channel.platform, &channel.external_id, &channel.name).await?;
+                team.channel_secret_set(id, &key, &secret).await?;
+            }
+        }
         team.close().await;
         self.team_remember(url).await
     }
@@ -101,9 +122,44 @@ impl Engine {
             )));
         }
         let team = Team::connect(&invitation.address_with(&invitation.password)?).await?;
+        // A member who will poll is handed the team key: it must be the team's.
+        if let Some(given) = &invitation.team_key {
+            let key = TeamKey::from_secret(&given.clone().into())?;
+            if !team.team_key_matches(&key).await? {
+                return Err(EngineError::Refused(
+                    "The team key in this invitation is not the team's (it was rotated): ask for a new invitation."
+                        .into(),
+                ));
+            }
+            self.keychain.set(TEAM_KEY_ENTRY, key.to_secret()).await?;
+        }
         team.password_set(password).await?;
         team.close().await;
         self.team_remember(&invitation.address_with(password)?).await
+    }
+
+    /// The team key this desktop keeps, if it may poll.
+    pub(crate) async fn team_key(&self) -> Result<Option<TeamKey>, EngineError> {
+        match self.keychain.get(TEAM_KEY_ENTRY).await? {
+            Some(secret) => Ok(Some(TeamKey::from_secret(&secret)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Replaces the team key (admins, on a desktop that holds it): every credential in the
+    /// team's database is resealed in one transaction. Other pollers need the new key (a new
+    /// invitation) to open credentials they do not already hold. Answers how many were resealed.
+    pub async fn team_key_rotate(&self) -> Result<u64, EngineError> {
+        let team = self.team().ok_or_else(|| EngineError::Refused("The team key is a team's.".into()))?;
+        self.require("admin", "rotate the team key")?;
+        let old = self
+            .team_key()
+            .await?
+            .ok_or_else(|| EngineError::Refused("This desktop does not hold the team key.".into()))?;
+        let new = TeamKey::generate()?;
+        let resealed = team.team_key_rotate(&old, &new).await?;
+        self.keychain.set(TEAM_KEY_ENTRY, new.to_secret()).await?;
+        Ok(resealed)
     }
 
     /// The team's address this desktop keeps, if it is in one.

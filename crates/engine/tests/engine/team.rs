@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use switchboard_core::{Author, Direction, Platform};
 use switchboard_engine::{Engine, EngineConfig, Event, Hosts, Keychain, ListFilter, Notifier, SystemClock};
 use switchboard_store::IncomingMessage;
-use switchboard_team::{Team, TeamError};
+use switchboard_team::{Invitation, Team, TeamError};
 
 fn message(n: usize) -> IncomingMessage {
     IncomingMessage {
@@ -787,4 +787,129 @@ async fn an_invited_agent_joins_with_the_code_sees_only_their_queue_and_stops_wh
     // The agent's engine never called a platform.
     assert_eq!(elsewhere.graph_reads(), 0);
     assert!(elsewhere.sent().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poller_without_credentials_opens_the_team_s_sealed_ones_and_no_secret_is_plain_anywhere() {
+    use serde_json::json;
+    use switchboard_core::secret::ExposeSecret;
+    use switchboard_team::Invite;
+    crate::require_desktop();
+    let Some(url) = team_database("secrets").await else { return };
+    Keychain::use_os_store().unwrap();
+    let script = json!({"pages": [{"id": "4701", "name": "Secrets Page"}],
+                        "personas": [{"psid": "7701", "page": "4701", "first_name": "Kim", "last_name": "Key"}]});
+    let sandbox = switchboard_sandbox::Sandbox::start(
+        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+    // The admin's desktop connects the page but never polls (it is not allowed to here).
+    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), false).await;
+    admin.connect_sandbox_demo(&base).await.unwrap();
+    admin.start().await.unwrap();
+    eventually("the page's token to be sealed in the team", Duration::from_secs(20), || {
+        let raw = raw.clone();
+        async move {
+            let n: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM channel_secrets").fetch_one(&raw).await.unwrap();
+            n >= 1
+        }
+    })
+    .await;
+
+    // A relay invited as a poller: the code carries the team key; its keychain has no token.
+    let login = format!("relay{}", std::process::id());
+    let code = admin
+        .team_invite(&Invite { name: login.clone(), roles: vec!["poller".into()], queues: vec![] })
+        .await
+        .unwrap();
+    let password = "the relay's own password";
+    let address = {
+        let dir = tempfile::tempdir().unwrap();
+        let config =
+            EngineConfig::new(dir.path().join("cache.sqlite3"), Hosts::sandbox(base.clone()), &login);
+        // The relay's keychain is the one its desktop below uses.
+        let service = test_service(&format!("team-{login}-{}", url.rsplit('/').next().unwrap_or_default()));
+        let engine =
+            Engine::open(config, Keychain::new(service), Notifier::disabled(), Arc::new(SystemClock))
+                .await
+                .unwrap();
+        engine.team_join(&code, Some(password)).await.unwrap();
+        engine.team_address().await.unwrap().unwrap()
+    };
+    let (relay, _r) =
+        desktop(&address, Hosts::sandbox(base.clone()), &login, Notifier::disabled(), true).await;
+    relay.start().await.unwrap();
+    sandbox.customer_writes("7701", "Is the shop open on Sunday?").unwrap();
+    eventually("the relay to poll with the team's credentials", Duration::from_secs(30), || {
+        let raw = raw.clone();
+        async move {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM messages WHERE body = 'Is the shop open on Sunday?'",
+            )
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+            n == 1
+        }
+    })
+    .await;
+    let holder: String =
+        sqlx::query_scalar("SELECT holder FROM leases LIMIT 1").fetch_one(&raw).await.unwrap();
+    assert!(holder.starts_with(&login), "the relay holds the lease: {holder}");
+
+    // Nothing secret is plain in the team's database: the page token, the team key, the
+    // member's password (pg_dump of every table, as the solo secret scan reads the cache).
+    let token = switchboard_platforms::demo::demo_page(&base).await.unwrap().access_token;
+    let dump =
+        std::process::Command::new(format!("{}/pg_dump", std::env::var("SWITCHBOARD_PG_BIN").unwrap()))
+            .args(["--data-only", &url])
+            .output()
+            .unwrap();
+    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    assert!(dump.contains("channel_secrets"), "the dump holds the sealed credentials' table");
+    let key = Invitation::from_code(&code).unwrap().team_key.unwrap();
+    for (what, secret) in
+        [("page token", token.expose_secret()), ("team key", key.as_str()), ("password", password)]
+    {
+        assert!(!dump.contains(secret), "the {what} is plain in the team's database");
+    }
+    let as_agent_refused: Result<Vec<i64>, _> = {
+        let agent = admin
+            .team_invite(&Invite {
+                name: format!("nosy{}", std::process::id()),
+                roles: vec!["agent".into()],
+                queues: vec![],
+            })
+            .await
+            .unwrap();
+        let agent = Invitation::from_code(&agent).unwrap();
+        assert!(agent.team_key.is_none(), "an agent is never handed the team key");
+        let pool = sqlx::PgPool::connect(&agent.address_with(&agent.password).unwrap()).await.unwrap();
+        sqlx::query_scalar("SELECT channel_id FROM channel_secrets").fetch_all(&pool).await
+    };
+    assert!(as_agent_refused.is_err(), "an agent cannot read even the sealed credentials");
+
+    // Rotating the key reseals every credential in one transaction; the old key opens none.
+    let before: Vec<Vec<u8>> = sqlx::query_scalar("SELECT sealed FROM channel_secrets ORDER BY channel_id")
+        .fetch_all(&raw)
+        .await
+        .unwrap();
+    let resealed = admin.team_key_rotate().await.unwrap();
+    assert_eq!(resealed as usize, before.len());
+    let after: Vec<Vec<u8>> = sqlx::query_scalar("SELECT sealed FROM channel_secrets ORDER BY channel_id")
+        .fetch_all(&raw)
+        .await
+        .unwrap();
+    assert!(before.iter().zip(&after).all(|(b, a)| b != a), "every credential is resealed");
+    let old = switchboard_team::TeamKey::from_secret(&key.clone().into()).unwrap();
+    let team = Team::connect(&url).await.unwrap();
+    assert!(!team.team_key_matches(&old).await.unwrap());
+    let page: i64 =
+        sqlx::query_scalar("SELECT channel_id FROM channel_secrets LIMIT 1").fetch_one(&raw).await.unwrap();
+    assert!(team.channel_secret(page, &old).await.is_err(), "the old key opens nothing");
 }
