@@ -50,6 +50,8 @@ fn main() {
             "team_remove",
             "team_audit",
             "team_key_rotate",
+            "team_sign_out",
+            "team_sign_in",
             "presence_get",
             "presence_set",
             "queue_views",

@@ -86,6 +86,8 @@ fn run_with(config: config::Config) {
             commands::team::team_remove,
             commands::team::team_audit,
             commands::team::team_key_rotate,
+            commands::team::team_sign_out,
+            commands::team::team_sign_in,
             commands::routing::presence_get,
             commands::routing::presence_set,
             commands::routing::queue_views,

@@ -259,6 +259,32 @@ async fn an_admin_invites_an_agent_who_sees_only_their_queue_answers_and_is_remo
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
 
+        // Refused through the app's own commands too, with a code the UI acts on.
+        let refused = amy
+            .eval(&format!(
+                "return window.__TAURI_INTERNALS__.invoke('queue_add', {{ parentId: {root}, name: 'Mine' }})
+                    .then(() => 'allowed', (e) => e.code)"
+            ))
+            .await;
+        assert_eq!(refused, serde_json::json!("forbidden"), "an agent adding a queue");
+        let audit = amy
+            .eval(
+                "return window.__TAURI_INTERNALS__.invoke('team_audit').then(() => 'allowed', (e) => e.code)",
+            )
+            .await;
+        assert_eq!(audit, serde_json::json!("forbidden"), "an agent reading the audit");
+        // The member's password is nowhere on either desktop but the keychain: not in the data
+        // folders (logs, caches) nor in the windows.
+        for app in [&ana, &amy] {
+            let html = app.client.source().await.unwrap();
+            assert!(!html.contains("amy's own password"), "the password reached a window");
+            for entry in walk(app.data_dir()) {
+                let bytes = std::fs::read(&entry).unwrap();
+                let found = bytes.windows(18).any(|w| w == b"amy's own password");
+                assert!(!found, "the password is in {}", entry.display());
+            }
+        }
+
         // The admin removes them; their app says so and stops.
         ana.find("[data-testid=open-channels]").await.click().await.unwrap();
         ana.find("[data-testid=tab-team]").await.click().await.unwrap();
@@ -279,4 +305,18 @@ async fn an_admin_invites_an_agent_who_sees_only_their_queue_answers_and_is_remo
     .await;
     ana.close().await;
     outcome.expect("the members' flow finishes within 4 minutes");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

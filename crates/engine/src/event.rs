@@ -40,7 +40,7 @@ pub enum Event {
     TeamRoles { roles: Vec<String> },
     /// Team mode: the team refused this desktop's sign-in (the member was removed, or their
     /// password changed); its team tasks stopped.
-    TeamSignedOut { message: String },
+    TeamSignedOut { signed_out: crate::SignedOut },
 }
 
 impl Event {

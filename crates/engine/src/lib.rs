@@ -28,7 +28,7 @@ pub use notifier::{Notice, Notifier};
 pub use routing::{QueueSettings, RoutingSettings, TimelineEntry};
 pub use switchboard_store::TeamMember;
 pub use switchboard_team::{AuditEntry, Invite, TeamError};
-pub use team::{TeamProgress, TeamStatus, remember_team, remembered_team, shown_address};
+pub use team::{SignedOut, TeamProgress, TeamStatus, remember_team, remembered_team, shown_address};
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -5,7 +5,7 @@ use crate::error::CommandError;
 use crate::startup::REPLICA_PENDING;
 use serde::Serialize;
 use std::sync::Arc;
-use switchboard_engine::{AuditEntry, Engine, Invite, TeamMember, TeamStatus};
+use switchboard_engine::{AuditEntry, Engine, Invite, SignedOut, TeamMember, TeamStatus};
 use tauri::{AppHandle, State};
 
 /// The team as the desk shows it: the address without its password, the connection, and who
@@ -17,8 +17,8 @@ pub struct TeamInfo {
     pub status: TeamStatus,
     pub member: String,
     pub roles: Vec<String>,
-    /// Set when the team refused this desktop's sign-in (removed from the team).
-    pub signed_out: Option<String>,
+    /// Set when this desktop is not signed in (signed out, or removed from the team).
+    pub signed_out: Option<SignedOut>,
 }
 
 #[tauri::command]
@@ -64,6 +64,27 @@ pub async fn team_remove(engine: State<'_, Arc<Engine>>, name: String) -> Result
 #[tauri::command]
 pub async fn team_key_rotate(engine: State<'_, Arc<Engine>>) -> Result<u64, CommandError> {
     Ok(engine.team_key_rotate().await?)
+}
+
+/// Signs out of the team: the password leaves the keychain, the replica stays encrypted.
+#[tauri::command]
+pub async fn team_sign_out(engine: State<'_, Arc<Engine>>) -> Result<(), CommandError> {
+    Ok(engine.team_sign_out().await?)
+}
+
+/// Signs in again with the member's password, then starts the app again, signed in.
+#[tauri::command]
+pub async fn team_sign_in(
+    app: AppHandle,
+    engine: State<'_, Arc<Engine>>,
+    password: String,
+) -> Result<(), CommandError> {
+    engine.team_sign_in(&password).await?;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        app.restart();
+    });
+    Ok(())
 }
 
 /// The newest audit entries (admins).

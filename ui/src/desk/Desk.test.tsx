@@ -195,10 +195,35 @@ describe("Desk", () => {
     expect(await screen.findByTestId("tab-team")).toHaveAttribute("aria-selected", "true");
     expect(screen.queryByTestId("tab-channels")).toBeNull();
     expect(screen.queryByTestId("tab-routing")).toBeNull();
-    emit("team_signed_out", { message: "You were removed from the team. Switchboard stopped working with it." });
+    emit("team_signed_out", {
+      signed_out: { message: "You were removed from the team. Switchboard stopped working with it.", can_sign_in: false },
+    });
     const dialog = await screen.findByTestId("team-signed-out");
     expect(dialog).toHaveAttribute("role", "alertdialog");
     expect(dialog).toHaveTextContent("You were removed from the team");
+    expect(screen.queryByTestId("team-sign-in-password")).toBeNull(); // signing in cannot help
+  });
+
+  it("asks a signed-out member for their password and signs in with it", async () => {
+    const { api } = fakeApi([summary()], []);
+    api.teamGet = vi.fn(async () => ({
+      address: "postgresql://amy@db:5432/team",
+      online: false,
+      waiting: 0,
+      member: "amy",
+      roles: [],
+      signed_out: { message: "Signed out of the team. Sign in with your password to work again.", can_sign_in: true },
+    }));
+    api.teamSignIn = vi.fn(async () => {
+      throw { code: "invalid_input", message: "The team's database did not accept this password." };
+    });
+    render(() => <Desk api={api} />);
+    const password = (await screen.findByTestId("team-sign-in-password")) as HTMLInputElement;
+    expect(password.type).toBe("password");
+    fireEvent.input(password, { target: { value: "wrong one" } });
+    fireEvent.click(screen.getByTestId("team-sign-in"));
+    expect(api.teamSignIn).toHaveBeenCalledWith("wrong one");
+    expect(await screen.findByRole("alert")).toHaveTextContent("did not accept this password");
   });
 
   it("opens the session of a clicked notification", async () => {

@@ -12,6 +12,7 @@ import {
   type QueueView,
   type SessionFilter,
   type SessionSummary,
+  type SignedOut,
   errorMessage,
 } from "../lib/api";
 import { PresenceSwitch } from "./PresenceSwitch";
@@ -91,7 +92,7 @@ export function Desk(props: { api: DeskApi }) {
   const [team, setTeam] = createSignal<{ online: boolean; waiting: number } | null>(null);
   const [updating, setUpdating] = createSignal<TeamProgress | null>(null);
   // Set when the team refused this desktop's sign-in (the member was removed): the desk stops.
-  const [signedOut, setSignedOut] = createSignal<string | null>(null);
+  const [signedOut, setSignedOut] = createSignal<SignedOut | null>(null);
   let filterInput: HTMLInputElement | undefined;
   let listElement: HTMLDivElement | undefined;
 
@@ -347,7 +348,7 @@ export function Desk(props: { api: DeskApi }) {
       props.api.on("open_session", ({ session_id }) => void open(session_id)),
       props.api.on("awaiting_changed", ({ count }) => setAwaitingCount(count)),
       props.api.on("team_status", ({ status }) => setTeam(status)),
-      props.api.on("team_signed_out", ({ message }) => setSignedOut(message)),
+      props.api.on("team_signed_out", ({ signed_out }) => setSignedOut(signed_out)),
       props.api.on("team_progress", ({ progress }) => {
         if (progress.step !== "updating") return;
         const building = progress.done < progress.total;
@@ -397,14 +398,7 @@ export function Desk(props: { api: DeskApi }) {
   return (
     <>
     <Show when={signedOut()}>
-      {(message) => (
-        <div class="signed-out" role="alertdialog" aria-modal="true" aria-labelledby="signed-out-title" data-testid="team-signed-out">
-          <div>
-            <h2 id="signed-out-title">Signed out of the team</h2>
-            <p>{message()}</p>
-          </div>
-        </div>
-      )}
+      {(out) => <SignedOutDialog api={props.api} signedOut={out()} />}
     </Show>
     <div class="desk" classList={{ "with-details": detailsOpen() && view() === "conversation" && !!current() }}>
       <aside class="sidebar" aria-label="Inbox">
@@ -640,4 +634,53 @@ export function Desk(props: { api: DeskApi }) {
 
 function cursorOf(message: MessageRecord) {
   return { created_at: message.created_at, id: message.id };
+}
+
+/** This desktop is not signed in to the team: the desk stops; a member who may sign in again
+ * gives their password here (the app then starts again, signed in). */
+function SignedOutDialog(props: { api: DeskApi; signedOut: SignedOut }) {
+  const [password, setPassword] = createSignal("");
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  async function signIn(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await props.api.teamSignIn(password());
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setBusy(false);
+    }
+  }
+  return (
+    <div class="signed-out" role="alertdialog" aria-modal="true" aria-labelledby="signed-out-title" data-testid="team-signed-out">
+      <div>
+        <h2 id="signed-out-title">Signed out of the team</h2>
+        <p>{props.signedOut.message}</p>
+        <Show when={props.signedOut.can_sign_in}>
+          <form class="card" onSubmit={(event) => void signIn(event)}>
+            <label>
+              Your password
+              <input
+                type="password"
+                data-testid="team-sign-in-password"
+                autocomplete="current-password"
+                value={password()}
+                onInput={(event) => setPassword(event.currentTarget.value)}
+              />
+            </label>
+            <div class="row">
+              <button type="submit" class="primary" data-testid="team-sign-in" disabled={busy() || password() === ""}>
+                {busy() ? "Signing in…" : "Sign in"}
+              </button>
+            </div>
+            <Show when={error()}>
+              <p class="error" role="alert">{error()}</p>
+            </Show>
+          </form>
+        </Show>
+      </div>
+    </div>
+  );
 }

@@ -325,8 +325,14 @@ export interface TeamInfo {
   member: string;
   /** The team's roles they hold: agent, supervisor, admin, poller (empty until the team answered). */
   roles: TeamRole[];
-  /** Set when the team refused this desktop's sign-in (the member was removed). */
-  signed_out: string | null;
+  /** Set when this desktop is not signed in to the team (signed out, or the member was removed). */
+  signed_out: SignedOut | null;
+}
+
+/** Why this desktop is not signed in to the team, and whether signing in again can help. */
+export interface SignedOut {
+  message: string;
+  can_sign_in: boolean;
 }
 
 export type TeamRole = "agent" | "supervisor" | "admin" | "poller";
@@ -389,7 +395,7 @@ export interface EngineEvents {
   /** Team mode: the roles of the member signed in here changed (or became known). */
   team_roles: { roles: TeamRole[] };
   /** Team mode: the team refused this desktop's sign-in (the member was removed); team work stopped. */
-  team_signed_out: { message: string };
+  team_signed_out: { signed_out: SignedOut };
   /** The login popup ended (sent by the shell, not the engine). */
   login_finished: LoginFinished;
 }
@@ -469,6 +475,10 @@ export interface DeskApi {
   teamAudit(): Promise<AuditEntry[]>;
   /** Replaces the team key, resealing every platform credential the team keeps (admins). */
   teamKeyRotate(): Promise<number>;
+  /** Signs out of the team: the password leaves the keychain; the replica stays encrypted. */
+  teamSignOut(): Promise<void>;
+  /** Signs in again with the member's password; the app restarts. */
+  teamSignIn(password: string): Promise<void>;
   presenceGet(): Promise<MemberRecord>;
   presenceSet(presence: Presence): Promise<MemberRecord>;
   queueViews(): Promise<QueueView[]>;
@@ -551,6 +561,8 @@ export const tauriApi: DeskApi = {
   teamRemove: (name) => invoke("team_remove", { name }),
   teamAudit: () => invoke("team_audit"),
   teamKeyRotate: () => invoke("team_key_rotate"),
+  teamSignOut: () => invoke("team_sign_out"),
+  teamSignIn: (password) => invoke("team_sign_in", { password }),
   presenceGet: () => invoke("presence_get"),
   presenceSet: (presence) => invoke("presence_set", { presence }),
   queueViews: () => invoke("queue_views"),

@@ -245,6 +245,8 @@ export function fakeApi(
     teamRemove: vi.fn(async () => undefined),
     teamAudit: vi.fn(async () => []),
     teamKeyRotate: vi.fn(async () => 2),
+    teamSignOut: vi.fn(async () => undefined),
+    teamSignIn: vi.fn(async () => undefined),
     presenceGet: vi.fn(async () => me),
     presenceSet: vi.fn(async (presence) => {
       me.presence = presence;

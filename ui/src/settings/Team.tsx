@@ -122,6 +122,11 @@ export function Team(props: { api: DeskApi }) {
                   {info().online ? "Connected" : "Offline"}
                   {info().waiting > 0 ? ` — ${info().waiting} ${info().waiting === 1 ? "reply" : "replies"} waiting` : ""}
                 </p>
+                <div class="row">
+                  <button type="button" data-testid="team-sign-out" onClick={() => void props.api.teamSignOut().catch((e) => setError(errorMessage(e)))}>
+                    Sign out
+                  </button>
+                </div>
               </div>
               <Show when={info().roles.includes("admin")}>
                 <TeamMembers api={props.api} me={info().member} />

@@ -26,11 +26,25 @@ impl TeamLink {
         self.roles().map(|roles| roles.iter().any(|r| r == role))
     }
 
-    /// Why this desktop is no longer signed in to the team, if it is not.
-    pub(crate) fn signed_out(&self) -> Option<String> {
+    /// Why this desktop is not signed in to the team, if it is not.
+    pub(crate) fn signed_out(&self) -> Option<SignedOut> {
         self.signed_out.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
+
+/// Why this desktop is not signed in to the team, and whether its member may sign in again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SignedOut {
+    pub message: String,
+    /// False when the member was removed: signing in cannot help.
+    pub can_sign_in: bool,
+}
+
+pub(crate) const SIGNED_OUT: &str = "Signed out of the team. Sign in with your password to work again; this desktop's copy of the inbox stays encrypted.";
+const REMOVED: &str =
+    "You were removed from the team. Switchboard stopped working with it; ask an admin to invite you again.";
+const PASSWORD_CHANGED: &str =
+    "The team's database no longer accepts this desktop's password (it was changed): sign in again.";
 
 impl Engine {
     /// The roles of the member at this desktop: every role in solo mode; in a team, those the
@@ -58,9 +72,56 @@ impl Engine {
         &self.config.agent
     }
 
-    /// Why the team no longer accepts this desktop's sign-in, if it does not.
-    pub fn team_signed_out(&self) -> Option<String> {
+    /// Why this desktop is not signed in to the team, if it is not.
+    pub fn team_signed_out(&self) -> Option<SignedOut> {
         self.team_link().and_then(TeamLink::signed_out)
+    }
+
+    /// Marks this desktop signed out (its team tasks stop) and tells the windows.
+    pub(crate) fn signed_out(&self, message: &str, can_sign_in: bool) {
+        let Some(link) = self.team_link() else { return };
+        let signed_out = SignedOut { message: message.to_owned(), can_sign_in };
+        *link.signed_out.lock().unwrap_or_else(|p| p.into_inner()) = Some(signed_out.clone());
+        self.publish(Event::TeamSignedOut { signed_out });
+    }
+
+    /// Signs out: the keychain keeps the team's address without the password, the team's
+    /// tasks stop, and the replica stays as it is, encrypted. Signing in asks for the password.
+    pub async fn team_sign_out(&self) -> Result<(), EngineError> {
+        let Some(link) = self.team_link() else {
+            return Err(EngineError::Refused("Signing out is for teams.".into()));
+        };
+        if let Some(address) = self.team_address().await? {
+            let mut url = url::Url::parse(&address).map_err(|e| TeamError::Address(e.to_string()))?;
+            let _ = url.set_password(None);
+            super::remember_team(&self.keychain, url.as_str()).await?;
+        }
+        self.signed_out(SIGNED_OUT, true);
+        link.team.close().await;
+        Ok(())
+    }
+
+    /// Signs in again with the member's password (checked by signing in to the team's
+    /// database); the app then starts again, signed in.
+    pub async fn team_sign_in(&self, password: &str) -> Result<(), EngineError> {
+        let address = self
+            .team_address()
+            .await?
+            .ok_or_else(|| EngineError::Refused("This desktop is not in a team.".into()))?;
+        let url = switchboard_team::with_password(&address, password)?;
+        let team = switchboard_team::Team::open(&url)?;
+        let checked = team.my_roles().await;
+        team.close().await;
+        match checked {
+            Ok(_) => Ok(super::remember_team(&self.keychain, &url).await?),
+            Err(TeamError::SignIn(reason)) if reason.contains("not permitted to log in") => {
+                Err(EngineError::Refused(REMOVED.into()))
+            }
+            Err(TeamError::SignIn(_)) => {
+                Err(EngineError::Refused("The team's database did not accept this password.".into()))
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// The team's members (the replica's copy).
@@ -144,6 +205,9 @@ impl Engine {
 pub(super) async fn check_roles(engine: Arc<Engine>) {
     let Some(link) = engine.team_link() else { return };
     loop {
+        if link.signed_out().is_some() {
+            return;
+        }
         match link.team.my_roles().await {
             Ok(roles) => {
                 let changed = {
@@ -161,13 +225,8 @@ pub(super) async fn check_roles(engine: Arc<Engine>) {
             }
             Err(TeamError::SignIn(reason)) => {
                 tracing::warn!(%reason, "the team refused this desktop's sign-in; team mode stops");
-                let message = if reason.contains("not permitted to log in") {
-                    "You were removed from the team. Switchboard stopped working with it; ask an admin to invite you again."
-                } else {
-                    "The team's database no longer accepts this desktop's password: sign in again."
-                };
-                *link.signed_out.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.to_owned());
-                engine.publish(Event::TeamSignedOut { message: message.to_owned() });
+                let removed = reason.contains("not permitted to log in");
+                engine.signed_out(if removed { REMOVED } else { PASSWORD_CHANGED }, !removed);
                 return;
             }
             Err(error) => {

@@ -10,6 +10,7 @@ mod replies;
 mod routing;
 mod setup;
 
+pub use members::SignedOut;
 pub use setup::{TeamProgress, remember_team, remembered_team, shown_address};
 
 use crate::{Engine, EngineError, Event};
@@ -45,8 +46,9 @@ pub(crate) struct TeamLink {
     pub waiting: AtomicU32,
     /// The roles this desktop's member holds, once the team said.
     pub roles: Mutex<Option<Vec<String>>>,
-    /// Set when the team refused this desktop's sign-in (removed, or a changed password).
-    pub signed_out: Mutex<Option<String>>,
+    /// Set when this desktop is not signed in to the team (signed out, removed, or a password
+    /// changed elsewhere): its team tasks stop.
+    pub signed_out: Mutex<Option<SignedOut>>,
 }
 
 impl TeamLink {
@@ -61,6 +63,9 @@ impl TeamLink {
 async fn membership(engine: Arc<Engine>) {
     let Some(link) = engine.team_link() else { return };
     loop {
+        if link.signed_out().is_some() {
+            return;
+        }
         let now = engine.clock.now().as_millisecond();
         // The schema first: the address may be a new team's (given by SWITCHBOARD_DATABASE_URL).
         let joined = match link.team.prepare().await {
@@ -110,7 +115,12 @@ impl Engine {
     /// `join_team` with the team at `url`, connecting only when first needed (the app starts,
     /// and works from its replica, while the database is unreachable).
     pub async fn join_team_at(&self, url: &str, poller: bool) -> Result<(), EngineError> {
-        self.join_team(Team::open(url)?, poller).await
+        self.join_team(Team::open(url)?, poller).await?;
+        // Signed out: the keychain keeps the address without its password.
+        if url::Url::parse(url).is_ok_and(|u| u.password().is_none()) {
+            self.signed_out(members::SIGNED_OUT, true);
+        }
+        Ok(())
     }
 
     /// Checks the team's server and brings its schema up to date (at start, when it answers).

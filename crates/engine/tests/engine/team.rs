@@ -726,7 +726,17 @@ async fn an_invited_agent_joins_with_the_code_sees_only_their_queue_and_stops_wh
         let short = engine.team_join(&code, Some("short")).await.unwrap_err();
         assert!(short.to_string().contains("at least 10"), "{short}");
         engine.team_join(&code, Some("amy's own password")).await.unwrap();
-        engine.team_address().await.unwrap().expect("the address with the new password")
+        let address = engine.team_address().await.unwrap().expect("the address with the new password");
+        // Signing out keeps the address without the password; signing in checks it.
+        engine.join_team_at(&address, false).await.unwrap();
+        engine.team_sign_out().await.unwrap();
+        let out = engine.team_address().await.unwrap().unwrap();
+        assert!(url::Url::parse(&out).unwrap().password().is_none(), "the password left the keychain");
+        assert!(engine.team_signed_out().is_some_and(|s| s.can_sign_in));
+        let wrong = engine.team_sign_in("not my password").await.unwrap_err();
+        assert!(wrong.to_string().contains("did not accept"), "{wrong}");
+        engine.team_sign_in("amy's own password").await.unwrap();
+        engine.team_address().await.unwrap().expect("the address with the password again")
     };
     assert!(
         joining.contains("amy's%20own%20password") || joining.contains("amy%27s%20own%20password"),
@@ -773,8 +783,9 @@ async fn an_invited_agent_joins_with_the_code_sees_only_their_queue_and_stops_wh
     admin.team_remove(&login).await.unwrap();
     let message = tokio::time::timeout(Duration::from_secs(30), async {
         loop {
-            if let Ok(Event::TeamSignedOut { message }) = events.recv().await {
-                return message;
+            if let Ok(Event::TeamSignedOut { signed_out }) = events.recv().await {
+                assert!(!signed_out.can_sign_in, "signing in cannot help a removed member");
+                return signed_out.message;
             }
         }
     })
