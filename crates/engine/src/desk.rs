@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use switchboard_core::{CannedResponse, NoteText, PhoneNumber, Platform, Variables, template};
 use switchboard_platforms::twilio::Template;
 use switchboard_store::{
-    CannedRecord, Category, ListCursor, MessageRecord, Note, SearchHit, SearchQuery, SessionFilter,
-    SessionPage, SessionState, SessionSummary, TemplateRef,
+    CannedRecord, Category, ChannelRecord, ListCursor, MessageRecord, Note, SearchHit, SearchQuery,
+    SessionFilter, SessionPage, SessionState, SessionSummary, TemplateRef,
 };
 
 /// Whose sessions the list shows.
@@ -290,10 +290,43 @@ impl Engine {
         }
         let channel = self.channel(session.channel_id).await?;
         let key = crate::keychain::channel_key(channel.platform, &channel.external_id);
+        match (self.keychain.get(&key).await?, self.team()) {
+            (Some(_), _) => self.templates_read(&channel).await,
+            // An agent's desktop holds no credentials: the team keeps what the poller read.
+            (None, Some(team)) => {
+                let list = team.templates(channel.id).await?.ok_or_else(|| {
+                    EngineError::Refused(format!(
+                        "{}'s approved templates are not known yet: the desktop that polls the number lists them.",
+                        channel.name
+                    ))
+                })?;
+                serde_json::from_value(list)
+                    .map_err(|e| EngineError::Refused(format!("unreadable templates: {e}")))
+            }
+            (None, None) => Err(EngineError::Refused(format!(
+                "{} is not connected: connect it again to send.",
+                channel.name
+            ))),
+        }
+    }
+
+    /// Reads a WhatsApp number's approved templates from Twilio with this desktop's credentials;
+    /// a poller in a team keeps them in the team's database for desktops without credentials.
+    pub(crate) async fn templates_read(&self, channel: &ChannelRecord) -> Result<Vec<Template>, EngineError> {
+        let key = crate::keychain::channel_key(channel.platform, &channel.external_id);
         let secret = self.keychain.get(&key).await?.ok_or_else(|| {
             EngineError::Refused(format!("{} is not connected: connect it again to send.", channel.name))
         })?;
-        Ok(self.twilio(&secret)?.templates(&self.config.hosts.twilio_content).await?)
+        let templates = self.twilio(&secret)?.templates(&self.config.hosts.twilio_content).await?;
+        if let Some(link) = self.team_link()
+            && link.holds("poller") == Some(true)
+        {
+            let list = serde_json::to_value(&templates).map_err(|e| EngineError::Refused(e.to_string()))?;
+            if let Err(error) = link.team.templates_set(channel.id, &list).await {
+                tracing::warn!(%error, channel = channel.id, "cannot keep the templates in the team");
+            }
+        }
+        Ok(templates)
     }
 
     /// Sends an approved WhatsApp template with its variables (allowed outside the 24-hour

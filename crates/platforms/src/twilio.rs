@@ -278,7 +278,7 @@ struct MediaList {
 }
 
 /// A WhatsApp-approved text template.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Template {
     /// The Content SID (`HX…`) a message names to send it.
     pub sid: String,

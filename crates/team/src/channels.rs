@@ -98,3 +98,29 @@ impl Team {
         Ok(())
     }
 }
+
+impl Team {
+    /// Keeps a WhatsApp channel's approved templates (as JSON) for desktops without credentials.
+    pub async fn templates_set(
+        &self,
+        channel_id: i64,
+        templates: &serde_json::Value,
+    ) -> Result<(), TeamError> {
+        sqlx::query!(
+            "INSERT INTO whatsapp_templates (channel_id, templates) VALUES ($1, $2)
+             ON CONFLICT (channel_id) DO UPDATE SET templates = excluded.templates, read_at = now()",
+            channel_id,
+            templates,
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A WhatsApp channel's approved templates as a poller last read them (`None`: never read).
+    pub async fn templates(&self, channel_id: i64) -> Result<Option<serde_json::Value>, TeamError> {
+        Ok(sqlx::query_scalar!("SELECT templates FROM whatsapp_templates WHERE channel_id = $1", channel_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+}

@@ -450,7 +450,6 @@ async fn files_and_templates_go_both_ways_between_the_desktops_of_a_team() {
     poller.connect_sandbox_demo(&base).await.unwrap();
     poller.start().await.unwrap();
     let (agent, _b) = desktop(&url, Hosts::sandbox(base.clone()), "ben", Notifier::disabled(), false).await;
-    agent.connect_sandbox_demo(&base).await.unwrap();
     agent.start().await.unwrap();
 
     sandbox.customer_sends_file("7501", "the broken pedal", "bike.png").unwrap();
