@@ -299,8 +299,21 @@ async fn an_admin_invites_an_agent_who_sees_only_their_queue_answers_and_is_remo
         ana.wait_for_text("[data-testid=team-audit-entry]", "removed").await;
         ana.screenshot("3-removed").await;
         amy.wait_for_text("[data-testid=team-signed-out]", "You were removed from the team").await;
+        assert!(
+            amy.texts("[data-testid=team-sign-in-password]").await.unwrap().is_empty(),
+            "signing in cannot help"
+        );
         amy.screenshot("4-told").await;
         amy.close().await;
+
+        // The admin signs out: the desk stops and asks for the password, which the team's
+        // database checks (a wrong one is refused, and nothing restarts).
+        ana.find("[data-testid=team-sign-out]").await.click().await.unwrap();
+        ana.wait_for_text("[data-testid=team-signed-out]", "Signed out of the team").await;
+        ana.find("[data-testid=team-sign-in-password]").await.send_keys("not the password").await.unwrap();
+        ana.find("[data-testid=team-sign-in]").await.click().await.unwrap();
+        ana.wait_for_text("[data-testid=team-signed-out] [role=alert]", "did not accept this password").await;
+        ana.screenshot("5-signed-out").await;
     })
     .await;
     ana.close().await;
