@@ -38,10 +38,6 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// How long the server lets a transaction of a desktop sit idle before ending it (shorter than a
-/// lease's TTL; no transaction of ours waits on the desktop between statements that long).
-const IDLE_IN_TRANSACTION: &str = "4s";
-
 /// The oldest server team mode runs on: `pg_snapshot` functions, `xid8`, `FOR UPDATE SKIP LOCKED`.
 pub const MINIMUM_SERVER: i32 = 140_000;
 
@@ -101,13 +97,7 @@ impl Team {
     /// it): connections are made when first needed, so the app starts — and works from its
     /// replica — while the database is unreachable.
     pub fn open(url: &str) -> Result<Self, TeamError> {
-        // A desktop frozen (SIGSTOP, a laptop's lid) or cut off in the middle of a transaction
-        // would hold its row locks until it resumes, and every other desktop's write to those
-        // rows would wait for it: the server ends such a transaction after a few seconds, so
-        // its locks go with its lease.
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| TeamError::Address(e.to_string()))?
-            .options([("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION)]);
+        let options = PgConnectOptions::from_str(url).map_err(|e| TeamError::Address(e.to_string()))?;
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(5))
