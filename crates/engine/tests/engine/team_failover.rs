@@ -70,7 +70,7 @@ async fn take_over(pg: &sqlx::PgPool, gone: &str, since: Instant) -> (String, Du
 async fn round_stored(sandbox: &Sandbox, pg: &sqlx::PgPool, round: usize) {
     write_round(sandbox, round);
     let stored = i64::try_from(CUSTOMERS * (round + 1)).unwrap();
-    eventually(&format!("round {round} to be stored"), Duration::from_secs(60), || async move {
+    eventually(&format!("round {round} to be stored"), Duration::from_secs(90), || async move {
         inbound_in_team(pg).await >= stored
     })
     .await;
@@ -274,8 +274,9 @@ async fn three_engines_share_one_inbox_through_a_kill_and_a_freeze() {
     // now has everything before it. The change is a mark on a session (no message, nothing the
     // checks below read); it is made again until every engine has announced one (an engine far
     // behind applies its backlog without an event per row).
-    // (Deadlines here are generous: on two cores beside the other tests a step can take long;
-    // the failover times are asserted on their own above.)
+    // (Deadlines here are generous: on two cores beside the other tests a step can take long,
+    // and an engine frozen in the middle of a transaction holds its row locks until it resumes
+    // (docs/TEAM.md, "Not yet"); the failover times are asserted on their own above.)
     let mut mark = 0;
     until("every replica to catch up", Duration::from_secs(60), || {
         mark += 1;
