@@ -87,11 +87,15 @@ async fn serve(engine: &Arc<Engine>, channel: &ChannelRecord, lease: Lease) {
         "this desktop now polls and sends for the channel"
     );
     link.leased.lock().unwrap_or_else(|p| p.into_inner()).insert(channel.id, lease.clone());
-    // Agents' desktops offer the templates the poller read (they hold no credentials).
-    if channel.platform == switchboard_core::Platform::Whatsapp
-        && let Err(error) = engine.templates_read(channel).await
-    {
-        tracing::warn!(%error, channel = channel.id, "cannot read the number's approved templates");
+    // Agents' desktops offer the templates the poller read (they hold no credentials): read
+    // beside polling, never before it (a slow Content API must not delay a take-over).
+    if channel.platform == switchboard_core::Platform::Whatsapp {
+        let (engine, channel) = (engine.clone(), channel.clone());
+        tokio::spawn(async move {
+            if let Err(error) = engine.templates_read(&channel).await {
+                tracing::warn!(%error, channel = channel.id, "cannot read the number's approved templates");
+            }
+        });
     }
     let stop = StopFlag::default();
     let ledger = Ledger::Team { team: link.team.clone(), lease: lease.clone() };
