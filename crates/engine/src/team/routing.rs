@@ -14,24 +14,28 @@ const BATCH: i64 = 200;
 const CLAIM: i64 = 5;
 
 /// Runs passes when woken (a change arrived from the team, the agent acted) and every tick
-/// (timers follow the clock, and claims are retried: see `pass`).
+/// (timers follow the clock). As in solo mode, a quiet tick only looks for due deadlines: claims
+/// run when something changed.
 pub(super) async fn run(engine: Arc<Engine>) {
+    // The first pass claims whatever waits already.
+    let mut woken = true;
     loop {
-        if let Err(error) = pass(&engine).await {
+        if let Err(error) = pass(&engine, woken).await {
             tracing::warn!(%error, "a team routing pass failed; the next one retries");
         }
-        tokio::select! {
-            () = engine.routing_wake.notified() => {}
-            () = tokio::time::sleep(engine.config.routing_tick) => {}
-        }
+        woken = tokio::select! {
+            () = engine.routing_wake.notified() => true,
+            () = tokio::time::sleep(engine.config.routing_tick) => false,
+        };
     }
 }
 
-async fn pass(engine: &Engine) -> Result<(), EngineError> {
+async fn pass(engine: &Engine, woken: bool) -> Result<(), EngineError> {
     let Some(link) = engine.team_link() else { return Ok(()) };
     let team = &link.team;
     let now = engine.clock.now();
     let channels = link.leased_channels();
+    let mut decided = false;
     if !channels.is_empty() {
         let due = team.routing_due(&channels, now, BATCH).await?;
         if !due.is_empty() {
@@ -57,11 +61,12 @@ async fn pass(engine: &Engine) -> Result<(), EngineError> {
             if sent {
                 engine.outbox_wake.notify_waiters();
             }
+            // What it decided (a customer queued) is for claiming now.
+            decided = true;
         }
     }
-    // Claims run on every tick too, not only when woken: a wake-up comes from a notification,
-    // and nothing in team mode relies on one (a desktop that was frozen, or lost its connection,
-    // missed them). A claim with nothing to take is one cheap statement.
-    while !team.claim_for(&engine.config.agent, now, CLAIM).await?.is_empty() {}
+    if woken || decided {
+        while !team.claim_for(&engine.config.agent, now, CLAIM).await?.is_empty() {}
+    }
     Ok(())
 }
