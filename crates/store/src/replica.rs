@@ -107,17 +107,23 @@ impl Store {
             .await?
         };
         refresh_sessions(&mut tx, &present).await?;
-        sqlx::query!(
-            "INSERT INTO replica_cursor (id, txid, position) VALUES (1, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET txid = excluded.txid, position = excluded.position",
-            cursor.txid,
-            cursor.position,
-        )
-        .execute(&mut *tx)
-        .await?;
+        set_cursor(&mut tx, cursor).await?;
         tx.commit().await?;
         Ok(applied)
     }
+}
+
+/// Where the replica has read the log up to, in the transaction that applied it.
+async fn set_cursor(tx: &mut sqlx::SqliteConnection, cursor: ReplicaCursor) -> Result<(), StoreError> {
+    sqlx::query!(
+        "INSERT INTO replica_cursor (id, txid, position) VALUES (1, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET txid = excluded.txid, position = excluded.position",
+        cursor.txid,
+        cursor.position,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Writes the rows of one table that changes carry (each kept only if newer than the replica's).
@@ -255,14 +261,7 @@ impl Store {
         let mut tx = self.write().await?;
         let sessions = sqlx::query_scalar!(r#"SELECT id AS "id!" FROM sessions"#).fetch_all(&mut *tx).await?;
         refresh_sessions(&mut tx, &sessions).await?;
-        sqlx::query!(
-            "INSERT INTO replica_cursor (id, txid, position) VALUES (1, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET txid = excluded.txid, position = excluded.position",
-            cursor.txid,
-            cursor.position,
-        )
-        .execute(&mut *tx)
-        .await?;
+        set_cursor(&mut tx, cursor).await?;
         tx.commit().await?;
         Ok(())
     }

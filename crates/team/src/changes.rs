@@ -24,6 +24,19 @@ pub struct Change {
     pub row: Option<Value>,
 }
 
+/// A change as the replica applies it.
+impl From<&Change> for switchboard_store::ReplicaChange {
+    fn from(c: &Change) -> Self {
+        Self {
+            entity: c.entity.clone(),
+            key: c.key,
+            name: c.name.clone(),
+            version: c.version,
+            row: c.row.clone(),
+        }
+    }
+}
+
 impl Team {
     /// The next changes after `after`, oldest first, only from transactions that have finished
     /// (older than the oldest still running), so that none is ever skipped.

@@ -7,7 +7,7 @@ use crate::{Engine, EngineError, Event};
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_store::{ReplicaChange, ReplicaCursor, SnapshotPart};
-use switchboard_team::{Change, ChangeCursor, REPLICATED, Team};
+use switchboard_team::{ChangeCursor, REPLICATED, Team};
 
 /// How often the replica looks without a wake-up.
 const CATCH_UP: Duration = Duration::from_secs(2);
@@ -17,16 +17,6 @@ const BATCH: i64 = 1_000;
 const KEEP_CHANGES: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How often a desktop offers to prune the log (one at a time does it).
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
-
-fn replica_change(c: &Change) -> ReplicaChange {
-    ReplicaChange {
-        entity: c.entity.clone(),
-        key: c.key,
-        name: c.name.clone(),
-        version: c.version,
-        row: c.row.clone(),
-    }
-}
 
 impl Engine {
     /// Follows `team`'s change log into the cache until the engine stops.
@@ -69,12 +59,12 @@ impl Engine {
                 total = Some(u64::try_from(pending).unwrap_or(0));
             }
             let cursor = ReplicaCursor { txid: last.cursor.txid, position: last.cursor.position };
-            let changes: Vec<ReplicaChange> = batch.iter().map(replica_change).collect();
+            let changes: Vec<ReplicaChange> = batch.iter().map(ReplicaChange::from).collect();
             let mut done = self.store.replica_apply(&changes, cursor).await?;
             if !done.missing_sessions.is_empty() {
                 // Sessions that came into this member's view after their first rows went by.
                 let whole = team.sessions_whole(&done.missing_sessions).await?;
-                let whole: Vec<ReplicaChange> = whole.iter().map(replica_change).collect();
+                let whole: Vec<ReplicaChange> = whole.iter().map(ReplicaChange::from).collect();
                 let more = self.store.replica_apply(&whole, cursor).await?;
                 done.sessions.extend(more.sessions);
                 done.messages.extend(more.messages);
@@ -128,7 +118,7 @@ impl Engine {
             let mut after = 0;
             loop {
                 let rows = snapshot.rows(table, after, BATCH).await?;
-                let changes: Vec<ReplicaChange> = rows.iter().map(replica_change).collect();
+                let changes: Vec<ReplicaChange> = rows.iter().map(ReplicaChange::from).collect();
                 let last = rows.last().and_then(|c| c.key);
                 let part = match key {
                     None => SnapshotPart::Whole,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use switchboard_core::{Author, Direction, Platform};
 use switchboard_store::IncomingMessage;
 use switchboard_store::{CacheKey, ReplicaChange, ReplicaCursor, SessionFilter, Store};
-use switchboard_team::{Change, ChangeCursor, Team};
+use switchboard_team::{ChangeCursor, Team};
 
 fn message(mid: &str, psid: &str, text: &str, second: i64) -> IncomingMessage {
     IncomingMessage {
@@ -20,16 +20,6 @@ fn message(mid: &str, psid: &str, text: &str, second: i64) -> IncomingMessage {
         body: text.into(),
         created_at: Timestamp::from_second(1_790_000_000 + second).expect("a time"),
         attachments: Vec::new(),
-    }
-}
-
-fn replica(change: &Change) -> ReplicaChange {
-    ReplicaChange {
-        entity: change.entity.clone(),
-        key: change.key,
-        name: change.name.clone(),
-        version: change.version,
-        row: change.row.clone(),
     }
 }
 
@@ -51,7 +41,7 @@ async fn catch_up(team: &Team, store: &Store) -> usize {
             continue;
         };
         let cursor = ReplicaCursor { txid: last.cursor.txid, position: last.cursor.position };
-        let changes: Vec<ReplicaChange> = batch.iter().map(replica).collect();
+        let changes: Vec<ReplicaChange> = batch.iter().map(ReplicaChange::from).collect();
         store.replica_apply(&changes, cursor).await.expect("the batch applies");
         applied += batch.len();
     }
@@ -87,7 +77,7 @@ async fn what_the_team_records_shows_in_the_replica_once() {
 
     // Applying the whole log again, newest first, changes nothing: versions decide.
     let everything = team.changes_since(ChangeCursor::default(), 10_000).await.unwrap();
-    let reversed: Vec<ReplicaChange> = everything.iter().rev().map(replica).collect();
+    let reversed: Vec<ReplicaChange> = everything.iter().rev().map(ReplicaChange::from).collect();
     let cursor = store.replica_cursor().await.unwrap();
     store.replica_apply(&reversed, cursor).await.unwrap();
     assert_eq!(store.session_messages(ana.id, None, 50).await.unwrap().len(), 2, "stored once");
