@@ -75,6 +75,20 @@ impl Store {
         changes: &[ReplicaChange],
         cursor: ReplicaCursor,
     ) -> Result<ReplicaApplied, StoreError> {
+        self.apply(changes, Some(cursor)).await
+    }
+
+    /// Applies changes committed beyond the cursor (while an older transaction still runs)
+    /// without moving it: they are applied again, harmlessly, when the cursor reaches them.
+    pub async fn replica_apply_ahead(&self, changes: &[ReplicaChange]) -> Result<ReplicaApplied, StoreError> {
+        self.apply(changes, None).await
+    }
+
+    async fn apply(
+        &self,
+        changes: &[ReplicaChange],
+        cursor: Option<ReplicaCursor>,
+    ) -> Result<ReplicaApplied, StoreError> {
         let mut tx = self.write().await?;
         let mut applied = ReplicaApplied::default();
         for entity in ORDER {
@@ -107,7 +121,9 @@ impl Store {
             .await?
         };
         refresh_sessions(&mut tx, &present).await?;
-        set_cursor(&mut tx, cursor).await?;
+        if let Some(cursor) = cursor {
+            set_cursor(&mut tx, cursor).await?;
+        }
         tx.commit().await?;
         Ok(applied)
     }

@@ -24,6 +24,30 @@ pub struct Change {
     pub row: Option<Value>,
 }
 
+/// A row of the log as read.
+struct ChangeRow {
+    txid: i64,
+    position: i64,
+    entity: String,
+    key: Option<i64>,
+    name: Option<String>,
+    version: i64,
+    row_data: Option<Value>,
+}
+
+impl From<ChangeRow> for Change {
+    fn from(r: ChangeRow) -> Self {
+        Self {
+            cursor: ChangeCursor { txid: r.txid, position: r.position },
+            entity: r.entity,
+            key: r.key,
+            name: r.name,
+            version: r.version,
+            row: r.row_data,
+        }
+    }
+}
+
 /// A change as the replica applies it.
 impl From<&Change> for switchboard_store::ReplicaChange {
     fn from(c: &Change) -> Self {
@@ -42,7 +66,8 @@ impl Team {
     /// (older than the oldest still running), so that none is ever skipped.
     pub async fn changes_since(&self, after: ChangeCursor, limit: i64) -> Result<Vec<Change>, TeamError> {
         let txid = after.txid.to_string();
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            ChangeRow,
             r#"SELECT txid::text::bigint AS "txid!", position, entity, key, name, version, row_data
                FROM changes
                WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
@@ -55,17 +80,31 @@ impl Team {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Change {
-                cursor: ChangeCursor { txid: r.txid, position: r.position },
-                entity: r.entity,
-                key: r.key,
-                name: r.name,
-                version: r.version,
-                row: r.row_data,
-            })
-            .collect())
+        Ok(rows.into_iter().map(Change::from).collect())
+    }
+
+    /// The changes already committed beyond what [`Team::changes_since`] may return yet: those of
+    /// transactions that finished while an older one is still running (anywhere on the server —
+    /// the snapshot's xmin is the cluster's). A reader applies them without moving its cursor
+    /// (versions make applying twice harmless), so one long or frozen transaction does not hold
+    /// back everyone's view, nor a desktop's view of its own writes.
+    pub async fn changes_ahead(&self, after: ChangeCursor, limit: i64) -> Result<Vec<Change>, TeamError> {
+        let txid = after.txid.to_string();
+        let rows = sqlx::query_as!(
+            ChangeRow,
+            r#"SELECT txid::text::bigint AS "txid!", position, entity, key, name, version, row_data
+               FROM changes
+               WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())
+                 AND (txid > $1::text::xid8 OR (txid = $1::text::xid8 AND position > $2))
+               ORDER BY txid, position
+               LIMIT $3"#,
+            txid,
+            after.position,
+            limit,
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Change::from).collect())
     }
 
     /// Wake-ups when changes are committed. Each only says "look": the reader then calls

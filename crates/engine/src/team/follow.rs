@@ -4,10 +4,11 @@
 
 use crate::{Engine, EngineError, Event};
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_store::{ReplicaChange, ReplicaCursor, SnapshotPart};
-use switchboard_team::{ChangeCursor, REPLICATED, Team};
+use switchboard_store::{ReplicaApplied, ReplicaChange, ReplicaCursor, SnapshotPart};
+use switchboard_team::{Change, ChangeCursor, REPLICATED, Team};
 
 /// How often the replica looks without a wake-up.
 const CATCH_UP: Duration = Duration::from_secs(2);
@@ -30,6 +31,11 @@ impl Engine {
         self.team_catch_up(team).await.map(|_| ())
     }
 
+    /// How far this replica has read the team's log in order.
+    pub async fn team_cursor(&self) -> Result<ReplicaCursor, EngineError> {
+        Ok(self.store.replica_cursor().await?)
+    }
+
     /// Applies every change the team has committed since the replica's cursor; answers how many.
     pub async fn team_catch_up(&self, team: &Team) -> Result<usize, EngineError> {
         let mut applied = 0;
@@ -44,62 +50,108 @@ impl Engine {
         let mut total: Option<u64> = None;
         loop {
             let at = self.store.replica_cursor().await?;
-            let batch =
-                team.changes_since(ChangeCursor { txid: at.txid, position: at.position }, BATCH).await?;
+            let at = ChangeCursor { txid: at.txid, position: at.position };
+            let batch = team.changes_since(at, BATCH).await?;
             let Some(last) = batch.last() else {
                 if let Some(total) = total {
                     let progress = crate::TeamProgress { step: "updating", done: total, total };
                     self.publish(Event::TeamProgress { progress });
                 }
-                return Ok(applied);
+                return Ok(applied + self.team_apply_ahead(team, at).await?);
             };
             if total.is_none() && batch.len() as i64 == BATCH {
-                let pending =
-                    team.changes_after(ChangeCursor { txid: at.txid, position: at.position }).await?;
-                total = Some(u64::try_from(pending).unwrap_or(0));
+                total = Some(u64::try_from(team.changes_after(at).await?).unwrap_or(0));
             }
             let cursor = ReplicaCursor { txid: last.cursor.txid, position: last.cursor.position };
-            let changes: Vec<ReplicaChange> = batch.iter().map(ReplicaChange::from).collect();
-            let mut done = self.store.replica_apply(&changes, cursor).await?;
-            if !done.missing_sessions.is_empty() {
-                // Sessions that came into this member's view after their first rows went by.
-                let whole = team.sessions_whole(&done.missing_sessions).await?;
-                let whole: Vec<ReplicaChange> = whole.iter().map(ReplicaChange::from).collect();
-                let more = self.store.replica_apply(&whole, cursor).await?;
-                done.sessions.extend(more.sessions);
-                done.messages.extend(more.messages);
-            }
+            // Customers' messages this desktop already showed ahead of the cursor were notified then.
+            let notified: HashSet<i64> = self.team_link().map_or_else(HashSet::new, |link| {
+                let ahead = link.ahead.lock().unwrap_or_else(|p| p.into_inner());
+                let ahead = batch.iter().filter(|c| c.entity == "messages" && ahead.contains(&c.cursor));
+                ahead.filter_map(|c| c.key).collect()
+            });
+            let done = self.team_apply(team, &batch, Some(cursor)).await?;
             applied += batch.len();
-            if let Some(total) = total {
-                let done = (applied as u64).min(total);
-                self.publish(Event::TeamProgress {
-                    progress: crate::TeamProgress { step: "updating", done, total },
-                });
-            }
-            // Building a replica (thousands of changes): one reload at the end (the windows reload
-            // when the progress ends) instead of an event for every message.
-            if total.is_none() {
-                for (message_id, session_id) in done.replaced {
-                    self.publish(Event::MessageRemoved { message_id, session_id });
+            match total {
+                Some(total) => {
+                    // Building a replica (thousands of changes): one reload at the end (the
+                    // windows reload when the progress ends) instead of an event per message.
+                    let done = (applied as u64).min(total);
+                    self.publish(Event::TeamProgress {
+                        progress: crate::TeamProgress { step: "updating", done, total },
+                    });
                 }
-                let mut arrived = Vec::new();
-                for id in done.messages {
-                    if let Ok(message) = self.store.message(id).await {
-                        if message.direction == switchboard_core::Direction::Inbound {
-                            arrived.push(message.clone());
-                        }
-                        self.publish(Event::MessageChanged { message });
-                    }
-                }
-                self.notify_arrivals(arrived).await;
-                for session_id in done.sessions {
-                    self.publish_session(session_id).await;
-                }
+                None => self.publish_applied(done, &notified).await,
             }
             self.publish_awaiting().await;
             // Something changed in the team: an interaction to claim, a reply to send.
             self.wake_routing();
             self.outbox_wake.notify_waiters();
+        }
+    }
+
+    /// Applies what the team committed beyond the cursor while an older transaction still runs
+    /// (a frozen desktop's, or another database's on the same server), each change once here;
+    /// the cursor applies them again when it gets there.
+    async fn team_apply_ahead(&self, team: &Team, at: ChangeCursor) -> Result<usize, EngineError> {
+        let Some(link) = self.team_link() else { return Ok(0) };
+        let ahead = team.changes_ahead(at, BATCH).await?;
+        let fresh: Vec<Change> = {
+            let mut seen = link.ahead.lock().unwrap_or_else(|p| p.into_inner());
+            seen.retain(|c| *c > at);
+            ahead.into_iter().filter(|c| seen.insert(c.cursor)).collect()
+        };
+        if fresh.is_empty() {
+            return Ok(0);
+        }
+        let done = self.team_apply(team, &fresh, None).await?;
+        self.publish_applied(done, &HashSet::new()).await;
+        self.publish_awaiting().await;
+        self.wake_routing();
+        self.outbox_wake.notify_waiters();
+        Ok(fresh.len())
+    }
+
+    /// Applies changes to the replica (moving its cursor when given), with the whole of any
+    /// session that came into this member's view after its first rows went by.
+    async fn team_apply(
+        &self,
+        team: &Team,
+        batch: &[Change],
+        cursor: Option<ReplicaCursor>,
+    ) -> Result<ReplicaApplied, EngineError> {
+        let changes: Vec<ReplicaChange> = batch.iter().map(ReplicaChange::from).collect();
+        let mut done = match cursor {
+            Some(cursor) => self.store.replica_apply(&changes, cursor).await?,
+            None => self.store.replica_apply_ahead(&changes).await?,
+        };
+        if !done.missing_sessions.is_empty() {
+            let whole = team.sessions_whole(&done.missing_sessions).await?;
+            let whole: Vec<ReplicaChange> = whole.iter().map(ReplicaChange::from).collect();
+            let more = self.store.replica_apply_ahead(&whole).await?;
+            done.sessions.extend(more.sessions);
+            done.messages.extend(more.messages);
+        }
+        Ok(done)
+    }
+
+    /// Tells the windows what a batch changed, and raises the notice for customers' messages
+    /// (but not again for those already `notified`).
+    async fn publish_applied(&self, done: ReplicaApplied, notified: &HashSet<i64>) {
+        for (message_id, session_id) in done.replaced {
+            self.publish(Event::MessageRemoved { message_id, session_id });
+        }
+        let mut arrived = Vec::new();
+        for id in done.messages {
+            if let Ok(message) = self.store.message(id).await {
+                if message.direction == switchboard_core::Direction::Inbound && !notified.contains(&id) {
+                    arrived.push(message.clone());
+                }
+                self.publish(Event::MessageChanged { message });
+            }
+        }
+        self.notify_arrivals(arrived).await;
+        for session_id in done.sessions {
+            self.publish_session(session_id).await;
         }
     }
 }

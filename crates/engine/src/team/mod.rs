@@ -14,12 +14,12 @@ pub use members::SignedOut;
 pub use setup::{TeamProgress, remember_team, remembered_team, shown_address};
 
 use crate::{Engine, EngineError, Event};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
-use switchboard_team::{Lease, Team};
+use switchboard_team::{ChangeCursor, Lease, Team};
 
 /// How long a lease lasts without renewal, and how often its holder renews it: a poller that
 /// dies or hangs is replaced within the TTL and a standby's next look.
@@ -49,6 +49,9 @@ pub(crate) struct TeamLink {
     /// Set when this desktop is not signed in to the team (signed out, removed, or a password
     /// changed elsewhere): its team tasks stop.
     pub signed_out: Mutex<Option<SignedOut>>,
+    /// Changes applied ahead of the replica's cursor (committed while an older transaction
+    /// still ran), so that each is applied and announced once before the cursor reaches it.
+    pub ahead: Mutex<BTreeSet<ChangeCursor>>,
 }
 
 impl TeamLink {
@@ -108,6 +111,7 @@ impl Engine {
             waiting: AtomicU32::new(u32::MAX),
             roles: Mutex::default(),
             signed_out: Mutex::default(),
+            ahead: Mutex::default(),
         };
         self.team.set(link).map_err(|_| EngineError::Refused("This desktop is already in a team.".into()))
     }

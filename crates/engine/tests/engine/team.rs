@@ -92,6 +92,72 @@ async fn what_another_desktop_records_reaches_this_one_s_windows_within_a_second
     .await;
 }
 
+/// The log can only be read in order up to the oldest transaction still running on the server
+/// (any database's: xids are the cluster's). One left open — a frozen desktop's, a report's —
+/// must not hold back what every desktop sees, nor a desktop's view of its own writes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_left_open_on_the_server_holds_back_no_desktop_s_view() {
+    let Some(url) = team_database("ahead").await else { return };
+    Keychain::use_os_store().unwrap();
+    let team = Team::connect(&url).await.unwrap();
+    let (engine, _dir) = desktop(&url, nowhere(), "omar", Notifier::disabled(), false).await;
+    let mut events = engine.subscribe();
+    engine.follow_team(team.clone());
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+    let page: i64 = sqlx::query_scalar("INSERT INTO channels (platform, external_id, name) VALUES ('messenger', '1', 'Held Bikes') RETURNING id")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    let lease = team.lease_take(page, "poller", Duration::from_secs(60)).await.unwrap().unwrap();
+    eventually("the channel in the replica", Duration::from_secs(10), || {
+        let engine = engine.clone();
+        async move { engine.channels().await.unwrap().iter().any(|c| c.name == "Held Bikes") }
+    })
+    .await;
+    let cursor = engine.team_cursor().await.unwrap();
+
+    // A transaction with an xid, left open: the in-order read stops at it.
+    let mut open = raw.begin().await.unwrap();
+    sqlx::query("SELECT pg_current_xact_id()").execute(&mut *open).await.unwrap();
+    for n in 0..5 {
+        team.record_messages(&lease, Platform::Messenger, &[message(n)]).await.unwrap();
+        let wanted = format!("message {n}");
+        tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                if let Ok(Event::MessageChanged { message }) = events.recv().await
+                    && message.body == wanted
+                {
+                    return;
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{wanted} was held back by the open transaction"));
+    }
+    // The desktop's own write reads back at once.
+    engine.dispositions_set(vec!["Held".into()]).await.unwrap();
+    assert_eq!(
+        engine.dispositions().await.unwrap(),
+        ["Held"],
+        "its own write, in the replica when the call returns"
+    );
+    assert_eq!(
+        engine.team_cursor().await.unwrap(),
+        cursor,
+        "the cursor waits at the open transaction, so that nothing before it is skipped"
+    );
+
+    open.commit().await.unwrap();
+    eventually("the cursor to pass what was applied ahead of it", Duration::from_secs(10), || {
+        let engine = engine.clone();
+        async move { engine.team_cursor().await.unwrap() != cursor }
+    })
+    .await;
+    let sessions = engine.session_list(&ListFilter::default(), None, 50).await.unwrap().sessions;
+    assert_eq!(sessions.len(), 5, "each customer once");
+    assert_eq!(engine.dispositions().await.unwrap(), ["Held"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_solo_inbox_moves_into_a_new_team_once_and_a_joining_desktop_rebuilds_it_with_progress() {
     use crate::{Options, running, stored};
