@@ -10,6 +10,8 @@ export default defineConfig({
     target: "safari15",
     outDir: "dist",
     emptyOutDir: true,
+    // Two windows, two pages: the monitor's bundle carries no desk code and the desk's no chart.
+    rollupOptions: { input: { main: "index.html", monitor: "monitor.html" } },
   },
   test: {
     environment: "jsdom",

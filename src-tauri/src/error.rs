@@ -38,6 +38,11 @@ impl CommandError {
         Self { code: ErrorCode::Unavailable, message: message.into() }
     }
 
+    /// The member's role does not allow it.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self { code: ErrorCode::Forbidden, message: message.into() }
+    }
+
     /// The shell itself failed (a window could not open).
     pub fn shell(error: tauri::Error) -> Self {
         tracing::error!(%error, "shell failure");

@@ -16,7 +16,14 @@ pub fn forward(app: AppHandle, mut events: Receiver<Event>) {
                         Event::AwaitingChanged { count } => crate::tray::show_count(&app, *count),
                         _ => {}
                     }
-                    if let Err(error) = app.emit(event.name(), &event) {
+                    // Each window gets only its own events: the desk's to the main window, the
+                    // monitor's to the monitor (a customer's text never reaches a window that
+                    // does not show it); the login popup gets none.
+                    let window = match event {
+                        Event::MonitorChanged => crate::monitor_window::LABEL,
+                        _ => "main",
+                    };
+                    if let Err(error) = app.emit_to(window, event.name(), &event) {
                         tracing::warn!(%error, "cannot deliver an event to the windows");
                     }
                 }

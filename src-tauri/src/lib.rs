@@ -8,10 +8,20 @@ mod instance;
 mod logging;
 mod login_window;
 mod media;
+mod monitor_window;
 mod startup;
 mod tray;
 
 use tauri::Manager;
+
+include!("../command_sets.rs");
+
+/// The invoke handler for every command of every set (each window may call only its sets').
+macro_rules! invoke_handler {
+    ($($set:ident $doc:literal { $($module:ident :: $command:ident),* $(,)? })*) => {
+        tauri::generate_handler![$($(commands::$module::$command),*),*]
+    };
+}
 
 /// The app as installed: the real platforms, or a sandbox given by `SWITCHBOARD_SANDBOX_URL`.
 pub fn run() {
@@ -40,78 +50,7 @@ fn run_with(config: config::Config) {
         .on_window_event(instance::keep_window_state)
         .plugin(tauri_plugin_autostart::Builder::new().build())
         .plugin(tauri_plugin_opener::Builder::new().build())
-        .invoke_handler(tauri::generate_handler![
-            commands::sessions::session_list,
-            commands::sessions::session_messages,
-            commands::sessions::message_retry,
-            commands::notifications::session_focus,
-            commands::notifications::notifications_set_dnd,
-            commands::channels::channel_list,
-            commands::channels::facebook_app_set,
-            commands::channels::facebook_login,
-            commands::channels::facebook_connect_pages,
-            commands::channels::channel_disconnect,
-            commands::channels::twilio_numbers,
-            commands::channels::twilio_connect,
-            commands::sessions::session_send,
-            commands::sessions::awaiting_count,
-            commands::sessions::session_read,
-            commands::sessions::draft_save,
-            commands::sessions::session_set_state,
-            commands::sessions::session_delete,
-            commands::sessions::outbound_start,
-            commands::desk::session_details,
-            commands::desk::session_set_contact,
-            commands::desk::session_set_categories,
-            commands::desk::category_create,
-            commands::desk::note_add,
-            commands::desk::search,
-            commands::desk::canned_list,
-            commands::desk::canned_save,
-            commands::desk::canned_delete,
-            commands::desk::canned_expand,
-            commands::desk::whatsapp_templates,
-            commands::desk::session_send_template,
-            commands::files::attachment_check,
-            commands::files::attachment_send,
-            commands::files::attachment_save,
-            commands::settings::autostart_get,
-            commands::settings::autostart_set,
-            commands::settings::link_open,
-            commands::team::team_get,
-            commands::team::team_create,
-            commands::team::team_join,
-            commands::team::team_members,
-            commands::team::team_invite,
-            commands::team::team_remove,
-            commands::team::team_audit,
-            commands::team::team_key_rotate,
-            commands::team::team_sign_out,
-            commands::team::team_sign_in,
-            commands::routing::presence_get,
-            commands::routing::presence_set,
-            commands::routing::queue_views,
-            commands::routing::interaction_pick_up,
-            commands::routing::interaction_hold,
-            commands::routing::interaction_resume,
-            commands::routing::interaction_end,
-            commands::routing::interaction_dismiss,
-            commands::routing::interaction_transfer,
-            commands::routing::dispositions_list,
-            commands::routing::members_list,
-            commands::routing::routing_get,
-            commands::routing::experience_save,
-            commands::routing::experience_copy,
-            commands::routing::queue_add,
-            commands::routing::queue_update,
-            commands::routing::queue_move,
-            commands::routing::queue_delete,
-            commands::routing::queue_members_set,
-            commands::routing::capacity_set,
-            commands::routing::member_capacity_set,
-            commands::routing::offline_grace_set,
-            commands::routing::dispositions_set,
-        ])
+        .invoke_handler(command_sets!(invoke_handler))
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .setup(move |app| {
             // With SWITCHBOARD_DATA_DIR everything the app writes stays in that folder.

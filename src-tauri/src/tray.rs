@@ -8,14 +8,16 @@ const TRAY_ID: &str = "main";
 
 pub fn build(app: &AppHandle, awaiting: u32) -> tauri::Result<()> {
     let open = MenuItem::with_id(app, "open", "Open Switchboard", true, None::<&str>)?;
+    let monitor = MenuItem::with_id(app, "monitor", "Open the monitor", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit Switchboard", true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &quit])?;
+    let menu = Menu::with_items(app, &[&open, &monitor, &quit])?;
     let mut tray = TrayIconBuilder::with_id(TRAY_ID)
         .menu(&menu)
         .tooltip(tooltip(awaiting))
         .title(title(awaiting))
         .on_menu_event(|app, event| match event.id.as_ref() {
             "open" => show_main(app),
+            "monitor" => show_monitor(app),
             "quit" => app.exit(0),
             _ => {}
         })
@@ -56,6 +58,15 @@ pub fn show_main(app: &AppHandle) {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
+    }
+}
+
+/// Opens the supervisor's monitor; for a member without the role, the main window instead.
+fn show_monitor(app: &AppHandle) {
+    let Some(engine) = app.try_state::<std::sync::Arc<switchboard_engine::Engine>>() else { return };
+    if let Err(error) = crate::monitor_window::open(app, &engine, None) {
+        tracing::info!(?error, "the monitor did not open from the tray");
+        show_main(app);
     }
 }
 

@@ -6,5 +6,6 @@ mod desk;
 mod desk_features;
 mod desktop;
 mod files;
+mod monitor;
 mod routing;
 mod team;

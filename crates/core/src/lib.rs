@@ -8,6 +8,7 @@ pub mod channel;
 pub mod interaction;
 pub mod link;
 pub mod message;
+pub mod metrics;
 pub mod note;
 pub mod phone;
 pub mod reply;

@@ -41,6 +41,8 @@ pub enum Event {
     /// Team mode: the team refused this desktop's sign-in (the member was removed, or their
     /// password changed); its team tasks stopped.
     TeamSignedOut { signed_out: crate::SignedOut },
+    /// What the supervisor's monitor shows changed (coalesced): it reads the wallboard again.
+    MonitorChanged,
 }
 
 impl Event {
@@ -63,6 +65,7 @@ impl Event {
             Event::TeamProgress { .. } => "team_progress",
             Event::TeamRoles { .. } => "team_roles",
             Event::TeamSignedOut { .. } => "team_signed_out",
+            Event::MonitorChanged => "monitor_changed",
         }
     }
 }

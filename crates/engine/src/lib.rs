@@ -11,6 +11,7 @@ mod health;
 pub mod keychain;
 mod ledger;
 pub mod login;
+pub mod monitor;
 pub mod notifier;
 mod outbox;
 mod poller;
@@ -124,6 +125,8 @@ pub struct Engine {
     events: broadcast::Sender<Event>,
     outbox_wake: Notify,
     routing_wake: Notify,
+    /// A monitor update is due (changes within its 200 ms go out as one).
+    monitor_due: Arc<std::sync::atomic::AtomicBool>,
     config: EngineConfig,
     /// Channels with a running poller, so that reconnecting never starts a second one.
     polling: std::sync::Mutex<std::collections::HashMap<i64, poller::StopFlag>>,
@@ -176,6 +179,7 @@ impl Engine {
             clock,
             events,
             outbox_wake: Notify::new(),
+            monitor_due: Arc::default(),
             routing_wake: Notify::new(),
             config,
             polling: Default::default(),
@@ -579,8 +583,30 @@ impl Engine {
     }
 
     pub(crate) fn publish(&self, event: Event) {
+        if matches!(
+            event,
+            Event::SessionChanged { .. } | Event::SessionDeleted { .. } | Event::MembersChanged { .. }
+        ) {
+            self.monitor_changed();
+        }
         // No window listening is not an error: the next one to open reads the store.
         let _ = self.events.send(event);
+    }
+
+    /// Tells the monitor that what it shows changed: one event for the changes of 200 ms (a
+    /// burst of a hundred customers refreshes the wallboard a few times, not a hundred).
+    fn monitor_changed(&self) {
+        use std::sync::atomic::Ordering;
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        if self.monitor_due.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let (due, events) = (self.monitor_due.clone(), self.events.clone());
+        runtime.spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            due.store(false, Ordering::SeqCst);
+            let _ = events.send(Event::MonitorChanged);
+        });
     }
 
     pub(crate) async fn publish_session(&self, session_id: i64) {

@@ -133,20 +133,12 @@ impl TryFrom<SummaryRow> for SessionSummary {
     type Error = StoreError;
 
     fn try_from(row: SummaryRow) -> Result<Self, StoreError> {
-        // A name set by hand wins over the platform's; a number or id is the last resort.
-        let by_hand = [row.first_name.as_deref(), row.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|part| !part.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let contact_name = if !by_hand.is_empty() {
-            by_hand
-        } else {
-            row.platform_name
-                .filter(|name| !name.is_empty())
-                .unwrap_or_else(|| row.contact_platform_id.clone())
-        };
+        let contact_name = contact_name(
+            row.first_name.as_deref(),
+            row.last_name.as_deref(),
+            row.platform_name.as_deref(),
+            &row.contact_platform_id,
+        );
         Ok(Self {
             id: row.id,
             channel_id: row.channel_id,
@@ -430,4 +422,20 @@ pub(crate) fn parse_bubbles(json: &str) -> Result<Vec<String>, StoreError> {
 /// `LIKE` treats `%` and `_` as wildcards; what an agent typed means itself.
 fn like_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// How a contact is named: a name set by hand wins over the platform's; a number or id is the
+/// last resort.
+pub(crate) fn contact_name(
+    first: Option<&str>,
+    last: Option<&str>,
+    platform: Option<&str>,
+    id: &str,
+) -> String {
+    let by_hand =
+        [first, last].into_iter().flatten().filter(|part| !part.trim().is_empty()).collect::<Vec<_>>();
+    if !by_hand.is_empty() {
+        return by_hand.join(" ");
+    }
+    platform.filter(|name| !name.is_empty()).unwrap_or(id).to_owned()
 }

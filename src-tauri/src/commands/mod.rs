@@ -3,6 +3,7 @@
 pub mod channels;
 pub mod desk;
 pub mod files;
+pub mod monitor;
 pub mod notifications;
 pub mod routing;
 pub mod sessions;

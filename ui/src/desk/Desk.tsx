@@ -284,6 +284,11 @@ export function Desk(props: { api: DeskApi }) {
       else if (detailsOpen()) setDetailsOpen(false);
       return;
     }
+    if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === "m") {
+      e.preventDefault();
+      if (roles().includes("supervisor")) openMonitor();
+      return;
+    }
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
       e.preventDefault();
       setView("search");
@@ -390,10 +395,17 @@ export function Desk(props: { api: DeskApi }) {
     return "No sessions yet. New messages appear here.";
   };
 
+  // Solo mode: the one user holds every role; in a team, the roles the team says.
+  const [roles, setRoles] = createSignal<string[]>([]);
   void props.api
     .teamGet()
-    .then((info) => setSignedOut(info?.signed_out ?? null))
+    .then((info) => {
+      setSignedOut(info?.signed_out ?? null);
+      setRoles(info ? info.roles : ["agent", "supervisor", "admin"]);
+    })
     .catch(() => undefined);
+  onCleanup(props.api.on("team_roles", ({ roles }) => setRoles(roles)));
+  const openMonitor = () => void props.api.monitorOpen().catch((e) => setLoadError(errorMessage(e)));
 
   return (
     <>
@@ -428,6 +440,11 @@ export function Desk(props: { api: DeskApi }) {
           >
             ⚙ Settings
           </button>
+          <Show when={roles().includes("supervisor")}>
+            <button type="button" class="quiet" data-testid="open-monitor" title="The supervisor's monitor (Ctrl+Shift+M)" onClick={openMonitor}>
+              📈 Monitor
+            </button>
+          </Show>
         </header>
         <div class="presence-row">
           <PresenceSwitch me={me()} now={now()} onChange={(p) => void changePresence(p)} />

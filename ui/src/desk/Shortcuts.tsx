@@ -12,6 +12,7 @@ export const SHORTCUTS: [string, string][] = [
   ["i", "Show or hide details"],
   ["n", "New SMS or WhatsApp message"],
   ["Ctrl+F", "Search all sessions"],
+  ["Ctrl+Shift+M", "Open the supervisor's monitor"],
   ["Esc", "Close what is open"],
 ];
 

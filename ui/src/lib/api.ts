@@ -1,7 +1,8 @@
 // The desk's view of the Rust core: typed commands and events. Components receive a `DeskApi`
 // so that they can be tested without Tauri; `tauriApi` is the real one.
-import { convertFileSrc, invoke } from "@tauri-apps/api/core";
+import { convertFileSrc, invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import type { AdminCommand, DeskCommand } from "./commands";
 
 export type Platform = "messenger" | "sms" | "whatsapp";
 export type DeliveryState = "pending" | "sent" | "delivered" | "read" | "failed";
@@ -460,6 +461,8 @@ export interface DeskApi {
   autostartSet(on: boolean): Promise<boolean>;
   /** The team this desktop is in, or null in solo mode. */
   teamGet(): Promise<TeamInfo | null>;
+  /** Opens the supervisor's monitor window (or brings it forward). */
+  monitorOpen(): Promise<void>;
   /** Creates a team on the address (empty: SWITCHBOARD_DATABASE_URL) with this inbox; the app restarts. */
   teamCreate(url: string): Promise<void>;
   /** Joins with an admin's invitation code and a password of one's own (or the database's address);
@@ -507,86 +510,91 @@ export interface DeskApi {
   on<K extends keyof EngineEvents>(name: K, handler: (payload: EngineEvents[K]) => void): () => void;
 }
 
+/** Only the commands the main window's capability grants (generated from src-tauri/command_sets.rs). */
+const call = <T>(command: DeskCommand | AdminCommand, args?: InvokeArgs, options?: InvokeOptions) =>
+  invoke<T>(command, args, options);
+
 export const tauriApi: DeskApi = {
-  sessionList: (filter, after, limit) => invoke("session_list", { filter, after, limit }),
-  sessionMessages: (sessionId, before, limit) => invoke("session_messages", { sessionId, before, limit }),
-  sessionSend: (sessionId, bubbles, tag) => invoke("session_send", { sessionId, bubbles, tag: tag ?? null }),
-  awaitingCount: () => invoke("awaiting_count"),
-  sessionRead: (sessionId) => invoke("session_read", { sessionId }),
-  draftSave: (sessionId, bubbles) => invoke("draft_save", { sessionId, bubbles }),
-  sessionSetState: (sessionId, state) => invoke("session_set_state", { sessionId, state }),
-  sessionDelete: (sessionId) => invoke("session_delete", { sessionId }),
-  outboundStart: (outbound) => invoke("outbound_start", { outbound }),
-  sessionDetails: (sessionId) => invoke("session_details", { sessionId }),
+  sessionList: (filter, after, limit) => call("session_list", { filter, after, limit }),
+  sessionMessages: (sessionId, before, limit) => call("session_messages", { sessionId, before, limit }),
+  sessionSend: (sessionId, bubbles, tag) => call("session_send", { sessionId, bubbles, tag: tag ?? null }),
+  awaitingCount: () => call("awaiting_count"),
+  sessionRead: (sessionId) => call("session_read", { sessionId }),
+  draftSave: (sessionId, bubbles) => call("draft_save", { sessionId, bubbles }),
+  sessionSetState: (sessionId, state) => call("session_set_state", { sessionId, state }),
+  sessionDelete: (sessionId) => call("session_delete", { sessionId }),
+  outboundStart: (outbound) => call("outbound_start", { outbound }),
+  sessionDetails: (sessionId) => call("session_details", { sessionId }),
   sessionSetContact: (sessionId, firstName, lastName, internalReference) =>
-    invoke("session_set_contact", { sessionId, firstName, lastName, internalReference }),
-  sessionSetCategories: (sessionId, categoryIds) => invoke("session_set_categories", { sessionId, categoryIds }),
-  categoryCreate: (name) => invoke("category_create", { name }),
-  noteAdd: (sessionId, text) => invoke("note_add", { sessionId, text }),
-  search: (query) => invoke("search", { query }),
-  cannedList: () => invoke("canned_list"),
-  cannedSave: (id, title, bubbles) => invoke("canned_save", { id, title, bubbles }),
-  cannedDelete: (id) => invoke("canned_delete", { id }),
-  cannedExpand: (sessionId, cannedId) => invoke("canned_expand", { sessionId, cannedId }),
-  whatsappTemplates: (sessionId) => invoke("whatsapp_templates", { sessionId }),
+    call("session_set_contact", { sessionId, firstName, lastName, internalReference }),
+  sessionSetCategories: (sessionId, categoryIds) => call("session_set_categories", { sessionId, categoryIds }),
+  categoryCreate: (name) => call("category_create", { name }),
+  noteAdd: (sessionId, text) => call("note_add", { sessionId, text }),
+  search: (query) => call("search", { query }),
+  cannedList: () => call("canned_list"),
+  cannedSave: (id, title, bubbles) => call("canned_save", { id, title, bubbles }),
+  cannedDelete: (id) => call("canned_delete", { id }),
+  cannedExpand: (sessionId, cannedId) => call("canned_expand", { sessionId, cannedId }),
+  whatsappTemplates: (sessionId) => call("whatsapp_templates", { sessionId }),
   sessionSendTemplate: (sessionId, contentSid, variables) =>
-    invoke("session_send_template", { sessionId, contentSid, variables }),
-  attachmentCheck: (sessionId, fileName, size) => invoke("attachment_check", { sessionId, fileName, size }),
+    call("session_send_template", { sessionId, contentSid, variables }),
+  attachmentCheck: (sessionId, fileName, size) => call("attachment_check", { sessionId, fileName, size }),
   // The bytes go as the raw IPC body: a 25 MB file as JSON numbers would be ~100 MB.
   attachmentSend: async (sessionId, file) =>
-    invoke("attachment_send", new Uint8Array(await file.arrayBuffer()), {
+    call("attachment_send", new Uint8Array(await file.arrayBuffer()), {
       headers: { "x-session-id": String(sessionId), "x-file-name": encodeURIComponent(file.name) },
     }),
-  attachmentSave: (attachmentId) => invoke("attachment_save", { attachmentId }),
+  attachmentSave: (attachmentId) => call("attachment_save", { attachmentId }),
   mediaUrl: (attachmentId) => convertFileSrc(String(attachmentId), "media"),
-  messageRetry: (sessionId, messageId) => invoke("message_retry", { sessionId, messageId }),
-  sessionFocus: (sessionId) => invoke("session_focus", { sessionId }),
-  notificationsSetDnd: (on) => invoke("notifications_set_dnd", { on }),
-  channelList: () => invoke("channel_list"),
-  facebookAppSet: (appId, appSecret) => invoke("facebook_app_set", { appId, appSecret }),
-  facebookLogin: (purpose) => invoke("facebook_login", { purpose }),
-  facebookConnectPages: (pageIds) => invoke("facebook_connect_pages", { pageIds }),
-  channelDisconnect: (channelId) => invoke("channel_disconnect", { channelId }),
-  twilioNumbers: (accountSid, authToken) => invoke("twilio_numbers", { accountSid, authToken }),
+  messageRetry: (sessionId, messageId) => call("message_retry", { sessionId, messageId }),
+  sessionFocus: (sessionId) => call("session_focus", { sessionId }),
+  notificationsSetDnd: (on) => call("notifications_set_dnd", { on }),
+  channelList: () => call("channel_list"),
+  facebookAppSet: (appId, appSecret) => call("facebook_app_set", { appId, appSecret }),
+  facebookLogin: (purpose) => call("facebook_login", { purpose }),
+  facebookConnectPages: (pageIds) => call("facebook_connect_pages", { pageIds }),
+  channelDisconnect: (channelId) => call("channel_disconnect", { channelId }),
+  twilioNumbers: (accountSid, authToken) => call("twilio_numbers", { accountSid, authToken }),
   twilioConnect: (accountSid, authToken, number, whatsapp) =>
-    invoke("twilio_connect", { accountSid, authToken, number, whatsapp }),
-  linkOpen: (url) => invoke("link_open", { url }),
-  autostartGet: () => invoke("autostart_get"),
-  autostartSet: (on) => invoke("autostart_set", { on }),
-  teamGet: () => invoke("team_get"),
-  teamCreate: (url) => invoke("team_create", { url }),
-  teamJoin: (url, password) => invoke("team_join", { url, password: password ?? null }),
-  teamMembers: () => invoke("team_members"),
-  teamInvite: (name, roles, queues) => invoke("team_invite", { name, roles, queues }),
-  teamRemove: (name) => invoke("team_remove", { name }),
-  teamAudit: () => invoke("team_audit"),
-  teamKeyRotate: () => invoke("team_key_rotate"),
-  teamSignOut: () => invoke("team_sign_out"),
-  teamSignIn: (password) => invoke("team_sign_in", { password }),
-  presenceGet: () => invoke("presence_get"),
-  presenceSet: (presence) => invoke("presence_set", { presence }),
-  queueViews: () => invoke("queue_views"),
-  interactionPickUp: (sessionId) => invoke("interaction_pick_up", { sessionId }),
-  interactionHold: (sessionId) => invoke("interaction_hold", { sessionId }),
-  interactionResume: (sessionId) => invoke("interaction_resume", { sessionId }),
-  interactionEnd: (sessionId, disposition) => invoke("interaction_end", { sessionId, disposition }),
-  interactionDismiss: (sessionId) => invoke("interaction_dismiss", { sessionId }),
+    call("twilio_connect", { accountSid, authToken, number, whatsapp }),
+  linkOpen: (url) => call("link_open", { url }),
+  autostartGet: () => call("autostart_get"),
+  autostartSet: (on) => call("autostart_set", { on }),
+  teamGet: () => call("team_get"),
+  monitorOpen: () => call("monitor_open"),
+  teamCreate: (url) => call("team_create", { url }),
+  teamJoin: (url, password) => call("team_join", { url, password: password ?? null }),
+  teamMembers: () => call("team_members"),
+  teamInvite: (name, roles, queues) => call("team_invite", { name, roles, queues }),
+  teamRemove: (name) => call("team_remove", { name }),
+  teamAudit: () => call("team_audit"),
+  teamKeyRotate: () => call("team_key_rotate"),
+  teamSignOut: () => call("team_sign_out"),
+  teamSignIn: (password) => call("team_sign_in", { password }),
+  presenceGet: () => call("presence_get"),
+  presenceSet: (presence) => call("presence_set", { presence }),
+  queueViews: () => call("queue_views"),
+  interactionPickUp: (sessionId) => call("interaction_pick_up", { sessionId }),
+  interactionHold: (sessionId) => call("interaction_hold", { sessionId }),
+  interactionResume: (sessionId) => call("interaction_resume", { sessionId }),
+  interactionEnd: (sessionId, disposition) => call("interaction_end", { sessionId, disposition }),
+  interactionDismiss: (sessionId) => call("interaction_dismiss", { sessionId }),
   interactionTransfer: (sessionId, queueId, agent, note) =>
-    invoke("interaction_transfer", { sessionId, queueId, agent, note }),
-  dispositionsList: () => invoke("dispositions_list"),
-  membersList: () => invoke("members_list"),
-  routingGet: (channelId) => invoke("routing_get", { channelId }),
-  experienceSave: (channelId, experience) => invoke("experience_save", { channelId, experience }),
-  experienceCopy: (fromChannelId, channelId) => invoke("experience_copy", { fromChannelId, channelId }),
-  queueAdd: (parentId, name) => invoke("queue_add", { parentId, name }),
-  queueUpdate: (queueId, settings) => invoke("queue_update", { queueId, settings }),
-  queueMove: (queueId, parentId, position) => invoke("queue_move", { queueId, parentId, position }),
-  queueDelete: (queueId) => invoke("queue_delete", { queueId }),
-  queueMembersSet: (queueId, members) => invoke("queue_members_set", { queueId, members }),
-  capacitySet: (capacity) => invoke("capacity_set", { capacity }),
-  memberCapacitySet: (member, capacity) => invoke("member_capacity_set", { member, capacity }),
-  offlineGraceSet: (minutes) => invoke("offline_grace_set", { minutes }),
-  dispositionsSet: (dispositions) => invoke("dispositions_set", { dispositions }),
+    call("interaction_transfer", { sessionId, queueId, agent, note }),
+  dispositionsList: () => call("dispositions_list"),
+  membersList: () => call("members_list"),
+  routingGet: (channelId) => call("routing_get", { channelId }),
+  experienceSave: (channelId, experience) => call("experience_save", { channelId, experience }),
+  experienceCopy: (fromChannelId, channelId) => call("experience_copy", { fromChannelId, channelId }),
+  queueAdd: (parentId, name) => call("queue_add", { parentId, name }),
+  queueUpdate: (queueId, settings) => call("queue_update", { queueId, settings }),
+  queueMove: (queueId, parentId, position) => call("queue_move", { queueId, parentId, position }),
+  queueDelete: (queueId) => call("queue_delete", { queueId }),
+  queueMembersSet: (queueId, members) => call("queue_members_set", { queueId, members }),
+  capacitySet: (capacity) => call("capacity_set", { capacity }),
+  memberCapacitySet: (member, capacity) => call("member_capacity_set", { member, capacity }),
+  offlineGraceSet: (minutes) => call("offline_grace_set", { minutes }),
+  dispositionsSet: (dispositions) => call("dispositions_set", { dispositions }),
   on(name, handler) {
     const unlisten = listen<EngineEvents[typeof name]>(name, (event) => handler(event.payload));
     return () => void unlisten.then((stop) => stop());

@@ -238,6 +238,7 @@ export function fakeApi(
       return whatsapp ? [sms, { ...sms, id: 201, platform: "whatsapp" as const }] : [sms];
     }),
     teamGet: vi.fn(async () => null),
+    monitorOpen: vi.fn(async () => undefined),
     teamCreate: vi.fn(async () => undefined),
     teamJoin: vi.fn(async () => undefined),
     teamMembers: vi.fn(async () => []),

@@ -79,7 +79,8 @@ pub struct Load {
 }
 
 impl Load {
-    fn on(&self, platform: Platform) -> u32 {
+    /// How many they hold on this channel type.
+    pub fn on(&self, platform: Platform) -> u32 {
         match platform {
             Platform::Messenger => self.messenger,
             Platform::Sms => self.sms,

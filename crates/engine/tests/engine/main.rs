@@ -13,6 +13,7 @@ mod health;
 mod instance;
 mod keychain;
 mod login;
+mod monitor;
 mod notifications;
 mod notifier;
 mod outbox;

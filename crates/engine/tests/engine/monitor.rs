@@ -1,0 +1,114 @@
+//! The supervisor's wallboard on a running engine: a customer waits, an agent takes them, the
+//! reply goes out, the interaction ends — the figures follow, and the monitor is told each time
+//! within a second, without reading the store in a loop.
+
+use crate::{Options, eventually, require_desktop, running};
+use std::time::{Duration, Instant};
+use switchboard_core::routing::{Presence, Schedule};
+use switchboard_engine::Event;
+use switchboard_sandbox::{Sandbox, Script};
+
+const SCRIPT: &str = r#"{
+  "pages": [{ "id": "4601", "name": "Monitored Bikes" }],
+  "personas": [{ "psid": "7601", "page": "4601", "first_name": "Wanda", "last_name": "Waits" }]
+}"#;
+
+/// Waits for the next `monitor_changed` and answers how long it took.
+async fn monitor_told(events: &mut tokio::sync::broadcast::Receiver<Event>) -> Duration {
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(1), async {
+        loop {
+            if let Ok(Event::MonitorChanged) = events.recv().await {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("the monitor is told within a second of a change");
+    started.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wallboard_follows_a_customer_from_waiting_to_answered_and_the_monitor_is_told() {
+    require_desktop();
+    let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    let mut run = running(
+        sandbox,
+        "monitor",
+        Options { quiet: true, poll: Duration::from_millis(200), ..Options::default() },
+    )
+    .await;
+    let engine = run.engine.clone();
+    let channel = engine.channels().await.unwrap()[0].id;
+    let mut experience = engine.routing_settings(channel).await.unwrap().experience;
+    experience.schedule = Schedule::always("Europe/Madrid");
+    engine.experience_save(channel, experience).await.unwrap();
+    engine.presence_set(Presence::Break).await.unwrap();
+
+    let board = engine.monitor_wallboard().await.unwrap();
+    assert_eq!(board.time_zone, "Europe/Madrid", "today is the team's day, not the computer's");
+    assert_eq!(board.queues.len(), 1);
+    assert_eq!(board.queues[0].today.offered, 0);
+    assert!(board.intervals.len() <= 50 && !board.intervals.is_empty());
+
+    // A customer writes while the only agent is on a break: they wait.
+    run.sandbox.customer_writes("7601", "Is the red bike in stock?").unwrap();
+    eventually("the customer to wait in the queue", Duration::from_secs(15), || {
+        let engine = engine.clone();
+        async move { engine.monitor_wallboard().await.unwrap().waiting.len() == 1 }
+    })
+    .await;
+    let board = engine.monitor_wallboard().await.unwrap();
+    assert_eq!(board.waiting[0].contact_name, "Wanda Waits");
+    let queue = &board.queues[0];
+    assert_eq!((queue.today.offered, queue.today.answered, queue.waiting.count), (1, 0, 1));
+    assert_eq!(
+        queue.today.service_level, None,
+        "nothing answered or abandoned yet: no service level, not 0 %"
+    );
+    let maria = board.agents.iter().find(|a| a.name == "maria").expect("the agent is on the wallboard");
+    assert_eq!(maria.presence, Presence::Break);
+
+    // The agent comes back: routing gives them the customer, and the monitor is told.
+    while run.events.try_recv().is_ok() {}
+    engine.presence_set(Presence::Available).await.unwrap();
+    let told = monitor_told(&mut run.events).await;
+    eventually("the customer to be answered", Duration::from_secs(10), || {
+        let engine = engine.clone();
+        async move { engine.monitor_wallboard().await.unwrap().queues[0].today.answered == 1 }
+    })
+    .await;
+    let board = engine.monitor_wallboard().await.unwrap();
+    assert!(board.waiting.is_empty());
+    let maria = board.agents.iter().find(|a| a.name == "maria").unwrap();
+    assert_eq!(maria.sessions.len(), 1, "the session the agent is in");
+    assert_eq!(maria.sessions[0].contact_name, "Wanda Waits");
+    assert_eq!(maria.load.iter().map(|l| l.in_hand).sum::<u32>(), 1);
+    assert_eq!(board.queues[0].today.service_level, Some(100.0), "answered within the 60 s target");
+
+    // The agent replies and ends it: completed, with a handle and a first-response time.
+    let session = maria.sessions[0].session_id;
+    engine.session_send(session, &["In stock, yes!".into()], None).await.unwrap();
+    eventually("the reply to go out", Duration::from_secs(10), || {
+        let sent = run.sandbox.sent().len();
+        async move { sent >= 1 }
+    })
+    .await;
+    engine.interaction_end(session, None).await.unwrap();
+    eventually("the interaction to be completed", Duration::from_secs(10), || {
+        let engine = engine.clone();
+        async move {
+            let board = engine.monitor_wallboard().await.unwrap();
+            let maria = board.agents.iter().find(|a| a.name == "maria").unwrap().clone();
+            maria.today.completed == 1 && maria.sessions.is_empty()
+        }
+    })
+    .await;
+    let board = engine.monitor_wallboard().await.unwrap();
+    let maria = board.agents.iter().find(|a| a.name == "maria").unwrap();
+    assert!(maria.today.average_handle_seconds.is_some());
+    assert!(maria.today.average_first_response_seconds.is_some());
+    let offered: u32 = board.intervals.iter().map(|i| i.figures.offered).sum();
+    assert_eq!(offered, 1, "the day's chart counts the interaction once");
+    eprintln!("a change reached the monitor in {told:?}");
+}

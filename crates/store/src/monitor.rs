@@ -1,0 +1,147 @@
+//! What the supervisor's monitor reads: interactions as core's metrics take them, the queues
+//! with their targets, who waits, and what each agent holds.
+
+use crate::sessions::contact_name;
+use crate::{Store, StoreError, from_millis, parse_name, to_millis};
+use jiff::Timestamp;
+use serde::Serialize;
+use switchboard_core::metrics::Record;
+use switchboard_core::{EndReason, Platform};
+
+/// A queue on the wallboard, with the targets its figures are measured against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonitoredQueue {
+    pub id: i64,
+    pub name: String,
+    pub channel_name: String,
+    pub platform: Platform,
+    pub service_level_percent: i64,
+    pub service_level_seconds: i64,
+    pub target_response_seconds: i64,
+}
+
+/// A customer in a queue now, or in an agent's hands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonitoredInteraction {
+    pub interaction_id: i64,
+    pub session_id: i64,
+    pub contact_name: String,
+    pub platform: Platform,
+    pub queue_id: Option<i64>,
+    pub agent: Option<String>,
+    /// queued, assigned or held.
+    pub state: String,
+    pub queued_at: Timestamp,
+    pub assigned_at: Option<Timestamp>,
+}
+
+impl Store {
+    /// Every interaction that entered a queue since `since`, and every one still waiting.
+    pub async fn monitor_records(&self, since: Timestamp) -> Result<Vec<Record>, StoreError> {
+        let since = to_millis(since);
+        let rows = sqlx::query!(
+            r#"SELECT i.queue_id AS "queue_id!", i.agent, c.platform, i.queued_at, i.assigned_at,
+                      i.first_response_at, i.ended_at, i.end_reason
+               FROM interactions i JOIN sessions s ON s.id = i.session_id JOIN channels c ON c.id = s.channel_id
+               WHERE i.id IN (SELECT id FROM interactions WHERE queue_id IS NOT NULL AND queued_at >= ?1
+                              UNION ALL
+                              SELECT id FROM interactions WHERE state = 'queued' AND queued_at < ?1)"#,
+            since
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Record {
+                    queue: r.queue_id,
+                    agent: r.agent,
+                    platform: parse_name("platform", &r.platform, Platform::parse)?,
+                    queued_at: from_millis(r.queued_at)?,
+                    assigned_at: r.assigned_at.map(from_millis).transpose()?,
+                    first_response_at: r.first_response_at.map(from_millis).transpose()?,
+                    ended_at: r.ended_at.map(from_millis).transpose()?,
+                    end_reason: r
+                        .end_reason
+                        .as_deref()
+                        .map(|e| parse_name("end reason", e, EndReason::parse))
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// The queues interactions wait in (leaves and roots: a root takes what no menu sent on).
+    pub async fn monitor_queues(&self) -> Result<Vec<MonitoredQueue>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT q.id AS "id!", q.name, c.name AS channel_name, c.platform, q.service_level_percent,
+                      q.service_level_seconds, q.target_response_seconds
+               FROM queues q JOIN channels c ON c.id = q.channel_id
+               ORDER BY c.name, q.parent_id IS NOT NULL, q.position, q.id"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(MonitoredQueue {
+                    id: r.id,
+                    name: r.name,
+                    channel_name: r.channel_name,
+                    platform: parse_name("platform", &r.platform, Platform::parse)?,
+                    service_level_percent: r.service_level_percent,
+                    service_level_seconds: r.service_level_seconds,
+                    target_response_seconds: r.target_response_seconds,
+                })
+            })
+            .collect()
+    }
+
+    /// Who waits in a queue and who is in an agent's hands now, oldest first.
+    pub async fn monitor_open(&self) -> Result<Vec<MonitoredInteraction>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT i.id AS "id!", i.session_id, k.first_name, k.last_name, k.platform_name,
+                      k.platform_id, c.platform, i.queue_id, i.agent, i.state, i.queued_at, i.assigned_at
+               FROM interactions i JOIN sessions s ON s.id = i.session_id
+               JOIN contacts k ON k.id = s.contact_id JOIN channels c ON c.id = s.channel_id
+               WHERE i.state <> 'ended' AND i.state <> 'selecting'
+               ORDER BY i.queued_at, i.id"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(MonitoredInteraction {
+                    interaction_id: r.id,
+                    session_id: r.session_id,
+                    contact_name: contact_name(
+                        r.first_name.as_deref(),
+                        r.last_name.as_deref(),
+                        r.platform_name.as_deref(),
+                        &r.platform_id,
+                    ),
+                    platform: parse_name("platform", &r.platform, Platform::parse)?,
+                    queue_id: r.queue_id,
+                    agent: r.agent,
+                    state: r.state,
+                    queued_at: from_millis(r.queued_at)?,
+                    assigned_at: r.assigned_at.map(from_millis).transpose()?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store {
+    /// The team's time zone for "today" and reports: the schedule's zone of the first channel's
+    /// routing experience (the one an admin set in Settings → Routing), if any.
+    pub async fn monitor_zone(&self) -> Result<Option<String>, StoreError> {
+        let settings = sqlx::query_scalar!(
+            "SELECT e.settings FROM experiences e JOIN channels c ON c.id = e.channel_id ORDER BY c.id LIMIT 1"
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(settings) = settings else { return Ok(None) };
+        let value: serde_json::Value =
+            serde_json::from_str(&settings).map_err(|e| StoreError::Corrupt { what: e.to_string() })?;
+        Ok(value.pointer("/schedule/zone").and_then(|z| z.as_str()).map(str::to_owned))
+    }
+}

@@ -1,0 +1,75 @@
+//! The supervisor's monitor: opened from the desk in its own window, it shows a waiting
+//! customer and then their answer, and each window can call only its own commands.
+
+use std::time::Duration;
+use switchboard_e2e::{App, require_desktop};
+use switchboard_sandbox::{Sandbox, Script};
+
+const SCRIPT: &str = r#"{
+  "pages": [{ "id": "3601", "name": "Watch Bikes" }],
+  "personas": [{ "psid": "8601", "page": "3601", "first_name": "Wes", "last_name": "Waiting" }]
+}"#;
+
+/// Calls a command from the current window; answers "allowed" or the refusal.
+async fn call(app: &App, command: &str) -> String {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke('{command}', {{ sessionId: 1, bubbles: ['x'], tag: null, channelId: 1 }})
+           .then(() => done('allowed'), (e) => done('refused: ' + (e && e.message ? e.message : String(e))));"
+    );
+    let answer = app.client.execute_async(&script, vec![]).await.expect("a script runs");
+    answer.as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_watches_a_customer_wait_and_be_answered_in_a_window_that_can_only_read() {
+    require_desktop();
+    let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    let app = App::launch("monitor", &sandbox.base_url()).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(150), async {
+        app.find("[data-testid=presence]").await.select_by_value("break").await.unwrap();
+        sandbox.customer_writes("8601", "Anyone there?").unwrap();
+        app.wait_for_text(".session-list", "Wes Waiting").await;
+
+        let main = app.client.window().await.unwrap();
+        app.find("[data-testid=open-monitor]").await.click().await.expect("the monitor opens");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let monitor = loop {
+            let handles = app.client.windows().await.unwrap();
+            if let Some(monitor) = handles.into_iter().find(|h| *h != main) {
+                break monitor;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "no monitor window appeared");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        app.client.switch_to_window(monitor.clone()).await.unwrap();
+        app.wait_for_text("h1", "Monitor").await;
+        app.wait_for_text(".waiting-list li", "Wes Waiting").await;
+        let queues = app.wait_for_text("table.board", "Watch Bikes").await;
+        let text = queues.text().await.unwrap();
+        assert!(text.contains("Service level today"), "{text}");
+        app.screenshot("1-monitor-waiting").await;
+
+        // The monitor reads; it cannot send, change settings, or call the desk's commands.
+        assert_eq!(call(&app, "monitor_wallboard").await, "allowed");
+        for command in ["session_send", "routing_get", "presence_set", "session_list", "team_invite"] {
+            let answer = call(&app, command).await;
+            assert!(answer.starts_with("refused"), "the monitor called {command}: {answer}");
+        }
+
+        // The agent comes back and is given the customer: the monitor follows, unasked.
+        app.client.switch_to_window(main.clone()).await.unwrap();
+        assert!(
+            call(&app, "monitor_wallboard").await.starts_with("refused"),
+            "the main window reads no wallboard"
+        );
+        app.find("[data-testid=presence]").await.select_by_value("available").await.unwrap();
+        app.client.switch_to_window(monitor).await.unwrap();
+        app.wait_for_text(".waiting-list li", "Nobody is waiting").await;
+        app.wait_for_text("table.board", "Wes Waiting").await;
+        app.screenshot("2-monitor-answered").await;
+    })
+    .await;
+    app.close().await;
+    outcome.expect("the monitor flow finishes within 150 s");
+}

@@ -1,0 +1,93 @@
+// The monitor window's view of the Rust core: only the monitor's read-only commands (the
+// `MonitorCommand` names generated from src-tauri/command_sets.rs) and its own event.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { MonitorCommand } from "../lib/commands";
+import type { Platform, Presence } from "../lib/api";
+
+export interface QueueFigures {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  answered_in_target: number;
+  average_wait_seconds: number | null;
+  abandon_rate: number | null;
+  service_level: number | null;
+}
+
+export interface Waiting {
+  count: number;
+  longest_seconds: number | null;
+}
+
+export interface QueueBoard {
+  id: number;
+  name: string;
+  channel_name: string;
+  platform: Platform;
+  service_level_percent: number;
+  service_level_seconds: number;
+  target_response_seconds: number;
+  today: QueueFigures;
+  interval: QueueFigures;
+  waiting: Waiting;
+}
+
+export interface MonitoredInteraction {
+  interaction_id: number;
+  session_id: number;
+  contact_name: string;
+  platform: Platform;
+  queue_id: number | null;
+  agent: string | null;
+  state: "queued" | "assigned" | "held";
+  /** RFC 3339 */
+  queued_at: string;
+  assigned_at: string | null;
+}
+
+export interface AgentBoard {
+  name: string;
+  presence: Presence;
+  presence_since: string;
+  queues: number[];
+  load: { platform: Platform; in_hand: number; capacity: number }[];
+  total_capacity: number;
+  completed: number;
+  average_handle_seconds: number | null;
+  average_first_response_seconds: number | null;
+  sessions: MonitoredInteraction[];
+}
+
+export interface IntervalFigures extends QueueFigures {
+  start: string;
+  waiting: number;
+}
+
+export interface Wallboard {
+  at: string;
+  time_zone: string;
+  day_start: string;
+  interval_start: string;
+  queues: QueueBoard[];
+  agents: AgentBoard[];
+  waiting: MonitoredInteraction[];
+  intervals: IntervalFigures[];
+  definitions: Record<string, string>;
+}
+
+export interface MonitorApi {
+  wallboard(): Promise<Wallboard>;
+  /** Something the wallboard shows changed; returns the unsubscribe function. */
+  onChanged(handler: () => void): () => void;
+}
+
+const call = <T>(command: MonitorCommand, args?: Record<string, unknown>) => invoke<T>(command, args);
+
+export const tauriMonitorApi: MonitorApi = {
+  wallboard: () => call("monitor_wallboard"),
+  onChanged(handler) {
+    const unlisten = listen("monitor_changed", () => handler());
+    return () => void unlisten.then((stop) => stop());
+  },
+};
