@@ -48,6 +48,7 @@ async fn a_supervisor_watches_a_customer_wait_and_be_answered_in_a_window_that_c
         let queues = app.wait_for_text("table.board", "Watch Bikes").await;
         let text = queues.text().await.unwrap();
         assert!(text.contains("Service level today"), "{text}");
+        app.find(".chart-host canvas").await; // the day's chart is drawn
         app.screenshot("1-monitor-waiting").await;
 
         // The monitor reads; it cannot send, change settings, or call the desk's commands.

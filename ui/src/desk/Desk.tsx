@@ -440,11 +440,6 @@ export function Desk(props: { api: DeskApi }) {
           >
             ⚙ Settings
           </button>
-          <Show when={roles().includes("supervisor")}>
-            <button type="button" class="quiet" data-testid="open-monitor" title="The supervisor's monitor (Ctrl+Shift+M)" onClick={openMonitor}>
-              📈 Monitor
-            </button>
-          </Show>
         </header>
         <div class="presence-row">
           <PresenceSwitch me={me()} now={now()} onChange={(p) => void changePresence(p)} />
@@ -456,6 +451,11 @@ export function Desk(props: { api: DeskApi }) {
           <button type="button" class="quiet" data-testid="search-open" title="Search (Ctrl+F)" onClick={() => setView("search")}>
             🔍 Search
           </button>
+          <Show when={roles().includes("supervisor")}>
+            <button type="button" class="quiet" data-testid="open-monitor" title="The supervisor's monitor (Ctrl+Shift+M)" onClick={openMonitor}>
+              📈 Monitor
+            </button>
+          </Show>
           <button type="button" class="quiet" data-testid="shortcuts-open" title="Keyboard shortcuts (?)" onClick={() => setShortcuts(true)}>
             ⌨ ?
           </button>

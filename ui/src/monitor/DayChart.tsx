@@ -3,7 +3,7 @@
 // draws 50 points × 5 series in well under a millisecond, which a live wallboard needs; the same
 // figures are in a table beneath it for screen readers and for copying.
 import { createEffect, For, onCleanup, onMount } from "solid-js";
-import type uPlot from "uplot";
+import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { IntervalFigures } from "./api";
 import { percent } from "./Monitor";
@@ -12,7 +12,7 @@ function css(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
 }
 
-export function DayChart(props: { intervals: IntervalFigures[] }) {
+export function DayChart(props: { intervals: IntervalFigures[]; dayStart: string }) {
   let host!: HTMLDivElement;
   let plot: uPlot | undefined;
 
@@ -28,14 +28,18 @@ export function DayChart(props: { intervals: IntervalFigures[] }) {
     ];
   };
 
-  onMount(async () => {
+  onMount(() => {
     // No canvas (a test's DOM): the table below says the same.
-    if (typeof matchMedia !== "function" || !host.isConnected) return;
-    const { default: UPlot } = await import("uplot");
+    if (!document.createElement("canvas").getContext("2d")) return;
     const opts: uPlot.Options = {
       width: Math.max(320, host.clientWidth || 900),
       height: 220,
-      scales: { x: { time: true }, n: { auto: true }, pct: { range: [0, 100] } },
+      // The whole day on the axis, so that the morning reads as the morning.
+      scales: {
+        x: { time: true, range: () => [Date.parse(props.dayStart) / 1000, Date.parse(props.dayStart) / 1000 + 86_400] },
+        n: { auto: true },
+        pct: { range: [0, 100] },
+      },
       axes: [
         { stroke: css("--muted") },
         { scale: "n", stroke: css("--muted") },
@@ -43,16 +47,18 @@ export function DayChart(props: { intervals: IntervalFigures[] }) {
       ],
       series: [
         {},
-        { label: "Offered", scale: "n", stroke: css("--accent"), width: 2 },
-        { label: "Answered", scale: "n", stroke: css("--ok"), width: 2 },
-        { label: "Abandoned", scale: "n", stroke: css("--danger"), width: 2 },
+        { label: "Offered", scale: "n", points: { show: true }, stroke: css("--accent"), width: 2 },
+        { label: "Answered", scale: "n", points: { show: true }, stroke: css("--ok"), width: 2 },
+        { label: "Abandoned", scale: "n", points: { show: true }, stroke: css("--danger"), width: 2 },
         { label: "Waiting", scale: "n", stroke: css("--amber"), width: 2, dash: [4, 4] },
         { label: "Service level", scale: "pct", stroke: css("--muted"), width: 2 },
       ],
     };
     try {
-      plot = new UPlot(opts, data(), host);
-    } catch {
+      plot = new uPlot(opts, data(), host);
+    } catch (error) {
+      console.error("the day's chart cannot be drawn", error);
+      host.dataset.error = String(error);
       plot = undefined;
     }
     const resize = new ResizeObserver(() => plot?.setSize({ width: Math.max(320, host.clientWidth), height: 220 }));

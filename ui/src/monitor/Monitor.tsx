@@ -279,7 +279,7 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
 
             <section aria-labelledby="day-title">
               <h2 id="day-title">Today, by half-hour</h2>
-              <DayChart intervals={b().intervals} />
+              <DayChart intervals={b().intervals} dayStart={b().day_start} />
             </section>
           </>
         )}

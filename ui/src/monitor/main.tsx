@@ -1,3 +1,4 @@
+import "./locale";
 import { render } from "solid-js/web";
 import { Monitor } from "./Monitor";
 import { tauriMonitorApi } from "./api";
