@@ -28,7 +28,7 @@ macro_rules! command_sets {
                 routing::interaction_end, routing::interaction_dismiss, routing::interaction_transfer,
                 routing::dispositions_list, routing::members_list,
             }
-            admin "An admin's settings: channels, routing, members and the team key." {
+            admin "Settings: channels, routing, members and the team key (admins), alert limits (supervisors)." {
                 channels::facebook_app_set, channels::facebook_login, channels::facebook_connect_pages,
                 channels::channel_disconnect, channels::twilio_numbers, channels::twilio_connect,
                 team::team_members, team::team_invite, team::team_remove, team::team_audit,
@@ -37,9 +37,10 @@ macro_rules! command_sets {
                 routing::queue_add, routing::queue_update, routing::queue_move, routing::queue_delete,
                 routing::queue_members_set, routing::capacity_set, routing::member_capacity_set,
                 routing::offline_grace_set, routing::dispositions_set,
+                monitor::alert_thresholds_get, monitor::alert_thresholds_set,
             }
             monitor "The supervisor's monitor: read-only figures, transcripts and reports." {
-                monitor::monitor_wallboard,
+                monitor::monitor_wallboard, monitor::monitor_alert_history,
             }
         }
     };

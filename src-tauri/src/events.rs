@@ -14,13 +14,14 @@ pub fn forward(app: AppHandle, mut events: Receiver<Event>) {
                     match &event {
                         Event::OpenSession { .. } => crate::tray::show_main(&app),
                         Event::AwaitingChanged { count } => crate::tray::show_count(&app, *count),
+                        Event::OpenMonitor { focus } => crate::tray::show_monitor_at(&app, Some(focus)),
                         _ => {}
                     }
                     // Each window gets only its own events: the desk's to the main window, the
                     // monitor's to the monitor (a customer's text never reaches a window that
                     // does not show it); the login popup gets none.
                     let window = match event {
-                        Event::MonitorChanged => crate::monitor_window::LABEL,
+                        Event::MonitorChanged | Event::OpenMonitor { .. } => crate::monitor_window::LABEL,
                         _ => "main",
                     };
                     if let Err(error) = app.emit_to(window, event.name(), &event) {

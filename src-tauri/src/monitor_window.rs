@@ -19,14 +19,7 @@ pub fn open(app: &AppHandle, engine: &Arc<Engine>, focus: Option<&str>) -> Resul
         None => "monitor.html".to_owned(),
     };
     if let Some(window) = app.get_webview_window(LABEL) {
-        if focus.is_some() {
-            let url = window
-                .url()
-                .map_err(OpenError::Shell)?
-                .join(&path)
-                .map_err(|e| OpenError::Shell(tauri::Error::Anyhow(e.into())))?;
-            window.navigate(url).map_err(OpenError::Shell)?;
-        }
+        // Already open: the `open_monitor` event (sent to it too) moves it to the focus.
         let _ = window.unminimize();
         window.show().map_err(OpenError::Shell)?;
         window.set_focus().map_err(OpenError::Shell)?;

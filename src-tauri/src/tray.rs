@@ -17,7 +17,7 @@ pub fn build(app: &AppHandle, awaiting: u32) -> tauri::Result<()> {
         .title(title(awaiting))
         .on_menu_event(|app, event| match event.id.as_ref() {
             "open" => show_main(app),
-            "monitor" => show_monitor(app),
+            "monitor" => show_monitor_at(app, None),
             "quit" => app.exit(0),
             _ => {}
         })
@@ -61,10 +61,11 @@ pub fn show_main(app: &AppHandle) {
     }
 }
 
-/// Opens the supervisor's monitor; for a member without the role, the main window instead.
-fn show_monitor(app: &AppHandle) {
+/// Opens the supervisor's monitor (at a queue or agent); for a member without the role, the
+/// main window instead.
+pub fn show_monitor_at(app: &AppHandle, focus: Option<&str>) {
     let Some(engine) = app.try_state::<std::sync::Arc<switchboard_engine::Engine>>() else { return };
-    if let Err(error) = crate::monitor_window::open(app, &engine, None) {
+    if let Err(error) = crate::monitor_window::open(app, &engine, focus) {
         tracing::info!(?error, "the monitor did not open from the tray");
         show_main(app);
     }

@@ -28,6 +28,28 @@ async fn a_supervisor_watches_a_customer_wait_and_be_answered_in_a_window_that_c
     let app = App::launch("monitor", &sandbox.base_url()).await;
     let outcome = tokio::time::timeout(Duration::from_secs(150), async {
         app.find("[data-testid=presence]").await.select_by_value("break").await.unwrap();
+        // The supervisor sets the queue's limit in Settings → Alerts: a wait over 2 s.
+        app.find("[data-testid=open-channels]").await.click().await.unwrap();
+        app.find("[data-testid=tab-alerts]").await.click().await.unwrap();
+        let limits = app.wait_for_text("[data-testid=alert-limits]", "Watch Bikes").await;
+        let wait = limits.find(fantoccini::Locator::Css("input[name=longest_wait_above]")).await.unwrap();
+        wait.send_keys("2").await.unwrap();
+        limits
+            .find(fantoccini::Locator::Css("[data-testid=alert-limits-save]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        app.wait_for_text("[data-testid=alert-limits] [role=status]", "Limits saved").await;
+        app.screenshot("0-alert-limits").await;
+        app.client
+            .execute(
+                "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))",
+                vec![],
+            )
+            .await
+            .unwrap();
         sandbox.customer_writes("8601", "Anyone there?").unwrap();
         app.wait_for_text(".session-list", "Wes Waiting").await;
 
@@ -49,6 +71,19 @@ async fn a_supervisor_watches_a_customer_wait_and_be_answered_in_a_window_that_c
         let text = queues.text().await.unwrap();
         assert!(text.contains("Service level today"), "{text}");
         app.find(".chart-host canvas").await; // the day's chart is drawn
+        // Past the limit: the banner, and one native notification (its own words as the marker).
+        app.wait_for_text("[data-testid=alert-banner]", "Watch Bikes: a customer has waited").await;
+        let log = std::env::var("SWITCHBOARD_NOTIFICATION_LOG").expect("the desktop session's log");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("Watch Bikes: a customer has waited")
+            .count()
+            != 1
+        {
+            assert!(tokio::time::Instant::now() < deadline, "one notification for the alert");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         app.screenshot("1-monitor-waiting").await;
 
         // The monitor reads; it cannot send, change settings, or call the desk's commands.
@@ -67,6 +102,13 @@ async fn a_supervisor_watches_a_customer_wait_and_be_answered_in_a_window_that_c
         app.find("[data-testid=presence]").await.select_by_value("available").await.unwrap();
         app.client.switch_to_window(monitor).await.unwrap();
         app.wait_for_text(".waiting-list li", "Nobody is waiting").await;
+        // Back within the limit: the banner goes, the history keeps it with its end.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        while app.client.find(fantoccini::Locator::Css("[data-testid=alert-banner]")).await.is_ok() {
+            assert!(tokio::time::Instant::now() < deadline, "the alert clears once the customer is answered");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        app.wait_for_text(".alert-history li", "Watch Bikes: a customer has waited").await;
         app.wait_for_text("table.board", "Wes Waiting").await;
         app.screenshot("2-monitor-answered").await;
     })

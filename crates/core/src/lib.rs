@@ -2,6 +2,7 @@
 //!
 //! Pure: no I/O, and no clock — every rule that depends on time takes `now` as an argument.
 
+pub mod alerts;
 pub mod attachment;
 pub mod canned;
 pub mod channel;

@@ -43,6 +43,8 @@ pub enum Event {
     TeamSignedOut { signed_out: crate::SignedOut },
     /// What the supervisor's monitor shows changed (coalesced): it reads the wallboard again.
     MonitorChanged,
+    /// A clicked alert: open the monitor at this queue or agent.
+    OpenMonitor { focus: String },
 }
 
 impl Event {
@@ -66,6 +68,7 @@ impl Event {
             Event::TeamRoles { .. } => "team_roles",
             Event::TeamSignedOut { .. } => "team_signed_out",
             Event::MonitorChanged => "monitor_changed",
+            Event::OpenMonitor { .. } => "open_monitor",
         }
     }
 }

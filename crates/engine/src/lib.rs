@@ -1,6 +1,7 @@
 //! The running system: pollers that read each channel, the outbox that sends replies, the
 //! event bus to the windows, and the keychain and notifier at the edges.
 
+mod alerts;
 pub mod clock;
 mod demo;
 mod desk;
@@ -127,6 +128,8 @@ pub struct Engine {
     routing_wake: Notify,
     /// A monitor update is due (changes within its 200 ms go out as one).
     monitor_due: Arc<std::sync::atomic::AtomicBool>,
+    /// Something the alert limits watch changed: look now.
+    alerts_wake: Arc<Notify>,
     config: EngineConfig,
     /// Channels with a running poller, so that reconnecting never starts a second one.
     polling: std::sync::Mutex<std::collections::HashMap<i64, poller::StopFlag>>,
@@ -180,6 +183,7 @@ impl Engine {
             events,
             outbox_wake: Notify::new(),
             monitor_due: Arc::default(),
+            alerts_wake: Arc::default(),
             routing_wake: Notify::new(),
             config,
             polling: Default::default(),
@@ -213,6 +217,7 @@ impl Engine {
         }
         tokio::spawn(retention::run(self.clone()));
         tokio::spawn(routing::run(self.clone()));
+        tokio::spawn(alerts::run(self.clone()));
         tokio::spawn(health::run(self.clone()));
         Ok(())
     }
@@ -601,11 +606,12 @@ impl Engine {
         if self.monitor_due.swap(true, Ordering::SeqCst) {
             return;
         }
-        let (due, events) = (self.monitor_due.clone(), self.events.clone());
+        let (due, events, alerts) = (self.monitor_due.clone(), self.events.clone(), self.alerts_wake.clone());
         runtime.spawn(async move {
             tokio::time::sleep(Duration::from_millis(200)).await;
             due.store(false, Ordering::SeqCst);
             let _ = events.send(Event::MonitorChanged);
+            alerts.notify_one();
         });
     }
 

@@ -27,6 +27,8 @@ pub struct Wallboard {
     pub waiting: Vec<MonitoredInteraction>,
     /// The day so far, interval by interval.
     pub intervals: Vec<IntervalFigures>,
+    /// The alerts open now (limits crossed), oldest first.
+    pub alerts: Vec<switchboard_store::BreachRecord>,
     /// What each figure means, exactly as computed (shown on hover).
     pub definitions: HashMap<&'static str, &'static str>,
 }
@@ -72,6 +74,7 @@ pub struct WallboardInputs {
     pub open: Vec<MonitoredInteraction>,
     pub members: Vec<switchboard_store::MemberRecord>,
     pub default_capacity: switchboard_core::routing::Capacity,
+    pub alerts: Vec<switchboard_store::BreachRecord>,
 }
 
 impl WallboardInputs {
@@ -83,6 +86,7 @@ impl WallboardInputs {
             open: store.monitor_open().await?,
             members: store.members().await?,
             default_capacity: store.default_capacity().await?,
+            alerts: store.alerts_open().await?,
         })
     }
 }
@@ -114,7 +118,7 @@ impl Engine {
 impl Wallboard {
     /// The wallboard from its inputs: core's metrics per queue, per agent and per interval.
     pub fn assemble(inputs: WallboardInputs, now: Timestamp, zone: &TimeZone) -> Self {
-        let WallboardInputs { records, queues, open, members, default_capacity } = inputs;
+        let WallboardInputs { records, queues, open, members, default_capacity, alerts } = inputs;
         let day = Day::containing(now, zone);
         let targets: HashMap<i64, SignedDuration> =
             queues.iter().map(|q| (q.id, SignedDuration::from_secs(q.service_level_seconds))).collect();
@@ -189,6 +193,7 @@ impl Wallboard {
             waiting: open.into_iter().filter(|i| i.state == "queued").collect(),
             intervals: intervals.into_iter().filter(|i| i.start <= now).collect(),
             definitions: DEFINITIONS.into_iter().collect(),
+            alerts,
         }
     }
 }

@@ -5,6 +5,8 @@ use crate::sessions::contact_name;
 use crate::{Store, StoreError, from_millis, parse_name, to_millis};
 use jiff::Timestamp;
 use serde::Serialize;
+use std::collections::BTreeMap;
+use switchboard_core::alerts::{Breach, Thresholds};
 use switchboard_core::metrics::Record;
 use switchboard_core::{EndReason, Platform};
 
@@ -33,6 +35,8 @@ pub struct MonitoredInteraction {
     pub state: String,
     pub queued_at: Timestamp,
     pub assigned_at: Option<Timestamp>,
+    /// The customer's first message since the last reply, if they await one.
+    pub awaiting_since: Option<Timestamp>,
 }
 
 impl Store {
@@ -99,7 +103,8 @@ impl Store {
     pub async fn monitor_open(&self) -> Result<Vec<MonitoredInteraction>, StoreError> {
         let rows = sqlx::query!(
             r#"SELECT i.id AS "id!", i.session_id, k.first_name, k.last_name, k.platform_name,
-                      k.platform_id, c.platform, i.queue_id, i.agent, i.state, i.queued_at, i.assigned_at
+                      k.platform_id, c.platform, i.queue_id, i.agent, i.state, i.queued_at, i.assigned_at,
+                      s.awaiting_since
                FROM interactions i JOIN sessions s ON s.id = i.session_id
                JOIN contacts k ON k.id = s.contact_id JOIN channels c ON c.id = s.channel_id
                WHERE i.state <> 'ended' AND i.state <> 'selecting'
@@ -124,6 +129,7 @@ impl Store {
                     state: r.state,
                     queued_at: from_millis(r.queued_at)?,
                     assigned_at: r.assigned_at.map(from_millis).transpose()?,
+                    awaiting_since: r.awaiting_since.map(from_millis).transpose()?,
                 })
             })
             .collect()
@@ -143,5 +149,111 @@ impl Store {
         let value: serde_json::Value =
             serde_json::from_str(&settings).map_err(|e| StoreError::Corrupt { what: e.to_string() })?;
         Ok(value.pointer("/schedule/zone").and_then(|z| z.as_str()).map(str::to_owned))
+    }
+}
+
+/// The routing setting that holds each queue's alert limits.
+pub const ALERT_THRESHOLDS_KEY: &str = "alert_thresholds";
+
+/// A breach as this desktop recorded it: when it began and, once back within, when it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BreachRecord {
+    pub id: i64,
+    pub key: String,
+    pub kind: String,
+    pub queue_id: Option<i64>,
+    pub agent: Option<String>,
+    pub focus: String,
+    pub text: String,
+    pub started_at: Timestamp,
+    pub cleared_at: Option<Timestamp>,
+}
+
+impl Store {
+    /// Each queue's alert limits (none: not watched).
+    pub async fn alert_thresholds(&self) -> Result<BTreeMap<i64, Thresholds>, StoreError> {
+        Ok(self.setting(ALERT_THRESHOLDS_KEY).await?.unwrap_or_default())
+    }
+
+    pub async fn alert_thresholds_set(
+        &self,
+        thresholds: &BTreeMap<i64, Thresholds>,
+    ) -> Result<(), StoreError> {
+        self.setting_set(ALERT_THRESHOLDS_KEY, thresholds).await
+    }
+
+    /// Records the breaches that began and ends those that are back within, in one transaction.
+    pub async fn alerts_record(
+        &self,
+        began: &[&Breach],
+        ended: &[String],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let at = to_millis(now);
+        let mut tx = self.write().await?;
+        for breach in began {
+            let kind = breach.kind.as_str();
+            sqlx::query!(
+                "INSERT INTO alert_breaches (key, kind, queue_id, agent, focus, text, started_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) WHERE cleared_at IS NULL DO NOTHING",
+                breach.key,
+                kind,
+                breach.queue_id,
+                breach.agent,
+                breach.focus,
+                breach.text,
+                at,
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        for key in ended {
+            sqlx::query!(
+                "UPDATE alert_breaches SET cleared_at = ? WHERE key = ? AND cleared_at IS NULL",
+                at,
+                key
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The breaches still open, oldest first.
+    pub async fn alerts_open(&self) -> Result<Vec<BreachRecord>, StoreError> {
+        self.alerts(true, i64::MAX).await
+    }
+
+    /// The newest breaches, open or ended.
+    pub async fn alerts_history(&self, limit: i64) -> Result<Vec<BreachRecord>, StoreError> {
+        self.alerts(false, limit).await
+    }
+
+    async fn alerts(&self, open_only: bool, limit: i64) -> Result<Vec<BreachRecord>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", key, kind, queue_id, agent, focus, text, started_at, cleared_at
+               FROM alert_breaches WHERE (?1 = 0 OR cleared_at IS NULL)
+               ORDER BY CASE WHEN ?1 = 0 THEN -started_at ELSE started_at END, id LIMIT ?2"#,
+            open_only,
+            limit,
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(BreachRecord {
+                    id: r.id,
+                    key: r.key,
+                    kind: r.kind,
+                    queue_id: r.queue_id,
+                    agent: r.agent,
+                    focus: r.focus,
+                    text: r.text,
+                    started_at: from_millis(r.started_at)?,
+                    cleared_at: r.cleared_at.map(from_millis).transpose()?,
+                })
+            })
+            .collect()
     }
 }

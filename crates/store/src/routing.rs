@@ -437,14 +437,17 @@ impl Store {
         self.setting_set(OFFLINE_GRACE_KEY, &minutes).await
     }
 
-    async fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+    pub(crate) async fn setting<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
         let value = sqlx::query_scalar!("SELECT value FROM routing_settings WHERE key = ?", key)
             .fetch_optional(&self.pool)
             .await?;
         value.as_deref().map(json).transpose()
     }
 
-    async fn setting_set<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+    pub(crate) async fn setting_set<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
         let value = to_json(value);
         sqlx::query!(
             "INSERT INTO routing_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

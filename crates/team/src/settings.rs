@@ -239,3 +239,12 @@ impl Team {
         Ok(())
     }
 }
+
+impl Team {
+    /// Each queue's alert limits: a supervisor's one routing setting, written through the
+    /// database's function for it (the table itself is an admin's).
+    pub async fn alert_thresholds_set(&self, limits: &impl serde::Serialize) -> Result<(), TeamError> {
+        sqlx::query!("SELECT team_alert_thresholds_set($1)", json(limits)).execute(&self.pool).await?;
+        Ok(())
+    }
+}

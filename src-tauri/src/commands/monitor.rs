@@ -3,6 +3,7 @@
 use crate::error::CommandError;
 use crate::monitor_window::{self, OpenError};
 use std::sync::Arc;
+use switchboard_core::alerts::Thresholds;
 use switchboard_engine::Engine;
 use switchboard_engine::monitor::Wallboard;
 use tauri::{AppHandle, State};
@@ -19,4 +20,30 @@ pub fn monitor_open(app: AppHandle, engine: State<'_, Arc<Engine>>) -> Result<()
 #[tauri::command]
 pub async fn monitor_wallboard(engine: State<'_, Arc<Engine>>) -> Result<Wallboard, CommandError> {
     Ok(engine.monitor_wallboard().await?)
+}
+
+/// The alerts this desktop saw begin and end, newest first.
+#[tauri::command]
+pub async fn monitor_alert_history(
+    engine: State<'_, Arc<Engine>>,
+    limit: i64,
+) -> Result<Vec<switchboard_store::BreachRecord>, CommandError> {
+    Ok(engine.alerts_history(limit).await?)
+}
+
+/// Each queue's alert limits (Settings → Alerts, for supervisors).
+#[tauri::command]
+pub async fn alert_thresholds_get(
+    engine: State<'_, Arc<Engine>>,
+) -> Result<std::collections::BTreeMap<i64, Thresholds>, CommandError> {
+    Ok(engine.alert_thresholds().await?)
+}
+
+#[tauri::command]
+pub async fn alert_thresholds_set(
+    engine: State<'_, Arc<Engine>>,
+    queue_id: i64,
+    thresholds: Thresholds,
+) -> Result<(), CommandError> {
+    Ok(engine.alert_thresholds_set(queue_id, thresholds).await?)
 }

@@ -79,6 +79,15 @@ export interface MemberRecord {
   load: { messenger: number; sms: number; whatsapp: number; held: number };
 }
 
+/** A queue's alert limits; null (or false): not watched. */
+export interface AlertThresholds {
+  service_level_below: number | null;
+  longest_wait_above: number | null;
+  waiting_above: number | null;
+  chat_time_above: number | null;
+  unanswered_past_target: boolean;
+}
+
 export interface QueueView {
   id: number;
   channel_id: number;
@@ -463,6 +472,9 @@ export interface DeskApi {
   teamGet(): Promise<TeamInfo | null>;
   /** Opens the supervisor's monitor window (or brings it forward). */
   monitorOpen(): Promise<void>;
+  /** Each queue's alert limits, by queue id. */
+  alertThresholdsGet(): Promise<Record<number, AlertThresholds>>;
+  alertThresholdsSet(queueId: number, thresholds: AlertThresholds): Promise<void>;
   /** Creates a team on the address (empty: SWITCHBOARD_DATABASE_URL) with this inbox; the app restarts. */
   teamCreate(url: string): Promise<void>;
   /** Joins with an admin's invitation code and a password of one's own (or the database's address);
@@ -562,6 +574,8 @@ export const tauriApi: DeskApi = {
   autostartSet: (on) => call("autostart_set", { on }),
   teamGet: () => call("team_get"),
   monitorOpen: () => call("monitor_open"),
+  alertThresholdsGet: () => call("alert_thresholds_get"),
+  alertThresholdsSet: (queueId, thresholds) => call("alert_thresholds_set", { queueId, thresholds }),
   teamCreate: (url) => call("team_create", { url }),
   teamJoin: (url, password) => call("team_join", { url, password: password ?? null }),
   teamMembers: () => call("team_members"),

@@ -51,7 +51,7 @@ export type DeskCommand =
   | "dispositions_list"
   | "members_list";
 
-/** An admin's settings: channels, routing, members and the team key. */
+/** Settings: channels, routing, members and the team key (admins), alert limits (supervisors). */
 export type AdminCommand =
   | "facebook_app_set"
   | "facebook_login"
@@ -75,8 +75,11 @@ export type AdminCommand =
   | "capacity_set"
   | "member_capacity_set"
   | "offline_grace_set"
-  | "dispositions_set";
+  | "dispositions_set"
+  | "alert_thresholds_get"
+  | "alert_thresholds_set";
 
 /** The supervisor's monitor: read-only figures, transcripts and reports. */
 export type MonitorCommand =
-  | "monitor_wallboard";
+  | "monitor_wallboard"
+  | "monitor_alert_history";

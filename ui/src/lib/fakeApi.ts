@@ -239,6 +239,8 @@ export function fakeApi(
     }),
     teamGet: vi.fn(async () => null),
     monitorOpen: vi.fn(async () => undefined),
+    alertThresholdsGet: vi.fn(async () => ({})),
+    alertThresholdsSet: vi.fn(async () => undefined),
     teamCreate: vi.fn(async () => undefined),
     teamJoin: vi.fn(async () => undefined),
     teamMembers: vi.fn(async () => []),

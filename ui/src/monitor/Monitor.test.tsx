@@ -105,6 +105,7 @@ function board(): Wallboard {
       { start: "2026-11-30T14:00:00Z", ...figures, waiting: 0 },
       { start: "2026-11-30T14:30:00Z", ...figures, offered: 1, waiting: 1 },
     ],
+    alerts: [],
     definitions: {
       service_level: "Answered within the queue's target time ÷ (answered + abandoned).",
       offered: "Interactions that entered the queue.",
@@ -114,14 +115,20 @@ function board(): Wallboard {
 
 function fakeMonitor(wallboard = board()) {
   let changed: () => void = () => {};
+  let opened: (focus: string) => void = () => {};
   const api: MonitorApi = {
     wallboard: vi.fn(async () => wallboard),
+    alertHistory: vi.fn(async () => []),
     onChanged: vi.fn((handler) => {
       changed = handler;
       return () => {};
     }),
+    onOpen: vi.fn((handler) => {
+      opened = handler;
+      return () => {};
+    }),
   };
-  return { api, change: () => changed() };
+  return { api, change: () => changed(), open: (focus: string) => opened(focus) };
 }
 
 describe("the monitor", () => {
@@ -192,9 +199,39 @@ describe("the monitor", () => {
       wallboard: vi.fn(async () => {
         throw { code: "forbidden", message: "Your role in the team does not allow this (only a member with the supervisor role may watch the monitor)." };
       }),
+      alertHistory: vi.fn(async () => []),
       onChanged: () => () => {},
+      onOpen: () => () => {},
     };
     render(() => <Monitor api={api} />);
     expect(await screen.findByRole("alert")).toHaveTextContent("supervisor role");
+  });
+
+  it("shows the alerts open now in a banner, and a clicked alert moves the focus", async () => {
+    const wallboard = board();
+    wallboard.alerts = [
+      {
+        id: 1,
+        key: "queue:1:longest_wait",
+        kind: "longest_wait",
+        queue_id: 1,
+        agent: null,
+        focus: "Sales",
+        text: "Sales: a customer has waited 3:00 (limit 1:00)",
+        started_at: "2026-11-30T14:39:00Z",
+        cleared_at: null,
+      },
+    ];
+    const { api, open } = fakeMonitor(wallboard);
+    render(() => <Monitor api={api} />);
+    const banner = await screen.findByTestId("alert-banner");
+    expect(banner).toHaveTextContent("1 alert");
+    expect(banner).toHaveTextContent("Sales: a customer has waited 3:00 (limit 1:00)");
+    fireEvent.click(within(banner).getByRole("button"));
+    const queues = screen.getByRole("table", { name: "Queues" });
+    expect(within(queues).getByRole("row", { name: /Sales/ })).toHaveClass("focused");
+    open("ben");
+    const agents = screen.getByRole("table", { name: "Agents" });
+    await waitFor(() => expect(within(agents).getByRole("row", { name: /ben/ })).toHaveClass("focused"));
   });
 });

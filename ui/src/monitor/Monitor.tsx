@@ -30,6 +30,8 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
       throw new Error(errorMessage(e));
     });
   const [board, { refetch }] = createResource(read);
+  const [history, { refetch: rereadHistory }] = createResource(() => props.api.alertHistory(50).catch(() => []));
+  const [focus, setFocus] = createSignal(props.focus ?? "");
   const [now, setNow] = createSignal(Date.now());
   const [queueFilter, setQueueFilter] = createSignal<number | "all">("all");
   const [sort, setSort] = createSignal<{ key: AgentSort; down: boolean }>({ key: "name", down: false });
@@ -48,7 +50,11 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
   const since = (at: string) => (now() - skew() - Date.parse(at)) / 1000;
 
   onMount(() => {
-    const stop = props.api.onChanged(() => void refetch());
+    const stop = props.api.onChanged(() => {
+      void refetch();
+      void rereadHistory();
+    });
+    const stopOpen = props.api.onOpen((to) => setFocus(to));
     const tick = setInterval(() => {
       setNow(Date.now());
       const b = shown();
@@ -57,6 +63,7 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
     }, 1000);
     onCleanup(() => {
       stop();
+      stopOpen();
       clearInterval(tick);
     });
   });
@@ -95,7 +102,8 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
     setSort((s) => ({ key, down: s.key === key ? !s.down : key !== "name" && key !== "presence" }));
   const sortMark = (key: AgentSort) => (sort().key === key ? (sort().down ? " ▼" : " ▲") : "");
 
-  const focused = (name: string) => props.focus !== undefined && props.focus !== "" && props.focus === name;
+  const focused = (name: string) => focus() !== "" && focus() === name;
+  const at = (time: string) => new Date(time).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
   return (
     <main class="monitor" aria-label="Monitor">
@@ -118,6 +126,23 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
       <Show when={shown()} fallback={<p class="muted">Reading the wallboard…</p>}>
         {(b) => (
           <>
+            <Show when={b().alerts.length > 0}>
+              <div role="alert" class="alert-banner" data-testid="alert-banner">
+                <strong>{b().alerts.length === 1 ? "1 alert" : `${b().alerts.length} alerts`}</strong>
+                <ul>
+                  <For each={b().alerts}>
+                    {(a) => (
+                      <li>
+                        <button type="button" class="link" onClick={() => setFocus(a.focus)}>
+                          {a.text}
+                        </button>{" "}
+                        <span class="muted">since {at(a.started_at)}</span>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </div>
+            </Show>
             <section aria-labelledby="queues-title">
               <h2 id="queues-title">Queues</h2>
               <table class="board" aria-labelledby="queues-title">
@@ -276,6 +301,22 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
                 </ol>
               </section>
             </div>
+
+            <section aria-labelledby="history-title">
+              <h2 id="history-title">Alerts today</h2>
+              <ol class="alert-history" aria-labelledby="history-title">
+                <For each={history() ?? []} fallback={<li class="muted">No alert yet.</li>}>
+                  {(a) => (
+                    <li classList={{ open: a.cleared_at === null }}>
+                      <span>{a.text}</span>
+                      <span class="muted">
+                        {at(a.started_at)} – {a.cleared_at ? at(a.cleared_at) : "now"}
+                      </span>
+                    </li>
+                  )}
+                </For>
+              </ol>
+            </section>
 
             <section aria-labelledby="day-title">
               <h2 id="day-title">Today, by half-hour</h2>

@@ -64,6 +64,19 @@ export interface IntervalFigures extends QueueFigures {
   waiting: number;
 }
 
+export interface BreachRecord {
+  id: number;
+  key: string;
+  kind: "service_level" | "longest_wait" | "waiting" | "chat_time" | "unanswered";
+  queue_id: number | null;
+  agent: string | null;
+  /** The queue's or agent's name the alert points at. */
+  focus: string;
+  text: string;
+  started_at: string;
+  cleared_at: string | null;
+}
+
 export interface Wallboard {
   at: string;
   time_zone: string;
@@ -74,20 +87,31 @@ export interface Wallboard {
   waiting: MonitoredInteraction[];
   intervals: IntervalFigures[];
   definitions: Record<string, string>;
+  /** Limits crossed now, oldest first. */
+  alerts: BreachRecord[];
 }
 
 export interface MonitorApi {
   wallboard(): Promise<Wallboard>;
+  /** The alerts this desktop saw begin and end, newest first. */
+  alertHistory(limit: number): Promise<BreachRecord[]>;
   /** Something the wallboard shows changed; returns the unsubscribe function. */
   onChanged(handler: () => void): () => void;
+  /** A clicked alert asks to show this queue or agent. */
+  onOpen(handler: (focus: string) => void): () => void;
 }
 
 const call = <T>(command: MonitorCommand, args?: Record<string, unknown>) => invoke<T>(command, args);
 
 export const tauriMonitorApi: MonitorApi = {
   wallboard: () => call("monitor_wallboard"),
+  alertHistory: (limit) => call("monitor_alert_history", { limit }),
   onChanged(handler) {
     const unlisten = listen("monitor_changed", () => handler());
+    return () => void unlisten.then((stop) => stop());
+  },
+  onOpen(handler) {
+    const unlisten = listen<{ focus: string }>("open_monitor", (event) => handler(event.payload.focus));
     return () => void unlisten.then((stop) => stop());
   },
 };

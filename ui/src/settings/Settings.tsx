@@ -5,6 +5,7 @@ import { Canned } from "./Canned";
 import { Channels } from "./Channels";
 import { Desktop } from "./Desktop";
 import { Team } from "./Team";
+import { Alerts } from "./Alerts";
 
 /**
  * Settings in the main window: channels, routing, the canned responses agents use, the team, and
@@ -17,8 +18,17 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
     const info = team();
     return info === null || (info !== undefined && info.roles.includes("admin"));
   };
-  const [chosen, setTab] = createSignal<"channels" | "routing" | "canned" | "team" | "desktop">("channels");
-  const tab = () => (!admin() && (chosen() === "channels" || chosen() === "routing") ? "team" : chosen());
+  const supervisor = () => {
+    const info = team();
+    return info === null || (info !== undefined && info.roles.includes("supervisor"));
+  };
+  const [chosen, setTab] = createSignal<"channels" | "routing" | "alerts" | "canned" | "team" | "desktop">("channels");
+  const tab = () => {
+    const want = chosen();
+    if (!admin() && (want === "channels" || want === "routing")) return "team";
+    if (!supervisor() && want === "alerts") return "team";
+    return want;
+  };
   const [channels] = createResource(() => tab() === "routing", async () => (await props.api.channelList()).channels);
   return (
     <div class="settings-shell">
@@ -29,6 +39,11 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
           </button>
           <button type="button" role="tab" aria-selected={tab() === "routing"} data-testid="tab-routing" onClick={() => setTab("routing")}>
             Routing
+          </button>
+        </Show>
+        <Show when={supervisor()}>
+          <button type="button" role="tab" aria-selected={tab() === "alerts"} data-testid="tab-alerts" onClick={() => setTab("alerts")}>
+            Alerts
           </button>
         </Show>
         <button type="button" role="tab" aria-selected={tab() === "canned"} data-testid="tab-canned" onClick={() => setTab("canned")}>
@@ -47,6 +62,9 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
         </Match>
         <Match when={tab() === "routing"}>
           <Routing api={props.api} channels={(channels() ?? []).filter((c) => c.state !== "disconnected")} />
+        </Match>
+        <Match when={tab() === "alerts"}>
+          <Alerts api={props.api} />
         </Match>
         <Match when={tab() === "canned"}>
           <Canned api={props.api} onClose={props.onClose} />

@@ -150,6 +150,7 @@ impl Engine {
         tokio::spawn(membership(self.clone()));
         self.follow_team(link.team.clone());
         tokio::spawn(routing::run(self.clone()));
+        tokio::spawn(crate::alerts::run(self.clone()));
         tokio::spawn(replies::push(self.clone()));
         tokio::spawn(crate::retention::run(self.clone()));
         if link.poller {

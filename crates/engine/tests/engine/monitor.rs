@@ -112,3 +112,66 @@ async fn the_wallboard_follows_a_customer_from_waiting_to_answered_and_the_monit
     assert_eq!(offered, 1, "the day's chart counts the interaction once");
     eprintln!("a change reached the monitor in {told:?}");
 }
+
+const ALARM: &str = r#"{
+  "pages": [{ "id": "4602", "name": "Alarm Bikes" }],
+  "personas": [{ "psid": "7602", "page": "4602", "first_name": "Ada", "last_name": "Alarmed" }]
+}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_waiting_past_the_limit_raises_one_alert_that_clears_when_they_are_answered() {
+    use switchboard_core::alerts::Thresholds;
+    require_desktop();
+    let sandbox = Sandbox::start(Script::from_json(ALARM).unwrap()).await.unwrap();
+    let run =
+        running(sandbox, "alarm", Options { poll: Duration::from_millis(200), ..Options::default() }).await;
+    let engine = run.engine.clone();
+    let channel = engine.channels().await.unwrap()[0].id;
+    let queue = engine.routing_settings(channel).await.unwrap().queues[0].id;
+    let mut experience = engine.routing_settings(channel).await.unwrap().experience;
+    experience.schedule = Schedule::always("UTC");
+    engine.experience_save(channel, experience).await.unwrap();
+    let refused = engine
+        .alert_thresholds_set(queue, Thresholds { service_level_below: Some(0), ..Thresholds::default() })
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("1–100 %"), "{refused}");
+    let limits = Thresholds { longest_wait_above: Some(2), waiting_above: Some(5), ..Thresholds::default() };
+    engine.alert_thresholds_set(queue, limits).await.unwrap();
+    assert_eq!(engine.alert_thresholds().await.unwrap()[&queue], limits);
+    engine.presence_set(Presence::Break).await.unwrap();
+
+    run.sandbox.customer_writes("7602", "Hello? Anyone?").unwrap();
+    eventually("the wait to cross its limit and the alert to begin", Duration::from_secs(20), || {
+        let engine = engine.clone();
+        async move { engine.monitor_wallboard().await.unwrap().alerts.len() == 1 }
+    })
+    .await;
+    let alert = engine.monitor_wallboard().await.unwrap().alerts[0].clone();
+    assert_eq!((alert.kind.as_str(), alert.focus.as_str()), ("longest_wait", "Alarm Bikes"));
+    assert!(alert.text.starts_with("Alarm Bikes: a customer has waited"), "{}", alert.text);
+    eventually("one native notification for it", Duration::from_secs(10), || {
+        let seen = crate::notification_log().matches("Alarm Bikes: a customer has waited").count();
+        async move { seen == 1 }
+    })
+    .await;
+    // Still breached on later looks: nothing new is said.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(
+        crate::notification_log().matches("Alarm Bikes: a customer has waited").count(),
+        1,
+        "coalesced"
+    );
+    assert_eq!(engine.alerts_history(10).await.unwrap().len(), 1);
+
+    // The agent comes back and takes the customer: the alert ends, and is kept in the history.
+    engine.presence_set(Presence::Available).await.unwrap();
+    eventually("the alert to clear", Duration::from_secs(15), || {
+        let engine = engine.clone();
+        async move { engine.monitor_wallboard().await.unwrap().alerts.is_empty() }
+    })
+    .await;
+    let history = engine.alerts_history(10).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert!(history[0].cleared_at.is_some(), "ended, with when");
+}

@@ -143,6 +143,17 @@ async fn each_role_is_refused_by_the_database_what_it_may_not_do() {
     ] {
         assert_eq!(refused(&as_supervisor, sql).await, "42501", "a supervisor: {sql}");
     }
+    // …and their queues' alert limits, through the one function for it; an agent may not.
+    let limits = serde_json::json!({ "1": { "longest_wait_above": 60 } });
+    let as_sue_team = Team::connect(&supervisor.address_with(&supervisor.password).unwrap()).await.unwrap();
+    as_sue_team.alert_thresholds_set(&limits).await.unwrap();
+    let kept: serde_json::Value =
+        sqlx::query_scalar("SELECT value FROM routing_settings WHERE key = 'alert_thresholds'")
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+    assert_eq!(kept, limits);
+    assert_eq!(refused(&as_agent, "SELECT team_alert_thresholds_set('{}')").await, "42501");
 
     // The admin changes routing and reads the audit; through the app's calls too.
     let as_admin = Team::connect(&admin.address_with(&admin.password).unwrap()).await.unwrap();
