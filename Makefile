@@ -59,6 +59,7 @@ bench: setup ui
 	scripts/postgres-session.sh scripts/desktop-session.sh cargo bench -p switchboard-engine --bench team_failover
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench latency
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench backfill
+	cargo bench -p switchboard-engine --bench wallboard
 	cargo build --release --bin switchboard --example bare-window
 	cargo build --release -p switchboard-demo
 	@echo "release binaries: switchboard $$(stat -c %s $(TARGET_DIR)/release/switchboard) bytes (what installers ship)," \

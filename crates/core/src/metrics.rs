@@ -11,7 +11,7 @@
 //!   left, or it was dismissed;
 //! - **service level** = answered within the queue's target ÷ (answered + abandoned).
 
-use crate::{EndReason, Platform};
+use crate::EndReason;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -24,7 +24,6 @@ pub const INTERVAL: SignedDuration = SignedDuration::from_mins(30);
 pub struct Record {
     pub queue: i64,
     pub agent: Option<String>,
-    pub platform: Platform,
     pub queued_at: Timestamp,
     pub assigned_at: Option<Timestamp>,
     pub first_response_at: Option<Timestamp>,
@@ -293,7 +292,6 @@ mod tests {
         Record {
             queue: 1,
             agent: assigned.map(|_| "ana".into()),
-            platform: Platform::Messenger,
             queued_at: at(queued),
             assigned_at: assigned.map(at),
             first_response_at: assigned.map(|a| at(a + 1)),

@@ -152,6 +152,30 @@ async fn main() {
         println!("run {run}: refresh median {:.1} ms (min {:.1}, max {:.1})", ms(m), ms(min), ms(max));
         medians.push(m);
     }
+    // Where the time goes: each read, and the assembly, apart (medians of 31).
+    let mut parts: Vec<(&str, Vec<Duration>)> =
+        ["records", "queues", "open", "members", "assemble"].into_iter().map(|p| (p, Vec::new())).collect();
+    for _ in 0..REFRESHES {
+        let t = Instant::now();
+        let records = store.monitor_records(day.start).await.expect("records");
+        parts[0].1.push(t.elapsed());
+        let t = Instant::now();
+        store.monitor_queues().await.expect("queues");
+        parts[1].1.push(t.elapsed());
+        let t = Instant::now();
+        store.monitor_open().await.expect("open");
+        parts[2].1.push(t.elapsed());
+        let t = Instant::now();
+        store.members().await.expect("members");
+        parts[3].1.push(t.elapsed());
+        std::hint::black_box(records);
+        let inputs = WallboardInputs::read(&store, day).await.expect("reads");
+        let t = Instant::now();
+        std::hint::black_box(Wallboard::assemble(inputs, now, &zone));
+        parts[4].1.push(t.elapsed());
+    }
+    let parts: Vec<String> = parts.into_iter().map(|(p, d)| format!("{p} {:.1} ms", ms(median(d)))).collect();
+    println!("parts: {}", parts.join(", "));
     let (min, max) = (
         medians.iter().min().copied().unwrap_or_default(),
         medians.iter().max().copied().unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! What the supervisor's monitor reads: interactions as core's metrics take them, the queues
 //! with their targets, who waits, and what each agent holds.
 
+use crate::routing::json;
 use crate::sessions::contact_name;
 use crate::{Store, StoreError, from_millis, parse_name, to_millis};
 use jiff::Timestamp;
@@ -43,29 +44,36 @@ impl Store {
     /// Every interaction that entered a queue since `since`, and every one still waiting.
     pub async fn monitor_records(&self, since: Timestamp) -> Result<Vec<Record>, StoreError> {
         let since = to_millis(since);
-        let rows = sqlx::query!(
-            r#"SELECT i.queue_id AS "queue_id!", i.agent, c.platform, i.queued_at, i.assigned_at,
-                      i.first_response_at, i.ended_at, i.end_reason
-               FROM interactions i JOIN sessions s ON s.id = i.session_id JOIN channels c ON c.id = s.channel_id
-               WHERE i.id IN (SELECT id FROM interactions WHERE queue_id IS NOT NULL AND queued_at >= ?1
-                              UNION ALL
-                              SELECT id FROM interactions WHERE state = 'queued' AND queued_at < ?1)"#,
+        // Index-only (interactions_for_reports covers these columns): a busy day is 20,000 rows,
+        // read as one JSON array — a row at a time through the driver costs more than the
+        // query (measured: 48 ms for 13,000 rows, against ~10 ms this way).
+        let rows = sqlx::query_scalar!(
+            r#"SELECT json_group_array(json_array(queue_id, agent, queued_at, assigned_at, first_response_at,
+                                                  ended_at, end_reason)) AS "rows!: String"
+               FROM (SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason
+                     FROM interactions WHERE queue_id IS NOT NULL AND queued_at >= ?1
+                     UNION ALL
+                     -- Those waiting since before: few, in the waiting index (not a scan of the
+                     -- history by date, which the planner would otherwise choose).
+                     SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason
+                     FROM interactions INDEXED BY interactions_waiting
+                     WHERE state = 'queued' AND queued_at < ?1 AND queue_id IS NOT NULL)"#,
             since
         )
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
+        type Row = (i64, Option<String>, i64, Option<i64>, Option<i64>, Option<i64>, Option<String>);
+        let rows: Vec<Row> = json(&rows)?;
         rows.into_iter()
-            .map(|r| {
+            .map(|(queue, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason)| {
                 Ok(Record {
-                    queue: r.queue_id,
-                    agent: r.agent,
-                    platform: parse_name("platform", &r.platform, Platform::parse)?,
-                    queued_at: from_millis(r.queued_at)?,
-                    assigned_at: r.assigned_at.map(from_millis).transpose()?,
-                    first_response_at: r.first_response_at.map(from_millis).transpose()?,
-                    ended_at: r.ended_at.map(from_millis).transpose()?,
-                    end_reason: r
-                        .end_reason
+                    queue,
+                    agent,
+                    queued_at: from_millis(queued_at)?,
+                    assigned_at: assigned_at.map(from_millis).transpose()?,
+                    first_response_at: first_response_at.map(from_millis).transpose()?,
+                    ended_at: ended_at.map(from_millis).transpose()?,
+                    end_reason: end_reason
                         .as_deref()
                         .map(|e| parse_name("end reason", e, EndReason::parse))
                         .transpose()?,

@@ -1199,7 +1199,7 @@ pub(crate) fn tree(queues: &[QueueRecord]) -> QueueTree {
     )
 }
 
-fn json<T: serde::de::DeserializeOwned>(value: &str) -> Result<T, StoreError> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(value: &str) -> Result<T, StoreError> {
     serde_json::from_str(value).map_err(|e| StoreError::Corrupt { what: format!("routing JSON: {e}") })
 }
 
