@@ -40,7 +40,8 @@ macro_rules! command_sets {
                 monitor::alert_thresholds_get, monitor::alert_thresholds_set,
             }
             monitor "The supervisor's monitor: read-only figures, transcripts and reports." {
-                monitor::monitor_wallboard, monitor::monitor_alert_history,
+                monitor::monitor_wallboard, monitor::monitor_alert_history, monitor::monitor_report,
+                monitor::monitor_report_csv,
             }
         }
     };

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod note;
 pub mod phone;
 pub mod reply;
+pub mod reports;
 pub mod retention;
 pub mod routing;
 pub mod secret;

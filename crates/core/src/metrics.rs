@@ -29,6 +29,8 @@ pub struct Record {
     pub first_response_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
     pub end_reason: Option<EndReason>,
+    /// What the agent said it came to, when they ended it.
+    pub disposition: Option<String>,
 }
 
 impl Record {
@@ -297,6 +299,7 @@ mod tests {
             first_response_at: assigned.map(|a| at(a + 1)),
             ended_at: ended.map(|(e, _)| at(e)),
             end_reason: ended.map(|(_, r)| r),
+            disposition: None,
         }
     }
 

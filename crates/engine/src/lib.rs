@@ -16,6 +16,7 @@ pub mod monitor;
 pub mod notifier;
 mod outbox;
 mod poller;
+pub mod reports;
 mod retention;
 mod routing;
 pub mod status;

@@ -103,7 +103,7 @@ impl Engine {
     }
 
     /// The team's time zone: its routing schedule's, else this computer's.
-    async fn monitor_zone(&self) -> TimeZone {
+    pub(crate) async fn monitor_zone(&self) -> TimeZone {
         match self.store.monitor_zone().await {
             Ok(Some(zone)) => TimeZone::get(&zone).unwrap_or_else(|_| TimeZone::system()),
             Ok(None) => TimeZone::system(),

@@ -46,40 +46,38 @@ impl Store {
         let since = to_millis(since);
         // Index-only (interactions_for_reports covers these columns): a busy day is 20,000 rows,
         // read as one JSON array — a row at a time through the driver costs more than the
-        // query (measured: 48 ms for 13,000 rows, against ~10 ms this way).
+        // query (measured: 48 ms for 13,000 rows, against 12 ms this way).
         let rows = sqlx::query_scalar!(
             r#"SELECT json_group_array(json_array(queue_id, agent, queued_at, assigned_at, first_response_at,
-                                                  ended_at, end_reason)) AS "rows!: String"
-               FROM (SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason
+                                                  ended_at, end_reason, disposition)) AS "rows!: String"
+               FROM (SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason, disposition
                      FROM interactions WHERE queue_id IS NOT NULL AND queued_at >= ?1
                      UNION ALL
                      -- Those waiting since before: few, in the waiting index (not a scan of the
                      -- history by date, which the planner would otherwise choose).
-                     SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason
+                     SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason, disposition
                      FROM interactions INDEXED BY interactions_waiting
                      WHERE state = 'queued' AND queued_at < ?1 AND queue_id IS NOT NULL)"#,
             since
         )
         .fetch_one(&self.pool)
         .await?;
-        type Row = (i64, Option<String>, i64, Option<i64>, Option<i64>, Option<i64>, Option<String>);
-        let rows: Vec<Row> = json(&rows)?;
-        rows.into_iter()
-            .map(|(queue, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason)| {
-                Ok(Record {
-                    queue,
-                    agent,
-                    queued_at: from_millis(queued_at)?,
-                    assigned_at: assigned_at.map(from_millis).transpose()?,
-                    first_response_at: first_response_at.map(from_millis).transpose()?,
-                    ended_at: ended_at.map(from_millis).transpose()?,
-                    end_reason: end_reason
-                        .as_deref()
-                        .map(|e| parse_name("end reason", e, EndReason::parse))
-                        .transpose()?,
-                })
-            })
-            .collect()
+        records(&rows)
+    }
+
+    /// The interactions that entered a queue in `[from, to)`, for reports.
+    pub async fn report_records(&self, from: Timestamp, to: Timestamp) -> Result<Vec<Record>, StoreError> {
+        let (from, to) = (to_millis(from), to_millis(to));
+        let rows = sqlx::query_scalar!(
+            r#"SELECT json_group_array(json_array(queue_id, agent, queued_at, assigned_at, first_response_at,
+                                                  ended_at, end_reason, disposition)) AS "rows!: String"
+               FROM interactions WHERE queue_id IS NOT NULL AND queued_at >= ?1 AND queued_at < ?2"#,
+            from,
+            to
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        records(&rows)
     }
 
     /// The queues interactions wait in (leaves and roots: a root takes what no menu sent on).
@@ -145,6 +143,19 @@ impl Store {
 }
 
 impl Store {
+    /// The team's opening hours for reports' "business hours only": the first channel's routing
+    /// schedule (the one whose zone is the team's).
+    pub async fn monitor_schedule(&self) -> Result<Option<switchboard_core::routing::Schedule>, StoreError> {
+        let settings = sqlx::query_scalar!(
+            "SELECT e.settings FROM experiences e JOIN channels c ON c.id = e.channel_id ORDER BY c.id LIMIT 1"
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(settings) = settings else { return Ok(None) };
+        let value: serde_json::Value = json(&settings)?;
+        Ok(value.get("schedule").cloned().and_then(|s| serde_json::from_value(s).ok()))
+    }
+
     /// The team's time zone for "today" and reports: the schedule's zone of the first channel's
     /// routing experience (the one an admin set in Settings → Routing), if any.
     pub async fn monitor_zone(&self) -> Result<Option<String>, StoreError> {
@@ -264,4 +275,30 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Interactions read as one JSON array of rows.
+fn records(rows: &str) -> Result<Vec<Record>, StoreError> {
+    type Row =
+        (i64, Option<String>, i64, Option<i64>, Option<i64>, Option<i64>, Option<String>, Option<String>);
+    let rows: Vec<Row> = json(rows)?;
+    rows.into_iter()
+        .map(
+            |(queue, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason, disposition)| {
+                Ok(Record {
+                    queue,
+                    agent,
+                    queued_at: from_millis(queued_at)?,
+                    assigned_at: assigned_at.map(from_millis).transpose()?,
+                    first_response_at: first_response_at.map(from_millis).transpose()?,
+                    ended_at: ended_at.map(from_millis).transpose()?,
+                    end_reason: end_reason
+                        .as_deref()
+                        .map(|e| parse_name("end reason", e, EndReason::parse))
+                        .transpose()?,
+                    disposition,
+                })
+            },
+        )
+        .collect()
 }

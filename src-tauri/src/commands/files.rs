@@ -57,6 +57,16 @@ pub async fn attachment_save(
     attachment_id: i64,
 ) -> Result<String, CommandError> {
     let file = engine.attachment_content(attachment_id).await?;
+    save_in_downloads(&app, &folder, &file.file_name, &file.bytes).await
+}
+
+/// Writes `bytes` as `name` in the Downloads folder, never over an existing file; answers where.
+pub async fn save_in_downloads(
+    app: &AppHandle,
+    folder: &SaveFolder,
+    name: &str,
+    bytes: &[u8],
+) -> Result<String, CommandError> {
     let folder = match &folder.0 {
         Some(folder) => folder.clone(),
         // Without an XDG user-dirs file there is no known Downloads folder: use ~/Downloads.
@@ -68,8 +78,8 @@ pub async fn attachment_save(
     tokio::fs::create_dir_all(&folder)
         .await
         .map_err(|e| CommandError::unavailable(format!("Cannot create {}: {e}", folder.display())))?;
-    let path = free_path(&folder, &file.file_name);
-    tokio::fs::write(&path, &file.bytes)
+    let path = free_path(&folder, name);
+    tokio::fs::write(&path, bytes)
         .await
         .map_err(|e| CommandError::unavailable(format!("Cannot save to {}: {e}", path.display())))?;
     Ok(path.display().to_string())

@@ -1,11 +1,13 @@
 //! The supervisor's monitor: opening its window (from the desk) and what it reads.
 
+use crate::commands::files::{SaveFolder, save_in_downloads};
 use crate::error::CommandError;
 use crate::monitor_window::{self, OpenError};
 use std::sync::Arc;
 use switchboard_core::alerts::Thresholds;
 use switchboard_engine::Engine;
 use switchboard_engine::monitor::Wallboard;
+use switchboard_engine::reports::ReportQuery;
 use tauri::{AppHandle, State};
 
 /// Opens the monitor window (or brings it forward).
@@ -46,4 +48,25 @@ pub async fn alert_thresholds_set(
     thresholds: Thresholds,
 ) -> Result<(), CommandError> {
     Ok(engine.alert_thresholds_set(queue_id, thresholds).await?)
+}
+
+/// A standard report over whole days in the team's zone.
+#[tauri::command]
+pub async fn monitor_report(
+    engine: State<'_, Arc<Engine>>,
+    query: ReportQuery,
+) -> Result<switchboard_core::reports::Table, CommandError> {
+    Ok(engine.report(&query).await?)
+}
+
+/// The same report as a CSV file in the Downloads folder; answers where it went.
+#[tauri::command]
+pub async fn monitor_report_csv(
+    app: AppHandle,
+    engine: State<'_, Arc<Engine>>,
+    folder: State<'_, SaveFolder>,
+    query: ReportQuery,
+) -> Result<String, CommandError> {
+    let bytes = engine.report_csv(&query).await?;
+    save_in_downloads(&app, &folder, &query.file_name(), &bytes).await
 }

@@ -82,4 +82,6 @@ export type AdminCommand =
 /** The supervisor's monitor: read-only figures, transcripts and reports. */
 export type MonitorCommand =
   | "monitor_wallboard"
-  | "monitor_alert_history";
+  | "monitor_alert_history"
+  | "monitor_report"
+  | "monitor_report_csv";

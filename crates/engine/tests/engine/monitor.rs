@@ -111,6 +111,27 @@ async fn the_wallboard_follows_a_customer_from_waiting_to_answered_and_the_monit
     let offered: u32 = board.intervals.iter().map(|i| i.figures.offered).sum();
     assert_eq!(offered, 1, "the day's chart counts the interaction once");
     eprintln!("a change reached the monitor in {told:?}");
+
+    // Today's report by queue: the same interaction, and a CSV whose totals are the screen's.
+    use switchboard_core::reports::{Cell, ReportKind};
+    use switchboard_engine::reports::ReportQuery;
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Europe/Madrid").unwrap()).date();
+    let query = ReportQuery { kind: ReportKind::Queues, from: today, to: today, business_hours: false };
+    let table = engine.report(&query).await.unwrap();
+    let totals = table.totals.clone().unwrap();
+    assert_eq!((&totals[1], &totals[2], &totals[3]), (&Cell::Count(1), &Cell::Count(1), &Cell::Count(0)));
+    let csv = engine.report_csv(&query).await.unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "a BOM, so that a spreadsheet reads UTF-8");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + table.rows.len() + 1, "one header row, the rows, the totals: {text}");
+    assert!(lines[0].starts_with("Queue,Offered,Answered,Abandoned"), "{}", lines[0]);
+    let last: Vec<String> = totals.iter().map(|c| c.csv()).collect();
+    assert_eq!(lines[lines.len() - 1], last.join(","), "the file's totals are the screen's");
+    let backwards = ReportQuery { from: today, to: today.yesterday().unwrap(), ..query.clone() };
+    assert!(engine.report(&backwards).await.unwrap_err().to_string().contains("comes after"));
+    let long = ReportQuery { from: today.saturating_sub(jiff::Span::new().days(400)), ..query };
+    assert!(engine.report(&long).await.unwrap_err().to_string().contains("at most 366 days"));
 }
 
 const ALARM: &str = r#"{
