@@ -111,6 +111,33 @@ async fn a_supervisor_watches_a_customer_wait_and_be_answered_in_a_window_that_c
         app.wait_for_text(".alert-history li", "Watch Bikes: a customer has waited").await;
         app.wait_for_text("table.board", "Wes Waiting").await;
         app.screenshot("2-monitor-answered").await;
+
+        // Today's report by queue, on screen and as CSV: the file's totals are the screen's.
+        app.find("[data-testid=tab-reports]").await.click().await.unwrap();
+        app.find("[data-testid=report-run]").await.click().await.unwrap();
+        let totals = app.wait_for_text("[data-testid=report-totals]", "All queues").await;
+        let cells: Vec<String> = {
+            let mut cells = Vec::new();
+            for cell in totals.find_all(fantoccini::Locator::Css("th, td")).await.unwrap() {
+                cells.push(cell.text().await.unwrap());
+            }
+            cells
+        };
+        assert_eq!(&cells[1..4], ["1", "1", "0"], "offered, answered, abandoned: {cells:?}");
+        app.find("[data-testid=report-csv]").await.click().await.unwrap();
+        let saved = app.wait_for_text("[data-testid=report-status]", "Saved as").await.text().await.unwrap();
+        let path = saved.trim_start_matches("Saved as ").to_owned();
+        assert!(
+            path.starts_with(&app.data_dir().display().to_string()),
+            "saved in the data folder's Downloads: {path}"
+        );
+        let csv = std::fs::read(&path).expect("the CSV is where it says");
+        assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
+        let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+        let last: Vec<&str> = text.lines().last().unwrap().split(',').collect();
+        assert_eq!(last[0], "All queues");
+        assert_eq!(&last[1..4], ["1", "1", "0"], "the file's totals are the screen's: {text}");
+        app.screenshot("3-report").await;
     })
     .await;
     app.close().await;

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
 import { Monitor, duration, percent } from "./Monitor";
-import type { MonitorApi, Wallboard } from "./api";
+import type { MonitorApi, ReportQuery, ReportTable, Wallboard } from "./api";
 
 const now = new Date("2026-11-30T14:40:00Z");
 
@@ -119,6 +119,16 @@ function fakeMonitor(wallboard = board()) {
   const api: MonitorApi = {
     wallboard: vi.fn(async () => wallboard),
     alertHistory: vi.fn(async () => []),
+    report: vi.fn(async (query: ReportQuery): Promise<ReportTable> => ({
+      kind: query.kind,
+      columns: ["Queue", "Offered", "Service level (%)", "Median handle time (s)"],
+      rows: [
+        [{ type: "text", value: "Sales" }, { type: "count", value: 10 }, { type: "percent", value: 44.444 }, { type: "seconds", value: 948 }],
+        [{ type: "text", value: "Repairs" }, { type: "count", value: 0 }, { type: "percent", value: null }, { type: "seconds", value: null }],
+      ],
+      totals: [{ type: "text", value: "All queues" }, { type: "count", value: 10 }, { type: "percent", value: 44.444 }, { type: "seconds", value: 948 }],
+    })),
+    reportCsv: vi.fn(async () => "/home/sue/Downloads/switchboard-queues-2026-11-30-to-2026-11-30.csv"),
     onChanged: vi.fn((handler) => {
       changed = handler;
       return () => {};
@@ -200,6 +210,8 @@ describe("the monitor", () => {
         throw { code: "forbidden", message: "Your role in the team does not allow this (only a member with the supervisor role may watch the monitor)." };
       }),
       alertHistory: vi.fn(async () => []),
+      report: vi.fn(),
+      reportCsv: vi.fn(),
       onChanged: () => () => {},
       onOpen: () => () => {},
     };
@@ -233,5 +245,21 @@ describe("the monitor", () => {
     open("ben");
     const agents = screen.getByRole("table", { name: "Agents" });
     await waitFor(() => expect(within(agents).getByRole("row", { name: /ben/ })).toHaveClass("focused"));
+  });
+
+  it("shows a report with its totals row, and saves the same as CSV", async () => {
+    const { api } = fakeMonitor();
+    render(() => <Monitor api={api} />);
+    fireEvent.click(await screen.findByRole("tab", { name: "Reports" }));
+    fireEvent.change(screen.getByTestId("report-kind"), { target: { value: "queues" } });
+    fireEvent.change(screen.getByTestId("report-from"), { target: { value: "2026-11-01" } });
+    fireEvent.click(screen.getByTestId("report-run"));
+    const totals = await screen.findByTestId("report-totals");
+    expect(totals.textContent).toBe("All queues1044.4 %15:48");
+    const repairs = within(screen.getByTestId("report-table")).getByRole("row", { name: /Repairs/ });
+    expect(repairs.textContent).toBe("Repairs0——");
+    expect(api.report).toHaveBeenCalledWith(expect.objectContaining({ kind: "queues", from: "2026-11-01", business_hours: false }));
+    fireEvent.click(screen.getByTestId("report-csv"));
+    expect(await screen.findByTestId("report-status")).toHaveTextContent("Saved as /home/sue/Downloads/switchboard-queues");
   });
 });

@@ -5,6 +5,7 @@ import { createMemo, createResource, createSignal, For, onCleanup, onMount, Show
 import type { AgentBoard, MonitorApi, QueueBoard, Wallboard } from "./api";
 import { errorMessage, platformLabel, presenceLabel } from "../lib/api";
 import { DayChart } from "./DayChart";
+import { Reports } from "./Reports";
 
 const HALF_HOUR = 30 * 60 * 1000;
 
@@ -32,6 +33,7 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
   const [board, { refetch }] = createResource(read);
   const [history, { refetch: rereadHistory }] = createResource(() => props.api.alertHistory(50).catch(() => []));
   const [focus, setFocus] = createSignal(props.focus ?? "");
+  const [view, setView] = createSignal<"live" | "reports">("live");
   const [now, setNow] = createSignal(Date.now());
   const [queueFilter, setQueueFilter] = createSignal<number | "all">("all");
   const [sort, setSort] = createSignal<{ key: AgentSort; down: boolean }>({ key: "name", down: false });
@@ -54,7 +56,10 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
       void refetch();
       void rereadHistory();
     });
-    const stopOpen = props.api.onOpen((to) => setFocus(to));
+    const stopOpen = props.api.onOpen((to) => {
+      setFocus(to);
+      setView("live");
+    });
     const tick = setInterval(() => {
       setNow(Date.now());
       const b = shown();
@@ -109,6 +114,14 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
     <main class="monitor" aria-label="Monitor">
       <header class="monitor-header">
         <h1>Monitor</h1>
+        <nav class="tabs" role="tablist" aria-label="Monitor">
+          <button type="button" role="tab" aria-selected={view() === "live"} data-testid="tab-live" onClick={() => setView("live")}>
+            Live
+          </button>
+          <button type="button" role="tab" aria-selected={view() === "reports"} data-testid="tab-reports" onClick={() => setView("reports")}>
+            Reports
+          </button>
+        </nav>
         <Show when={shown()}>
           {(b) => (
             <p class="muted">
@@ -123,7 +136,10 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
           {(board.error as Error).message}
         </p>
       </Show>
-      <Show when={shown()} fallback={<p class="muted">Reading the wallboard…</p>}>
+      <Show when={view() === "reports"}>
+        <Reports api={props.api} />
+      </Show>
+      <Show when={view() === "live" && shown()} fallback={<Show when={view() === "live"}><p class="muted">Reading the wallboard…</p></Show>}>
         {(b) => (
           <>
             <Show when={b().alerts.length > 0}>

@@ -91,8 +91,35 @@ export interface Wallboard {
   alerts: BreachRecord[];
 }
 
+export type ReportKind = "queues" | "agents" | "intervals" | "dispositions" | "busiest_hours";
+
+export interface ReportQuery {
+  kind: ReportKind;
+  /** Whole local days in the team's zone, YYYY-MM-DD, inclusive. */
+  from: string;
+  to: string;
+  business_hours: boolean;
+}
+
+export type Cell =
+  | { type: "text"; value: string }
+  | { type: "count"; value: number }
+  | { type: "percent"; value: number | null }
+  | { type: "seconds"; value: number | null }
+  | { type: "time"; value: string };
+
+export interface ReportTable {
+  kind: ReportKind;
+  columns: string[];
+  rows: Cell[][];
+  totals: Cell[] | null;
+}
+
 export interface MonitorApi {
   wallboard(): Promise<Wallboard>;
+  report(query: ReportQuery): Promise<ReportTable>;
+  /** Saves the report as CSV in the Downloads folder; answers where. */
+  reportCsv(query: ReportQuery): Promise<string>;
   /** The alerts this desktop saw begin and end, newest first. */
   alertHistory(limit: number): Promise<BreachRecord[]>;
   /** Something the wallboard shows changed; returns the unsubscribe function. */
@@ -106,6 +133,8 @@ const call = <T>(command: MonitorCommand, args?: Record<string, unknown>) => inv
 export const tauriMonitorApi: MonitorApi = {
   wallboard: () => call("monitor_wallboard"),
   alertHistory: (limit) => call("monitor_alert_history", { limit }),
+  report: (query) => call("monitor_report", { query }),
+  reportCsv: (query) => call("monitor_report_csv", { query }),
   onChanged(handler) {
     const unlisten = listen("monitor_changed", () => handler());
     return () => void unlisten.then((stop) => stop());

@@ -115,7 +115,7 @@ async fn the_wallboard_follows_a_customer_from_waiting_to_answered_and_the_monit
     // Today's report by queue: the same interaction, and a CSV whose totals are the screen's.
     use switchboard_core::reports::{Cell, ReportKind};
     use switchboard_engine::reports::ReportQuery;
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Europe/Madrid").unwrap()).date();
+    let today = board.at.to_zoned(jiff::tz::TimeZone::get("Europe/Madrid").unwrap()).date();
     let query = ReportQuery { kind: ReportKind::Queues, from: today, to: today, business_hours: false };
     let table = engine.report(&query).await.unwrap();
     let totals = table.totals.clone().unwrap();
