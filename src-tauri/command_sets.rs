@@ -28,7 +28,7 @@ macro_rules! command_sets {
                 routing::interaction_end, routing::interaction_dismiss, routing::interaction_transfer,
                 routing::dispositions_list, routing::members_list,
             }
-            admin "Settings: channels, routing, members and the team key (admins), alert limits (supervisors)." {
+            admin "Settings: channels, routing, retention, members and the team key (admins), alert limits (supervisors)." {
                 channels::facebook_app_set, channels::facebook_login, channels::facebook_connect_pages,
                 channels::channel_disconnect, channels::twilio_numbers, channels::twilio_connect,
                 team::team_members, team::team_invite, team::team_remove, team::team_audit,
@@ -38,10 +38,12 @@ macro_rules! command_sets {
                 routing::queue_members_set, routing::capacity_set, routing::member_capacity_set,
                 routing::offline_grace_set, routing::dispositions_set,
                 monitor::alert_thresholds_get, monitor::alert_thresholds_set,
+                settings::retention_get, settings::retention_set,
             }
             monitor "The supervisor's monitor: read-only figures, transcripts and reports." {
                 monitor::monitor_wallboard, monitor::monitor_alert_history, monitor::monitor_report,
-                monitor::monitor_report_csv,
+                monitor::monitor_report_csv, monitor::monitor_transcripts, monitor::monitor_transcript,
+                monitor::monitor_transcripts_export,
             }
         }
     };

@@ -138,6 +138,23 @@ async fn a_supervisor_watches_a_customer_wait_and_be_answered_in_a_window_that_c
         assert_eq!(last[0], "All queues");
         assert_eq!(&last[1..4], ["1", "1", "0"], "the file's totals are the screen's: {text}");
         app.screenshot("3-report").await;
+
+        // The customer's transcript: found by a word they wrote, read whole, exported as HTML.
+        app.find("[data-testid=tab-transcripts]").await.click().await.unwrap();
+        app.find("[data-testid=transcript-text]").await.send_keys("anyone").await.unwrap();
+        app.find("[data-testid=transcript-search]").await.click().await.unwrap();
+        app.wait_for_text("[data-testid=transcript-list]", "Wes Waiting").await;
+        app.find("[data-testid=transcript-open]").await.click().await.unwrap();
+        let transcript = app.wait_for_text("[data-testid=transcript]", "Anyone there?").await;
+        assert!(transcript.text().await.unwrap().contains("assigned"), "the timeline is shown");
+        app.screenshot("4-transcript").await;
+        app.find("[data-testid=transcript-list] input[type=checkbox]").await.click().await.unwrap();
+        app.find("[data-testid=transcript-export-html]").await.click().await.unwrap();
+        let saved =
+            app.wait_for_text("[data-testid=transcript-status]", "Saved as").await.text().await.unwrap();
+        let html = std::fs::read_to_string(saved.trim_start_matches("Saved as "))
+            .expect("the export is where it says");
+        assert!(html.contains("Anyone there?") && html.contains("Wes Waiting"), "{html}");
     })
     .await;
     app.close().await;

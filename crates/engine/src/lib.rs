@@ -21,6 +21,7 @@ mod retention;
 mod routing;
 pub mod status;
 mod team;
+pub mod transcripts;
 
 pub use clock::{Clock, SandboxTime, SystemClock};
 pub use desk::{ListFilter, Outbound, Scope, SessionDetails};

@@ -35,3 +35,25 @@ pub(crate) async fn purge_once(engine: &Engine) -> Result<(), crate::EngineError
     }
     Ok(())
 }
+
+impl Engine {
+    /// How long this desktop keeps messages, and interactions for reports.
+    pub async fn retention(&self) -> Result<switchboard_store::RetentionPolicy, crate::EngineError> {
+        Ok(self.store.retention_policy().await?)
+    }
+
+    /// Changes it (an admin's); the next purge applies it.
+    pub async fn retention_set(
+        &self,
+        max_age_days: u32,
+        max_messages_per_session: u32,
+        report_days: u32,
+    ) -> Result<switchboard_store::RetentionPolicy, crate::EngineError> {
+        self.require("admin", "change how long messages are kept")?;
+        let policy = switchboard_store::RetentionPolicy::new(max_age_days, max_messages_per_session)
+            .and_then(|p| p.with_report_days(report_days))
+            .map_err(|e| crate::EngineError::Refused(e.to_string()))?;
+        self.store.set_retention_policy(policy).await?;
+        Ok(policy)
+    }
+}

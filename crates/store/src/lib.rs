@@ -24,6 +24,7 @@ mod routing;
 mod search;
 mod sessions;
 mod team_replies;
+mod transcripts;
 
 pub use attachments::{
     AttachmentContent, AttachmentRecord, AttachmentState, IncomingAttachment, PendingDownload,
@@ -48,6 +49,7 @@ pub use routing::{
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchQuery};
 pub use sessions::{ListCursor, OpenInteraction, SessionFilter, SessionPage, SessionState, SessionSummary};
 pub use team_replies::{TeamMember, UnpushedReply};
+pub use transcripts::{TimelineStep, Transcript, TranscriptFilter, TranscriptHit};
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

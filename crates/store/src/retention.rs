@@ -99,9 +99,17 @@ impl Store {
         for chunk in surplus.chunks(CHUNK as usize) {
             report.messages_deleted += delete_messages(&mut tx, chunk, &mut files).await?;
         }
+        // Interactions outlive their messages' text (reports count them) until `report_days`.
+        let report_cutoff = to_millis(policy.report_cutoff(now));
+        sqlx::query!("DELETE FROM interactions WHERE state = 'ended' AND queued_at < ?", report_cutoff)
+            .execute(&mut *tx)
+            .await?;
         if empty_sessions {
+            // A session without messages stays while it has an interaction reports count (one
+            // that reached a queue; the report's row names its contact and channel).
             let gone = sqlx::query!(
-                "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM messages WHERE session_id = sessions.id)"
+                "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM messages WHERE session_id = sessions.id)
+                   AND NOT EXISTS (SELECT 1 FROM interactions WHERE session_id = sessions.id AND queue_id IS NOT NULL)"
             )
             .execute(&mut *tx)
             .await?;

@@ -70,3 +70,34 @@ pub async fn monitor_report_csv(
     let bytes = engine.report_csv(&query).await?;
     save_in_downloads(&app, &folder, &query.file_name(), &bytes).await
 }
+
+/// Interactions found by date, queue, agent, channel type, disposition, end reason and text.
+#[tauri::command]
+pub async fn monitor_transcripts(
+    engine: State<'_, Arc<Engine>>,
+    filter: switchboard_store::TranscriptFilter,
+) -> Result<Vec<switchboard_store::TranscriptHit>, CommandError> {
+    Ok(engine.transcript_search(&filter).await?)
+}
+
+/// One interaction whole: its messages and timeline.
+#[tauri::command]
+pub async fn monitor_transcript(
+    engine: State<'_, Arc<Engine>>,
+    interaction_id: i64,
+) -> Result<switchboard_store::Transcript, CommandError> {
+    Ok(engine.transcript(interaction_id).await?)
+}
+
+/// One or many transcripts as a text or HTML file in the Downloads folder; answers where.
+#[tauri::command]
+pub async fn monitor_transcripts_export(
+    app: AppHandle,
+    engine: State<'_, Arc<Engine>>,
+    folder: State<'_, SaveFolder>,
+    interaction_ids: Vec<i64>,
+    format: switchboard_engine::transcripts::TranscriptFormat,
+) -> Result<String, CommandError> {
+    let (name, bytes) = engine.transcripts_export(&interaction_ids, format).await?;
+    save_in_downloads(&app, &folder, &name, &bytes).await
+}

@@ -32,3 +32,21 @@ pub fn link_open(app: AppHandle, url: String) -> Result<(), CommandError> {
         .open_url(link.as_str(), None::<&str>)
         .map_err(|e| CommandError::unavailable(format!("the system could not open the link: {e}")))
 }
+
+/// How long messages are kept on this desktop, and interactions for reports.
+#[tauri::command]
+pub async fn retention_get(
+    engine: tauri::State<'_, std::sync::Arc<switchboard_engine::Engine>>,
+) -> Result<switchboard_store::RetentionPolicy, CommandError> {
+    Ok(engine.retention().await?)
+}
+
+#[tauri::command]
+pub async fn retention_set(
+    engine: tauri::State<'_, std::sync::Arc<switchboard_engine::Engine>>,
+    max_age_days: u32,
+    max_messages_per_session: u32,
+    report_days: u32,
+) -> Result<switchboard_store::RetentionPolicy, CommandError> {
+    Ok(engine.retention_set(max_age_days, max_messages_per_session, report_days).await?)
+}

@@ -79,6 +79,12 @@ export interface MemberRecord {
   load: { messenger: number; sms: number; whatsapp: number; held: number };
 }
 
+export interface RetentionPolicy {
+  max_age_days: number;
+  max_messages_per_session: number;
+  report_days: number;
+}
+
 /** A queue's alert limits; null (or false): not watched. */
 export interface AlertThresholds {
   service_level_below: number | null;
@@ -475,6 +481,8 @@ export interface DeskApi {
   /** Each queue's alert limits, by queue id. */
   alertThresholdsGet(): Promise<Record<number, AlertThresholds>>;
   alertThresholdsSet(queueId: number, thresholds: AlertThresholds): Promise<void>;
+  retentionGet(): Promise<RetentionPolicy>;
+  retentionSet(maxAgeDays: number, maxMessagesPerSession: number, reportDays: number): Promise<RetentionPolicy>;
   /** Creates a team on the address (empty: SWITCHBOARD_DATABASE_URL) with this inbox; the app restarts. */
   teamCreate(url: string): Promise<void>;
   /** Joins with an admin's invitation code and a password of one's own (or the database's address);
@@ -576,6 +584,9 @@ export const tauriApi: DeskApi = {
   monitorOpen: () => call("monitor_open"),
   alertThresholdsGet: () => call("alert_thresholds_get"),
   alertThresholdsSet: (queueId, thresholds) => call("alert_thresholds_set", { queueId, thresholds }),
+  retentionGet: () => call("retention_get"),
+  retentionSet: (maxAgeDays, maxMessagesPerSession, reportDays) =>
+    call("retention_set", { maxAgeDays, maxMessagesPerSession, reportDays }),
   teamCreate: (url) => call("team_create", { url }),
   teamJoin: (url, password) => call("team_join", { url, password: password ?? null }),
   teamMembers: () => call("team_members"),

@@ -51,7 +51,7 @@ export type DeskCommand =
   | "dispositions_list"
   | "members_list";
 
-/** Settings: channels, routing, members and the team key (admins), alert limits (supervisors). */
+/** Settings: channels, routing, retention, members and the team key (admins), alert limits (supervisors). */
 export type AdminCommand =
   | "facebook_app_set"
   | "facebook_login"
@@ -77,11 +77,16 @@ export type AdminCommand =
   | "offline_grace_set"
   | "dispositions_set"
   | "alert_thresholds_get"
-  | "alert_thresholds_set";
+  | "alert_thresholds_set"
+  | "retention_get"
+  | "retention_set";
 
 /** The supervisor's monitor: read-only figures, transcripts and reports. */
 export type MonitorCommand =
   | "monitor_wallboard"
   | "monitor_alert_history"
   | "monitor_report"
-  | "monitor_report_csv";
+  | "monitor_report_csv"
+  | "monitor_transcripts"
+  | "monitor_transcript"
+  | "monitor_transcripts_export";

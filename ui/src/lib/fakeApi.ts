@@ -241,6 +241,12 @@ export function fakeApi(
     monitorOpen: vi.fn(async () => undefined),
     alertThresholdsGet: vi.fn(async () => ({})),
     alertThresholdsSet: vi.fn(async () => undefined),
+    retentionGet: vi.fn(async () => ({ max_age_days: 30, max_messages_per_session: 30, report_days: 400 })),
+    retentionSet: vi.fn(async (max_age_days: number, max_messages_per_session: number, report_days: number) => ({
+      max_age_days,
+      max_messages_per_session,
+      report_days,
+    })),
     teamCreate: vi.fn(async () => undefined),
     teamJoin: vi.fn(async () => undefined),
     teamMembers: vi.fn(async () => []),

@@ -4,6 +4,20 @@ import { Monitor, duration, percent } from "./Monitor";
 import type { MonitorApi, ReportQuery, ReportTable, Wallboard } from "./api";
 
 const now = new Date("2026-11-30T14:40:00Z");
+const HIT = {
+  interaction_id: 12,
+  session_id: 4,
+  contact_name: "Marta <b>Ruiz</b>",
+  platform: "messenger" as const,
+  channel_name: "Velo Bikes",
+  queue_name: "Sales",
+  agent: "ana",
+  started_at: "2026-11-30T14:30:00Z",
+  queued_at: "2026-11-30T14:30:00Z",
+  ended_at: "2026-11-30T14:50:00Z",
+  end_reason: "agent_ended",
+  disposition: "Sold",
+};
 
 function board(): Wallboard {
   const figures = {
@@ -129,6 +143,19 @@ function fakeMonitor(wallboard = board()) {
       totals: [{ type: "text", value: "All queues" }, { type: "count", value: 10 }, { type: "percent", value: 44.444 }, { type: "seconds", value: 948 }],
     })),
     reportCsv: vi.fn(async () => "/home/sue/Downloads/switchboard-queues-2026-11-30-to-2026-11-30.csv"),
+    transcripts: vi.fn(async () => [HIT]),
+    transcript: vi.fn(async () => ({
+      ...HIT,
+      messages: [
+        { id: 1, session_id: 4, direction: "inbound" as const, author: "customer" as const, body: "<img src=x onerror=alert(1)> red bike?", delivery: "delivered" as const, failure: null, tag: null, created_at: "2026-11-30T14:30:00Z", attachments: [] },
+        { id: 2, session_id: 4, direction: "outbound" as const, author: "agent" as const, body: "In stock!", delivery: "sent" as const, failure: null, tag: null, created_at: "2026-11-30T14:31:00Z", attachments: [] },
+      ],
+      timeline: [
+        { at: "2026-11-30T14:30:00Z", kind: "queued", actor: null, detail: null },
+        { at: "2026-11-30T14:31:00Z", kind: "assigned", actor: "ana", detail: null },
+      ],
+    })),
+    transcriptsExport: vi.fn(async () => "/home/sue/Downloads/transcripts-1.html"),
     onChanged: vi.fn((handler) => {
       changed = handler;
       return () => {};
@@ -212,6 +239,9 @@ describe("the monitor", () => {
       alertHistory: vi.fn(async () => []),
       report: vi.fn(),
       reportCsv: vi.fn(),
+      transcripts: vi.fn(),
+      transcript: vi.fn(),
+      transcriptsExport: vi.fn(),
       onChanged: () => () => {},
       onOpen: () => () => {},
     };
@@ -261,5 +291,25 @@ describe("the monitor", () => {
     expect(api.report).toHaveBeenCalledWith(expect.objectContaining({ kind: "queues", from: "2026-11-01", business_hours: false }));
     fireEvent.click(screen.getByTestId("report-csv"));
     expect(await screen.findByTestId("report-status")).toHaveTextContent("Saved as /home/sue/Downloads/switchboard-queues");
+  });
+
+  it("finds transcripts, reads one whole as text, and exports the chosen", async () => {
+    const { api } = fakeMonitor();
+    render(() => <Monitor api={api} />);
+    fireEvent.click(await screen.findByRole("tab", { name: "Transcripts" }));
+    fireEvent.input(screen.getByTestId("transcript-text"), { target: { value: "red bike" } });
+    fireEvent.click(screen.getByTestId("transcript-search"));
+    const list = await screen.findByTestId("transcript-list");
+    expect(api.transcripts).toHaveBeenCalledWith(expect.objectContaining({ text: "red bike" }));
+    expect(within(list).getByRole("rowheader").textContent).toBe("Marta <b>Ruiz</b>");
+    fireEvent.click(within(list).getByTestId("transcript-open"));
+    const transcript = await screen.findByTestId("transcript");
+    expect(transcript.textContent).toContain("<img src=x onerror=alert(1)> red bike?");
+    expect(transcript.querySelector("img")).toBeNull();
+    expect(transcript.textContent).toContain("assigned by ana");
+    fireEvent.click(within(list).getByRole("checkbox"));
+    fireEvent.click(screen.getByTestId("transcript-export-html"));
+    expect(await screen.findByTestId("transcript-status")).toHaveTextContent("Saved as /home/sue/Downloads/transcripts-1.html");
+    expect(api.transcriptsExport).toHaveBeenCalledWith([12], "html");
   });
 });

@@ -6,6 +6,7 @@ import type { AgentBoard, MonitorApi, QueueBoard, Wallboard } from "./api";
 import { errorMessage, platformLabel, presenceLabel } from "../lib/api";
 import { DayChart } from "./DayChart";
 import { Reports } from "./Reports";
+import { Transcripts } from "./Transcripts";
 
 const HALF_HOUR = 30 * 60 * 1000;
 
@@ -33,7 +34,7 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
   const [board, { refetch }] = createResource(read);
   const [history, { refetch: rereadHistory }] = createResource(() => props.api.alertHistory(50).catch(() => []));
   const [focus, setFocus] = createSignal(props.focus ?? "");
-  const [view, setView] = createSignal<"live" | "reports">("live");
+  const [view, setView] = createSignal<"live" | "reports" | "transcripts">("live");
   const [now, setNow] = createSignal(Date.now());
   const [queueFilter, setQueueFilter] = createSignal<number | "all">("all");
   const [sort, setSort] = createSignal<{ key: AgentSort; down: boolean }>({ key: "name", down: false });
@@ -121,6 +122,9 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
           <button type="button" role="tab" aria-selected={view() === "reports"} data-testid="tab-reports" onClick={() => setView("reports")}>
             Reports
           </button>
+          <button type="button" role="tab" aria-selected={view() === "transcripts"} data-testid="tab-transcripts" onClick={() => setView("transcripts")}>
+            Transcripts
+          </button>
         </nav>
         <Show when={shown()}>
           {(b) => (
@@ -138,6 +142,9 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
       </Show>
       <Show when={view() === "reports"}>
         <Reports api={props.api} />
+      </Show>
+      <Show when={view() === "transcripts"}>
+        <Transcripts api={props.api} queues={shown()?.queues ?? []} />
       </Show>
       <Show when={view() === "live" && shown()} fallback={<Show when={view() === "live"}><p class="muted">Reading the wallboard…</p></Show>}>
         {(b) => (

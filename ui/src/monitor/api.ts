@@ -3,7 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { MonitorCommand } from "../lib/commands";
-import type { Platform, Presence } from "../lib/api";
+import type { MessageRecord, Platform, Presence } from "../lib/api";
 
 export interface QueueFigures {
   offered: number;
@@ -115,11 +115,49 @@ export interface ReportTable {
   totals: Cell[] | null;
 }
 
+export interface TranscriptFilter {
+  /** RFC 3339 instants: [from, to). */
+  from?: string;
+  to?: string;
+  queue_id?: number;
+  agent?: string;
+  platform?: Platform;
+  disposition?: string;
+  end_reason?: string;
+  text?: string;
+}
+
+export interface TranscriptHit {
+  interaction_id: number;
+  session_id: number;
+  contact_name: string;
+  platform: Platform;
+  channel_name: string;
+  queue_name: string | null;
+  agent: string | null;
+  started_at: string;
+  queued_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  disposition: string | null;
+}
+
+export interface Transcript extends TranscriptHit {
+  messages: MessageRecord[];
+  timeline: { at: string; kind: string; actor: string | null; detail: string | null }[];
+}
+
+export type TranscriptFormat = "text" | "html";
+
 export interface MonitorApi {
   wallboard(): Promise<Wallboard>;
   report(query: ReportQuery): Promise<ReportTable>;
   /** Saves the report as CSV in the Downloads folder; answers where. */
   reportCsv(query: ReportQuery): Promise<string>;
+  transcripts(filter: TranscriptFilter): Promise<TranscriptHit[]>;
+  transcript(interactionId: number): Promise<Transcript>;
+  /** Saves them as one file in the Downloads folder; answers where. */
+  transcriptsExport(interactionIds: number[], format: TranscriptFormat): Promise<string>;
   /** The alerts this desktop saw begin and end, newest first. */
   alertHistory(limit: number): Promise<BreachRecord[]>;
   /** Something the wallboard shows changed; returns the unsubscribe function. */
@@ -135,6 +173,9 @@ export const tauriMonitorApi: MonitorApi = {
   alertHistory: (limit) => call("monitor_alert_history", { limit }),
   report: (query) => call("monitor_report", { query }),
   reportCsv: (query) => call("monitor_report_csv", { query }),
+  transcripts: (filter) => call("monitor_transcripts", { filter }),
+  transcript: (interactionId) => call("monitor_transcript", { interactionId }),
+  transcriptsExport: (interactionIds, format) => call("monitor_transcripts_export", { interactionIds, format }),
   onChanged(handler) {
     const unlisten = listen("monitor_changed", () => handler());
     return () => void unlisten.then((stop) => stop());

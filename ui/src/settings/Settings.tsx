@@ -6,6 +6,7 @@ import { Channels } from "./Channels";
 import { Desktop } from "./Desktop";
 import { Team } from "./Team";
 import { Alerts } from "./Alerts";
+import { Retention } from "./Retention";
 
 /**
  * Settings in the main window: channels, routing, the canned responses agents use, the team, and
@@ -22,10 +23,10 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
     const info = team();
     return info === null || (info !== undefined && info.roles.includes("supervisor"));
   };
-  const [chosen, setTab] = createSignal<"channels" | "routing" | "alerts" | "canned" | "team" | "desktop">("channels");
+  const [chosen, setTab] = createSignal<"channels" | "routing" | "retention" | "alerts" | "canned" | "team" | "desktop">("channels");
   const tab = () => {
     const want = chosen();
-    if (!admin() && (want === "channels" || want === "routing")) return "team";
+    if (!admin() && (want === "channels" || want === "routing" || want === "retention")) return "team";
     if (!supervisor() && want === "alerts") return "team";
     return want;
   };
@@ -39,6 +40,9 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
           </button>
           <button type="button" role="tab" aria-selected={tab() === "routing"} data-testid="tab-routing" onClick={() => setTab("routing")}>
             Routing
+          </button>
+          <button type="button" role="tab" aria-selected={tab() === "retention"} data-testid="tab-retention" onClick={() => setTab("retention")}>
+            Retention
           </button>
         </Show>
         <Show when={supervisor()}>
@@ -62,6 +66,9 @@ export function Settings(props: { api: DeskApi; onClose: () => void }) {
         </Match>
         <Match when={tab() === "routing"}>
           <Routing api={props.api} channels={(channels() ?? []).filter((c) => c.state !== "disconnected")} />
+        </Match>
+        <Match when={tab() === "retention"}>
+          <Retention api={props.api} />
         </Match>
         <Match when={tab() === "alerts"}>
           <Alerts api={props.api} />

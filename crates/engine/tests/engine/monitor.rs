@@ -128,6 +128,40 @@ async fn the_wallboard_follows_a_customer_from_waiting_to_answered_and_the_monit
     assert!(lines[0].starts_with("Queue,Offered,Answered,Abandoned"), "{}", lines[0]);
     let last: Vec<String> = totals.iter().map(|c| c.csv()).collect();
     assert_eq!(lines[lines.len() - 1], last.join(","), "the file's totals are the screen's");
+    // The interaction's transcript: found by a word said in it, read whole, exported.
+    use switchboard_store::TranscriptFilter;
+    let found = engine
+        .transcript_search(&TranscriptFilter { text: Some("stock".into()), ..TranscriptFilter::default() })
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].contact_name.as_str(), found[0].end_reason.as_deref()),
+        ("Wanda Waits", Some("agent_ended"))
+    );
+    let none = TranscriptFilter { text: Some("helicopter".into()), ..TranscriptFilter::default() };
+    assert!(engine.transcript_search(&none).await.unwrap().is_empty());
+    let whole = engine.transcript(found[0].interaction_id).await.unwrap();
+    let said: Vec<&str> = whole.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(said, ["Is the red bike in stock?", "In stock, yes!"]);
+    let kinds: Vec<&str> = whole.timeline.iter().map(|s| s.kind.as_str()).collect();
+    assert!(kinds.contains(&"assigned") && kinds.contains(&"ended"), "{kinds:?}");
+    let (name, bytes) = engine
+        .transcripts_export(
+            &[found[0].interaction_id],
+            switchboard_engine::transcripts::TranscriptFormat::Text,
+        )
+        .await
+        .unwrap();
+    assert!(name.ends_with("-wanda-waits.txt"), "{name}");
+    assert!(String::from_utf8(bytes).unwrap().contains("Wanda Waits: Is the red bike in stock?"));
+    assert!(
+        engine
+            .transcripts_export(&[], switchboard_engine::transcripts::TranscriptFormat::Html)
+            .await
+            .is_err()
+    );
+
     let backwards = ReportQuery { from: today, to: today.yesterday().unwrap(), ..query.clone() };
     assert!(engine.report(&backwards).await.unwrap_err().to_string().contains("comes after"));
     let long = ReportQuery { from: today.saturating_sub(jiff::Span::new().days(400)), ..query };

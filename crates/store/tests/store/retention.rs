@@ -55,3 +55,36 @@ async fn the_policy_is_a_setting() {
     f.store.set_retention_policy(policy).await.unwrap();
     assert_eq!(f.store.retention_policy().await.unwrap(), policy);
 }
+
+#[tokio::test]
+async fn interactions_outlive_their_messages_for_reports_until_the_report_horizon() {
+    use switchboard_core::routing::{Experience, MenuWords, QueueName};
+    let f = fixture().await;
+    f.store.member_ensure("ana", at(0)).await.unwrap();
+    f.store
+        .experience_ensure(f.channel.id, "Demo Bikes", &Experience::new("UTC"), Some("ana"))
+        .await
+        .unwrap();
+    let root = f.store.queues(f.channel.id).await.unwrap()[0].id;
+    let sales =
+        f.store.queue_add(root, &QueueName::parse("Sales", &MenuWords::default()).unwrap()).await.unwrap();
+    let session = f.record(&[inbound("m1", "p1", "Hi", 0)]).await.sessions[0];
+    f.store.interaction_transfer(session, "ana", sales.id, None, None, at(5)).await.unwrap();
+    f.store.set_session_state(session, switchboard_store::SessionState::Stored, at(9)).await.unwrap();
+    let in_reports = |f: &crate::Fixture| {
+        let store = f.store.clone();
+        async move { store.report_records(at(0), at(DAY)).await.unwrap().len() }
+    };
+    assert_eq!(in_reports(&f).await, 1, "the Sales interaction is in the reports");
+
+    // 40 days on: the text is gone, the figures stay (and the session they belong to).
+    let report = f.store.purge(RetentionPolicy::default(), at(40 * DAY)).await.unwrap();
+    assert_eq!((report.messages_deleted, report.sessions_deleted), (1, 0));
+    assert!(f.store.session_messages(session, None, 10).await.unwrap().is_empty());
+    assert_eq!(in_reports(&f).await, 1, "reports still count it");
+
+    // Past the reports' horizon (400 days by default) it goes, and its session with it.
+    let report = f.store.purge(RetentionPolicy::default(), at(401 * DAY)).await.unwrap();
+    assert_eq!(report.sessions_deleted, 1);
+    assert_eq!(in_reports(&f).await, 0);
+}

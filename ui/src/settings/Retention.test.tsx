@@ -1,0 +1,24 @@
+import { fireEvent, render, screen } from "@solidjs/testing-library";
+import { describe, expect, it, vi } from "vitest";
+import { Retention } from "./Retention";
+import { fakeApi } from "../lib/fakeApi";
+
+describe("Settings → Retention", () => {
+  it("shows the policy, saves a change, and says a refusal in the engine's words", async () => {
+    const { api } = fakeApi();
+    render(() => <Retention api={api} />);
+    const days = (await screen.findByLabelText(/Keep messages for/)) as HTMLInputElement;
+    expect(days.value).toBe("30");
+    expect((screen.getByLabelText(/Keep interactions for reports/) as HTMLInputElement).value).toBe("400");
+    fireEvent.input(days, { target: { value: "60" } });
+    fireEvent.click(screen.getByTestId("retention-save"));
+    expect(await screen.findByRole("status")).toHaveTextContent("Retention saved");
+    expect(api.retentionSet).toHaveBeenCalledWith(60, 30, 400);
+    vi.mocked(api.retentionSet).mockRejectedValueOnce({
+      code: "invalid_input",
+      message: "Reports' figures must be kept between 31 and 3,650 days; 7 is outside.",
+    });
+    fireEvent.click(screen.getByTestId("retention-save"));
+    expect(await screen.findByRole("alert")).toHaveTextContent("31 and 3,650 days");
+  });
+});
