@@ -38,7 +38,7 @@ macro_rules! command_sets {
                 routing::queue_members_set, routing::capacity_set, routing::member_capacity_set,
                 routing::offline_grace_set, routing::dispositions_set,
                 monitor::alert_thresholds_get, monitor::alert_thresholds_set,
-                settings::retention_get, settings::retention_set,
+                settings::retention_get, settings::retention_set, settings::crm_hook_get, settings::crm_hook_set,
             }
             monitor "The supervisor's monitor: read-only figures, transcripts and reports." {
                 monitor::monitor_wallboard, monitor::monitor_alert_history, monitor::monitor_report,

@@ -3,6 +3,7 @@
 
 mod alerts;
 pub mod clock;
+pub mod crm;
 mod demo;
 mod desk;
 mod error;
@@ -220,6 +221,7 @@ impl Engine {
         tokio::spawn(retention::run(self.clone()));
         tokio::spawn(routing::run(self.clone()));
         tokio::spawn(alerts::run(self.clone()));
+        tokio::spawn(crm::run(self.clone()));
         tokio::spawn(health::run(self.clone()));
         Ok(())
     }

@@ -9,6 +9,7 @@
 mod attachments;
 mod canned;
 mod channels;
+mod crm;
 mod details;
 mod error;
 mod exit;
@@ -31,6 +32,7 @@ pub use attachments::{
 };
 pub use canned::CannedRecord;
 pub use channels::{ChannelRecord, NewChannel};
+pub use crm::{CrmHook, CrmStatus};
 pub use details::{Category, Note};
 pub use error::StoreError;
 pub use export::Exported;

@@ -50,3 +50,20 @@ pub async fn retention_set(
 ) -> Result<switchboard_store::RetentionPolicy, CommandError> {
     Ok(engine.retention_set(max_age_days, max_messages_per_session, report_days).await?)
 }
+
+/// The transcript-to-CRM hook: its address and how deliveries go.
+#[tauri::command]
+pub async fn crm_hook_get(
+    engine: tauri::State<'_, std::sync::Arc<switchboard_engine::Engine>>,
+) -> Result<switchboard_engine::crm::CrmHookStatus, CommandError> {
+    Ok(engine.crm_hook_status().await?)
+}
+
+/// Sets its address (answering the new signing secret, once), or removes it with `null`.
+#[tauri::command]
+pub async fn crm_hook_set(
+    engine: tauri::State<'_, std::sync::Arc<switchboard_engine::Engine>>,
+    url: Option<String>,
+) -> Result<switchboard_engine::crm::CrmHookStatus, CommandError> {
+    Ok(engine.crm_hook_set(url.as_deref()).await?)
+}

@@ -85,6 +85,16 @@ export interface RetentionPolicy {
   report_days: number;
 }
 
+export interface CrmHookStatus {
+  url: string | null;
+  delivered: number;
+  waiting: number;
+  given_up: number;
+  last_error: string | null;
+  /** The signing secret, only in the answer that set the hook. */
+  secret: string | null;
+}
+
 /** A queue's alert limits; null (or false): not watched. */
 export interface AlertThresholds {
   service_level_below: number | null;
@@ -482,6 +492,8 @@ export interface DeskApi {
   alertThresholdsGet(): Promise<Record<number, AlertThresholds>>;
   alertThresholdsSet(queueId: number, thresholds: AlertThresholds): Promise<void>;
   retentionGet(): Promise<RetentionPolicy>;
+  crmHookGet(): Promise<CrmHookStatus>;
+  crmHookSet(url: string | null): Promise<CrmHookStatus>;
   retentionSet(maxAgeDays: number, maxMessagesPerSession: number, reportDays: number): Promise<RetentionPolicy>;
   /** Creates a team on the address (empty: SWITCHBOARD_DATABASE_URL) with this inbox; the app restarts. */
   teamCreate(url: string): Promise<void>;
@@ -585,6 +597,8 @@ export const tauriApi: DeskApi = {
   alertThresholdsGet: () => call("alert_thresholds_get"),
   alertThresholdsSet: (queueId, thresholds) => call("alert_thresholds_set", { queueId, thresholds }),
   retentionGet: () => call("retention_get"),
+  crmHookGet: () => call("crm_hook_get"),
+  crmHookSet: (url) => call("crm_hook_set", { url }),
   retentionSet: (maxAgeDays, maxMessagesPerSession, reportDays) =>
     call("retention_set", { maxAgeDays, maxMessagesPerSession, reportDays }),
   teamCreate: (url) => call("team_create", { url }),

@@ -79,7 +79,9 @@ export type AdminCommand =
   | "alert_thresholds_get"
   | "alert_thresholds_set"
   | "retention_get"
-  | "retention_set";
+  | "retention_set"
+  | "crm_hook_get"
+  | "crm_hook_set";
 
 /** The supervisor's monitor: read-only figures, transcripts and reports. */
 export type MonitorCommand =

@@ -242,6 +242,8 @@ export function fakeApi(
     alertThresholdsGet: vi.fn(async () => ({})),
     alertThresholdsSet: vi.fn(async () => undefined),
     retentionGet: vi.fn(async () => ({ max_age_days: 30, max_messages_per_session: 30, report_days: 400 })),
+    crmHookGet: vi.fn(async () => ({ url: null, delivered: 0, waiting: 0, given_up: 0, last_error: null, secret: null })),
+    crmHookSet: vi.fn(async (url: string | null) => ({ url, delivered: 0, waiting: 0, given_up: 0, last_error: null, secret: url ? "c0ffee" : null })),
     retentionSet: vi.fn(async (max_age_days: number, max_messages_per_session: number, report_days: number) => ({
       max_age_days,
       max_messages_per_session,

@@ -21,4 +21,14 @@ describe("Settings → Retention", () => {
     fireEvent.click(screen.getByTestId("retention-save"));
     expect(await screen.findByRole("alert")).toHaveTextContent("31 and 3,650 days");
   });
+
+  it("sets the CRM hook and shows its signing secret once", async () => {
+    const { api } = fakeApi();
+    render(() => <Retention api={api} />);
+    const hook = await screen.findByTestId("crm-hook");
+    fireEvent.input(hook.querySelector("input[name=url]")!, { target: { value: "https://crm.example.com/hook" } });
+    fireEvent.submit(hook);
+    expect(await screen.findByTestId("crm-secret")).toHaveTextContent("c0ffee");
+    expect(api.crmHookSet).toHaveBeenCalledWith("https://crm.example.com/hook");
+  });
 });

@@ -1,6 +1,7 @@
 import { createResource, createSignal, Show } from "solid-js";
 import type { DeskApi } from "../lib/api";
 import { errorMessage } from "../lib/api";
+import { CrmHook } from "./CrmHook";
 
 /**
  * Settings → Retention (admins): how long this desktop keeps messages (the desk's cache: 30 days
@@ -54,6 +55,7 @@ export function Retention(props: { api: DeskApi }) {
           </form>
         )}
       </Show>
+      <CrmHook api={props.api} />
     </section>
   );
 }

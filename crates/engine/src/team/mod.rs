@@ -151,6 +151,7 @@ impl Engine {
         self.follow_team(link.team.clone());
         tokio::spawn(routing::run(self.clone()));
         tokio::spawn(crate::alerts::run(self.clone()));
+        tokio::spawn(crate::crm::run(self.clone()));
         tokio::spawn(replies::push(self.clone()));
         tokio::spawn(crate::retention::run(self.clone()));
         if link.poller {

@@ -230,3 +230,90 @@ async fn a_customer_waiting_past_the_limit_raises_one_alert_that_clears_when_the
     assert_eq!(history.len(), 1);
     assert!(history[0].cleared_at.is_some(), "ended, with when");
 }
+
+const HOOKED: &str = r#"{
+  "pages": [{ "id": "4603", "name": "Hooked Bikes" }],
+  "personas": [{ "psid": "7603", "page": "4603", "first_name": "Cora", "last_name": "Crm" }]
+}"#;
+
+/// What a receiver got: the signature, the delivery id and the body of each request.
+type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>;
+
+/// A CRM's receiver on loopback: answers 500 to the first delivery, 200 after; keeps what came.
+async fn receiver() -> (String, Received) {
+    use axum::http::{HeaderMap, StatusCode};
+    let seen: Received = Default::default();
+    let kept = seen.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+            let kept = kept.clone();
+            async move {
+                let header = |name: &str| {
+                    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+                };
+                let mut kept = kept.lock().unwrap();
+                kept.push((
+                    header("x-switchboard-signature"),
+                    header("x-switchboard-delivery"),
+                    body.to_vec(),
+                ));
+                if kept.len() == 1 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{address}/hook"), seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ended_interaction_s_transcript_reaches_the_crm_hook_signed_and_retried_without_blocking_the_desk()
+{
+    require_desktop();
+    let sandbox = Sandbox::start(Script::from_json(HOOKED).unwrap()).await.unwrap();
+    let run = running(
+        sandbox,
+        "crm",
+        Options { quiet: true, poll: Duration::from_millis(200), ..Options::default() },
+    )
+    .await;
+    let engine = run.engine.clone();
+    let (url, seen) = receiver().await;
+    let refused = engine.crm_hook_set(Some("http://crm.example.com/hook")).await.unwrap_err();
+    assert!(refused.to_string().contains("https://"), "{refused}");
+    let set = engine.crm_hook_set(Some(&url)).await.unwrap();
+    let secret = set.secret.expect("the signing secret, shown once");
+    assert!(engine.crm_hook_status().await.unwrap().secret.is_none(), "and never again");
+
+    run.sandbox.customer_writes("7603", "Please log this in the CRM").unwrap();
+    let session = crate::until("the customer to be assigned", Duration::from_secs(15), || {
+        let engine = engine.clone();
+        async move {
+            let board = engine.monitor_wallboard().await.unwrap();
+            board.agents.iter().flat_map(|a| a.sessions.iter()).next().map(|s| s.session_id)
+        }
+    })
+    .await;
+    engine.session_send(session, &["Logged.".into()], None).await.unwrap();
+    engine.interaction_end(session, None).await.unwrap();
+
+    // Refused once (500), delivered on the retry: the same delivery id, a valid signature.
+    eventually("the transcript to be delivered", Duration::from_secs(20), || {
+        let engine = engine.clone();
+        async move { engine.crm_hook_status().await.unwrap().deliveries.delivered == 1 }
+    })
+    .await;
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "one failure, one delivery");
+    assert_eq!(seen[0].1, seen[1].1, "the same delivery id on the retry");
+    let (signature, _, body) = &seen[1];
+    assert_eq!(signature, &switchboard_engine::crm::signature(&secret, body));
+    let transcript: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(transcript["contact_name"], "Cora Crm");
+    let said: Vec<&str> =
+        transcript["messages"].as_array().unwrap().iter().filter_map(|m| m["body"].as_str()).collect();
+    assert_eq!(said, ["Please log this in the CRM", "Logged."]);
+    assert_eq!(engine.crm_hook_status().await.unwrap().deliveries.waiting, 0);
+}
