@@ -60,6 +60,7 @@ bench: setup ui
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench latency
 	scripts/desktop-session.sh cargo bench -p switchboard-engine --bench backfill
 	cargo bench -p switchboard-engine --bench wallboard
+	scripts/desktop-session.sh cargo bench -p switchboard-e2e --bench monitor_memory
 	cargo build --release --bin switchboard --example bare-window
 	cargo build --release -p switchboard-demo
 	@echo "release binaries: switchboard $$(stat -c %s $(TARGET_DIR)/release/switchboard) bytes (what installers ship)," \
