@@ -220,6 +220,9 @@ impl Store {
         let reference = filter.text.as_deref().map(|t| format!("{}%", like_escape(t.trim())));
         let mut rows = summaries!(
             r#"WHERE (s.list_group, s.list_key, s.id) > (?1, ?2, ?3)
+                 -- A session kept only for its interactions' figures (its messages purged)
+                 -- has nothing left to read at the desk.
+                 AND EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id)
                  AND (?4 IS NULL OR s.state = ?4)
                  AND (?5 IS NULL OR s.channel_id = ?5)
                  AND (?6 IS NULL OR (SELECT i.agent FROM interactions i WHERE i.session_id = s.id

@@ -12,7 +12,7 @@ function css(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
 }
 
-export function DayChart(props: { intervals: IntervalFigures[]; dayStart: string }) {
+export function DayChart(props: { intervals: IntervalFigures[]; dayStart: string; timeZone: string }) {
   let host!: HTMLDivElement;
   let plot: uPlot | undefined;
 
@@ -33,6 +33,8 @@ export function DayChart(props: { intervals: IntervalFigures[]; dayStart: string
     if (!document.createElement("canvas").getContext("2d")) return;
     const opts: uPlot.Options = {
       width: Math.max(320, host.clientWidth || 900),
+      // The axis reads the team's clock, as "today" does, not this computer's.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), props.timeZone),
       height: 220,
       // The whole day on the axis, so that the morning reads as the morning.
       scales: {

@@ -343,7 +343,7 @@ export function Monitor(props: { api: MonitorApi; focus?: string }) {
 
             <section aria-labelledby="day-title">
               <h2 id="day-title">Today, by half-hour</h2>
-              <DayChart intervals={b().intervals} dayStart={b().day_start} />
+              <DayChart intervals={b().intervals} dayStart={b().day_start} timeZone={b().time_zone} />
             </section>
           </>
         )}

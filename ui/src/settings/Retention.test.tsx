@@ -9,7 +9,7 @@ describe("Settings → Retention", () => {
     render(() => <Retention api={api} />);
     const days = (await screen.findByLabelText(/Keep messages for/)) as HTMLInputElement;
     expect(days.value).toBe("30");
-    expect((screen.getByLabelText(/Keep interactions for reports/) as HTMLInputElement).value).toBe("400");
+    expect((screen.getByLabelText(/Keep transcripts for reports/) as HTMLInputElement).value).toBe("400");
     fireEvent.input(days, { target: { value: "60" } });
     fireEvent.click(screen.getByTestId("retention-save"));
     expect(await screen.findByRole("status")).toHaveTextContent("Retention saved");

@@ -38,8 +38,8 @@ export function Retention(props: { api: DeskApi }) {
               <input name="max_messages_per_session" type="number" min="1" max="100000" value={p().max_messages_per_session} />
             </label>
             <label>
-              Keep interactions for reports (days) — when a customer was queued, taken, answered and ended, by whom; not what was
-              said
+              Keep transcripts for reports (days) — each interaction with its timeline and figures: when a customer was queued,
+              taken, answered and ended, by whom; what was said goes with the messages above
               <input name="report_days" type="number" min="31" max="3650" value={p().report_days} />
             </label>
             <button type="submit" data-testid="retention-save">

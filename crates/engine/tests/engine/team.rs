@@ -989,3 +989,48 @@ async fn a_poller_without_credentials_opens_the_team_s_sealed_ones_and_no_secret
         sqlx::query_scalar("SELECT channel_id FROM channel_secrets LIMIT 1").fetch_one(&raw).await.unwrap();
     assert!(team.channel_secret(page, &old).await.is_err(), "the old key opens nothing");
 }
+
+/// The supervisor's monitor on a desktop that does not poll: the wallboard is made from its
+/// replica of the team, and the alert limits it sets reach every desktop through the team.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_s_desktop_watches_the_team_s_queues_and_sets_limits_every_desktop_follows() {
+    use serde_json::json;
+    use switchboard_core::alerts::Thresholds;
+    use switchboard_core::routing::Presence;
+    crate::require_desktop();
+    let Some(url) = team_database("monitor").await else { return };
+    Keychain::use_os_store().unwrap();
+    let script = json!({"pages": [{"id": "4701", "name": "Team Watch"}],
+                        "personas": [{"psid": "7701", "page": "4701", "first_name": "Tess", "last_name": "Team"}]});
+    let sandbox = switchboard_sandbox::Sandbox::start(
+        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
+    admin.connect_sandbox_demo(&base).await.unwrap();
+    admin.start().await.unwrap();
+    let (sue, _s) = desktop(&url, nowhere(), "sue", Notifier::disabled(), false).await;
+    sue.start().await.unwrap();
+    admin.presence_set(Presence::Break).await.unwrap();
+    sue.presence_set(Presence::Break).await.unwrap();
+
+    sandbox.customer_writes("7701", "Is anyone watching?").unwrap();
+    let board = until("the waiting customer on the supervisor's wallboard", Duration::from_secs(20), || {
+        let sue = sue.clone();
+        async move { sue.monitor_wallboard().await.ok().filter(|b| b.waiting.len() == 1) }
+    })
+    .await;
+    assert_eq!(board.waiting[0].contact_name, "Tess Team");
+    let queue = board.waiting[0].queue_id.expect("in a queue");
+    assert_eq!(board.queues.iter().find(|q| q.queue.id == queue).unwrap().today.offered, 1);
+
+    let limits = Thresholds { waiting_above: Some(10), ..Thresholds::default() };
+    sue.alert_thresholds_set(queue, limits).await.unwrap();
+    eventually("the limits on the admin's desktop too", Duration::from_secs(10), || {
+        let admin = admin.clone();
+        async move { admin.alert_thresholds().await.unwrap().get(&queue) == Some(&limits) }
+    })
+    .await;
+}

@@ -82,6 +82,8 @@ async fn interactions_outlive_their_messages_for_reports_until_the_report_horizo
     assert_eq!((report.messages_deleted, report.sessions_deleted), (1, 0));
     assert!(f.store.session_messages(session, None, 10).await.unwrap().is_empty());
     assert_eq!(in_reports(&f).await, 1, "reports still count it");
+    let listed = f.store.session_list(&Default::default(), None, 50).await.unwrap().sessions;
+    assert!(listed.iter().all(|s| s.id != session), "nothing left to read: not in the desk's list");
 
     // Past the reports' horizon (400 days by default) it goes, and its session with it.
     let report = f.store.purge(RetentionPolicy::default(), at(401 * DAY)).await.unwrap();
