@@ -38,6 +38,13 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// How long the server lets a transaction of a desktop sit idle before ending it. A desktop
+/// frozen (SIGSTOP, a laptop's lid) or cut off in the middle of a transaction would otherwise
+/// hold its row locks until it resumes, and every other desktop's write to those rows would wait
+/// for it. No transaction of ours waits on the desktop between statements anywhere near this
+/// long; 4 s was tried and ended legitimate transactions on a loaded 2-core CI machine.
+const IDLE_IN_TRANSACTION: &str = "15s";
+
 /// The oldest server team mode runs on: `pg_snapshot` functions, `xid8`, `FOR UPDATE SKIP LOCKED`.
 pub const MINIMUM_SERVER: i32 = 140_000;
 
@@ -97,7 +104,9 @@ impl Team {
     /// it): connections are made when first needed, so the app starts — and works from its
     /// replica — while the database is unreachable.
     pub fn open(url: &str) -> Result<Self, TeamError> {
-        let options = PgConnectOptions::from_str(url).map_err(|e| TeamError::Address(e.to_string()))?;
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| TeamError::Address(e.to_string()))?
+            .options([("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION)]);
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(5))

@@ -43,6 +43,9 @@ impl Team {
     /// Opens a snapshot of the replicated tables.
     pub async fn snapshot(&self) -> Result<Snapshot, TeamError> {
         let mut tx = self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?;
+        // The replica applies each part between reads: this transaction may idle longer than
+        // a desktop's others, and holds no locks that writers wait for.
+        sqlx::raw_sql("SET LOCAL idle_in_transaction_session_timeout = '10min'").execute(&mut *tx).await?;
         let xmin =
             sqlx::query_scalar!(r#"SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS "xmin!""#)
                 .fetch_one(&mut *tx)
