@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export CARGO_BUILD_JOBS ?= 2
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test setup ui app demo lint ui-test rust-test package-test dist bench sqlx-prepare
+.PHONY: run test setup ui app demo lint ui-test rust-test package-test dist bench fuzz sqlx-prepare
 
 run: demo
 	scripts/run-demo.sh
@@ -72,6 +72,11 @@ bench: setup ui
 # After changing a query or a migration: rebuild both schemas (SQLite for the cache, a throw-away
 # PostgreSQL for team mode) and refresh .sqlx/, which holds both crates' offline query data.
 SCHEMA_DB := $(CURDIR)/target/sqlx-schema.sqlite3
+# Fuzz targets, not in `make test`: every parser of outside bytes, a million inputs each
+# (FUZZ_CASES=n to change); docs/FUZZING.md has the last figures.
+fuzz:
+	cargo test --release -p switchboard-core -p switchboard-platforms -p switchboard-store --lib fuzz -- --ignored --nocapture --test-threads 1
+
 sqlx-prepare:
 	rm -f $(SCHEMA_DB)* && mkdir -p target && rm -rf target/sqlx-new && mkdir -p target/sqlx-new
 	for m in crates/store/migrations/*.sql; do sqlite3 $(SCHEMA_DB) < $$m; done

@@ -21,6 +21,9 @@ pub mod sms;
 pub mod template;
 pub mod window;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use attachment::{Attachment, AttachmentError, AttachmentKind};
 pub use canned::{CannedError, CannedResponse, Variables};
 pub use channel::{ChannelState, Platform};

@@ -101,14 +101,25 @@ pub(crate) async fn read<T: DeserializeOwned>(
     let status = response.status().as_u16();
     let retry_after = retry_after(response.headers());
     let bytes = response.bytes().await.map_err(|e| PlatformError::transport(platform, e))?;
+    answer(platform, status, retry_after, &bytes, api_error)
+}
+
+/// The answer's meaning from its status and body alone (pure: the fuzz targets call it).
+pub(crate) fn answer<T: DeserializeOwned>(
+    platform: &'static str,
+    status: u16,
+    retry_after: Option<Duration>,
+    bytes: &[u8],
+    api_error: impl FnOnce(&[u8], u16, Option<Duration>) -> Option<PlatformError>,
+) -> Result<T, PlatformError> {
     if (200..300).contains(&status) {
-        return serde_json::from_slice(&bytes).map_err(|e| PlatformError::Malformed {
+        return serde_json::from_slice(bytes).map_err(|e| PlatformError::Malformed {
             platform,
             status,
             detail: e.to_string(),
         });
     }
-    Err(api_error(&bytes, status, retry_after).unwrap_or_else(|| PlatformError::Malformed {
+    Err(api_error(bytes, status, retry_after).unwrap_or_else(|| PlatformError::Malformed {
         platform,
         status,
         detail: format!("the error body is not a {platform} error"),
@@ -119,13 +130,18 @@ pub(crate) async fn read<T: DeserializeOwned>(
 /// longest `estimated_time_to_regain_access` (minutes) in Graph's `X-Business-Use-Case-Usage`.
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-    if let Some(seconds) = header("retry-after").and_then(|value| value.trim().parse::<u64>().ok()) {
+    retry_after_of(header("retry-after"), header("x-business-use-case-usage"))
+}
+
+/// The same from the two headers' values (pure: the fuzz targets call it).
+pub(crate) fn retry_after_of(retry_after: Option<&str>, usage: Option<&str>) -> Option<Duration> {
+    if let Some(seconds) = retry_after.and_then(|value| value.trim().parse::<u64>().ok()) {
         return Some(Duration::from_secs(seconds));
     }
     let usage: std::collections::HashMap<String, Vec<BusinessUseCaseUsage>> =
-        serde_json::from_str(header("x-business-use-case-usage")?).ok()?;
+        serde_json::from_str(usage?).ok()?;
     let minutes = usage.values().flatten().map(|usage| usage.estimated_time_to_regain_access).max()?;
-    (minutes > 0).then(|| Duration::from_secs(minutes * 60))
+    (minutes > 0).then(|| Duration::from_secs(minutes.saturating_mul(60)))
 }
 
 #[derive(Debug, Deserialize)]

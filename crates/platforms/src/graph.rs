@@ -6,6 +6,7 @@ use reqwest::{Client, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
+use std::time::Duration;
 use switchboard_core::secret::ExposeSecret;
 use switchboard_core::{Attachment, AttachmentKind, Secret};
 use url::Url;
@@ -439,18 +440,20 @@ impl GraphApi {
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
-    crate::error::read(PLATFORM, sent, |bytes, status, retry_after| {
-        let GraphErrorBody { error } = serde_json::from_slice(bytes).ok()?;
-        Some(PlatformError::Api {
-            platform: PLATFORM,
-            kind: ErrorKind::from_graph(error.code, error.error_subcode, status),
-            code: error.code,
-            subcode: error.error_subcode,
-            message: error.message,
-            retry_after,
-        })
+    crate::error::read(PLATFORM, sent, graph_error).await
+}
+
+/// Graph's error body, or `None` when the body is not one.
+pub(crate) fn graph_error(bytes: &[u8], status: u16, retry_after: Option<Duration>) -> Option<PlatformError> {
+    let GraphErrorBody { error } = serde_json::from_slice(bytes).ok()?;
+    Some(PlatformError::Api {
+        platform: PLATFORM,
+        kind: ErrorKind::from_graph(error.code, error.error_subcode, status),
+        code: error.code,
+        subcode: error.error_subcode,
+        message: error.message,
+        retry_after,
     })
-    .await
 }
 
 /// Graph times look like `2022-07-12T19:11:07+0000`.

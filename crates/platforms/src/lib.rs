@@ -8,6 +8,9 @@ pub mod login;
 pub mod media;
 pub mod twilio;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use error::{ErrorKind, PlatformError};
 pub use graph::{GraphApi, MessagingType};
 pub use login::{FacebookApp, PageAccount};

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use reqwest::{Client, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
+use std::time::Duration;
 use switchboard_core::Secret;
 use switchboard_core::secret::ExposeSecret;
 use url::Url;
@@ -335,18 +336,24 @@ fn template_form<'a>(
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, reqwest::Error>) -> Result<T, PlatformError> {
-    crate::error::read(PLATFORM, sent, |bytes, status, retry_after| {
-        let error: ErrorBody = serde_json::from_slice(bytes).ok()?;
-        Some(PlatformError::Api {
-            platform: PLATFORM,
-            kind: ErrorKind::from_twilio(error.code, status),
-            code: error.code,
-            subcode: None,
-            message: error.message,
-            retry_after,
-        })
+    crate::error::read(PLATFORM, sent, twilio_error).await
+}
+
+/// Twilio's error body, or `None` when the body is not one.
+pub(crate) fn twilio_error(
+    bytes: &[u8],
+    status: u16,
+    retry_after: Option<Duration>,
+) -> Option<PlatformError> {
+    let error: ErrorBody = serde_json::from_slice(bytes).ok()?;
+    Some(PlatformError::Api {
+        platform: PLATFORM,
+        kind: ErrorKind::from_twilio(error.code, status),
+        code: error.code,
+        subcode: None,
+        message: error.message,
+        retry_after,
     })
-    .await
 }
 
 /// Twilio's dates: `Thu, 24 Aug 2023 05:01:45 +0000`, or null.

@@ -27,6 +27,9 @@ mod sessions;
 mod team_replies;
 mod transcripts;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use attachments::{
     AttachmentContent, AttachmentRecord, AttachmentState, IncomingAttachment, PendingDownload,
 };

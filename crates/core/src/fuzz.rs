@@ -1,0 +1,98 @@
+//! Fuzz targets (`make fuzz`, not `make test`) for what core reads from outside: phone numbers,
+//! reply text, canned-response and template variables, deep links. A million inputs each by
+//! default (`FUZZ_CASES`); a target passes when nothing panics and each answer keeps its promise.
+
+use crate::canned::{CannedResponse, Variables, fill};
+use crate::{DeepLink, Link, PhoneNumber, Platform, ReplyText, template};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use std::collections::BTreeMap;
+
+fn cases() -> u32 {
+    std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1_000_000)
+}
+
+fn run<S: Strategy>(name: &str, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>)
+where
+    S::Value: std::fmt::Debug,
+{
+    let cases = cases();
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let started = std::time::Instant::now();
+    if let Err(failure) = runner.run(&strategy, test) {
+        panic!("fuzz target {name} failed: {failure}");
+    }
+    println!("fuzz {name}: {cases} inputs, 0 crashes, {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Text with the characters parsers trip on: braces, pluses, digits, spaces, any Unicode.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ".{0,64}",
+        "[0-9+ ()\\-]{0,24}",
+        "[{}a-z_0-9 ]{0,40}",
+        "(switchboard|https?|mailto|tel)://.{0,40}"
+    ]
+}
+
+#[test]
+#[ignore = "make fuzz"]
+fn fuzz_phone_numbers() {
+    run("phone numbers", text(), |input| {
+        if let Ok(number) = PhoneNumber::parse(&input) {
+            let e164 = number.as_str().to_owned();
+            prop_assert!(e164.starts_with('+') && e164[1..].chars().all(|c| c.is_ascii_digit()), "{e164}");
+            prop_assert_eq!(
+                PhoneNumber::parse(&e164).map(|n| n.as_str().to_owned()).ok(),
+                Some(e164.clone())
+            );
+        }
+        Ok(())
+    });
+}
+
+#[test]
+#[ignore = "make fuzz"]
+fn fuzz_reply_text() {
+    run(
+        "reply text",
+        (prop::sample::select(vec![Platform::Messenger, Platform::Sms, Platform::Whatsapp]), text()),
+        |(platform, input)| {
+            let _ = ReplyText::parse(platform, &input);
+            Ok(())
+        },
+    );
+}
+
+#[test]
+#[ignore = "make fuzz"]
+fn fuzz_canned_and_template_variables() {
+    run("canned-response and template variables", (text(), text(), text()), |(body, first, value)| {
+        let values = Variables {
+            first_name: Some(&first),
+            last_name: None,
+            contact_name: &first,
+            agent_name: "ana",
+            channel_name: &value,
+        };
+        let _ = fill(&body, &values);
+        if let Ok(canned) = CannedResponse::parse("Fuzz", std::slice::from_ref(&body)) {
+            let _ = canned.expand(&values);
+        }
+        let names = template::variables(&body);
+        let filled: BTreeMap<String, String> = names.iter().map(|n| (n.clone(), value.clone())).collect();
+        let _ = template::fill(&body, &filled);
+        prop_assert!(template::missing(&body, &filled).is_empty(), "every variable found is filled");
+        Ok(())
+    });
+}
+
+#[test]
+#[ignore = "make fuzz"]
+fn fuzz_links() {
+    run("links and deep links", text(), |input| {
+        let _ = Link::parse(&input);
+        let _ = DeepLink::parse(&input);
+        Ok(())
+    });
+}
