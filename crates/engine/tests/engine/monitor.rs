@@ -53,15 +53,23 @@ async fn the_wallboard_follows_a_customer_from_waiting_to_answered_and_the_monit
 
     // A customer writes while the only agent is on a break: they wait.
     run.sandbox.customer_writes("7601", "Is the red bike in stock?").unwrap();
-    eventually("the customer to wait in the queue", Duration::from_secs(15), || {
+    // The wallboard's reads are not one transaction: one made while routing records the
+    // customer may show them waiting before their queue counts them; the next agrees.
+    let board = crate::until("the customer to wait in the queue", Duration::from_secs(15), || {
         let engine = engine.clone();
-        async move { engine.monitor_wallboard().await.unwrap().waiting.len() == 1 }
+        async move {
+            let board = engine.monitor_wallboard().await.unwrap();
+            let queue = &board.queues[0];
+            let agreed = (queue.today.offered, queue.today.answered, queue.waiting.count) == (1, 0, 1);
+            if board.waiting.len() == 1 && !agreed {
+                eprintln!("waiting, not yet counted: {:?} / {:?}", board.waiting, queue);
+            }
+            (board.waiting.len() == 1 && agreed).then_some(board)
+        }
     })
     .await;
-    let board = engine.monitor_wallboard().await.unwrap();
     assert_eq!(board.waiting[0].contact_name, "Wanda Waits");
     let queue = &board.queues[0];
-    assert_eq!((queue.today.offered, queue.today.answered, queue.waiting.count), (1, 0, 1));
     assert_eq!(
         queue.today.service_level, None,
         "nothing answered or abandoned yet: no service level, not 0 %"
