@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use switchboard_core::{Author, Direction, Platform};
-use switchboard_e2e::{App, Launch, app_binary, require_desktop};
+use switchboard_e2e::{App, Launch, app_binary, process_tree, pss_kib, require_desktop};
 use switchboard_engine::Keychain;
 use switchboard_sandbox::{Sandbox, Script};
 use switchboard_store::{CacheKey, IncomingMessage, NewChannel, RetentionPolicy, Store};
@@ -444,7 +444,7 @@ async fn idle_pss(program: &Path, sandbox: &str, data: &Path) -> u64 {
         .expect("the program starts");
     let pid = child.id().expect("a pid");
     tokio::time::sleep(IDLE).await;
-    let processes = tree(pid);
+    let processes = process_tree(pid);
     for p in &processes {
         let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
         println!("  {:<20} {:>7.1} MiB", name.trim(), pss_kib(*p) as f64 / 1024.0);
@@ -452,35 +452,6 @@ async fn idle_pss(program: &Path, sandbox: &str, data: &Path) -> u64 {
     let total = processes.iter().map(|p| pss_kib(*p)).sum::<u64>() * 1024;
     let _ = child.kill().await;
     total
-}
-
-/// A process and all its descendants.
-fn tree(root: u32) -> Vec<u32> {
-    let mut all = vec![root];
-    let mut i = 0;
-    while i < all.len() {
-        let parent = all[i];
-        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-            // The parent pid is the second field after the command's closing parenthesis.
-            let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1));
-            if ppid.and_then(|p| p.parse::<u32>().ok()) == Some(parent) && !all.contains(&pid) {
-                all.push(pid);
-            }
-        }
-        i += 1;
-    }
-    all
-}
-
-fn pss_kib(pid: u32) -> u64 {
-    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-    rollup
-        .lines()
-        .find_map(|line| line.strip_prefix("Pss:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 fn median(samples: &[Duration]) -> Duration {

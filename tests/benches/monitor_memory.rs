@@ -8,7 +8,7 @@
 //! each); reported: each run, the medians, and the ratio of the medians.
 
 use std::time::Duration;
-use switchboard_e2e::{App, app_binary, require_desktop};
+use switchboard_e2e::{App, app_binary, process_tree, pss_kib, require_desktop};
 use switchboard_sandbox::{Sandbox, Script};
 
 const IDLE: Duration = Duration::from_secs(20);
@@ -89,31 +89,7 @@ fn app_pid(data: &std::path::Path) -> Option<u32> {
 
 /// PSS of a process and all its descendants, in bytes.
 fn tree_pss(root: u32) -> u64 {
-    let mut all = vec![root];
-    let mut i = 0;
-    while i < all.len() {
-        let parent = all[i];
-        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-            let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1));
-            if ppid.and_then(|p| p.parse::<u32>().ok()) == Some(parent) && !all.contains(&pid) {
-                all.push(pid);
-            }
-        }
-        i += 1;
-    }
-    all.iter()
-        .map(|pid| {
-            let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-            rollup
-                .lines()
-                .find_map(|line| line.strip_prefix("Pss:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                .unwrap_or(0)
-        })
-        .sum::<u64>()
-        * 1024
+    process_tree(root).into_iter().map(pss_kib).sum::<u64>() * 1024
 }
 
 fn mib(bytes: u64) -> f64 {
