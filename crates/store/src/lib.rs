@@ -46,7 +46,7 @@ pub use messages::{IncomingMessage, MessageCursor, MessageRecord, RecordedBatch}
 pub use monitor::{ALERT_THRESHOLDS_KEY, BreachRecord, MonitoredInteraction, MonitoredQueue};
 pub use outbox::{OutboxItem, TemplateRef};
 pub use replica::{ReplicaApplied, ReplicaChange, ReplicaCursor, SnapshotPart};
-pub use retention::{PurgeReport, RetentionPolicy};
+pub use retention::{PurgeReport, RETENTION_KEY, RetentionPolicy};
 pub use routing::{
     CAPACITY_KEY, DISPOSITIONS_KEY, MemberRecord, OFFLINE_GRACE_KEY, QueueChange, QueueRecord, QueueView,
     RoutedInteraction, RoutingRecord,

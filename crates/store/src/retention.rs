@@ -6,6 +6,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 pub use switchboard_core::retention::RetentionPolicy;
 
+/// The routing setting that holds the retention policy.
+pub const RETENTION_KEY: &str = "retention";
+
 /// Deleting in chunks keeps each write transaction short, so the UI and pollers are not
 /// blocked for the whole purge.
 const CHUNK: i64 = 5_000;
@@ -18,27 +21,14 @@ pub struct PurgeReport {
 }
 
 impl Store {
+    /// The organisation's retention policy (a routing setting: in a team, the team's, as this
+    /// replica has it).
     pub async fn retention_policy(&self) -> Result<RetentionPolicy, StoreError> {
-        let stored = sqlx::query_scalar!("SELECT value FROM settings WHERE name = 'retention'")
-            .fetch_optional(&self.pool)
-            .await?;
-        match stored {
-            None => Ok(RetentionPolicy::default()),
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt { what: format!("retention setting: {e}") }),
-        }
+        Ok(self.setting(RETENTION_KEY).await?.unwrap_or_default())
     }
 
     pub async fn set_retention_policy(&self, policy: RetentionPolicy) -> Result<(), StoreError> {
-        let json = serde_json::to_string(&policy).map_err(|e| StoreError::Corrupt { what: e.to_string() })?;
-        sqlx::query!(
-            "INSERT INTO settings (name, value) VALUES ('retention', ?)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            json,
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.setting_set(RETENTION_KEY, &policy).await
     }
 
     /// Applies `policy` as of `now`.

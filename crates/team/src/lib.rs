@@ -16,6 +16,7 @@ mod leases;
 mod members;
 mod moving;
 mod outbox;
+mod retention;
 mod routing;
 mod secrets;
 mod sessions;

@@ -1035,3 +1035,73 @@ async fn a_supervisor_s_desktop_watches_the_team_s_queues_and_sets_limits_every_
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_s_retention_policy_is_the_team_s_and_a_poller_applies_it_to_the_team_s_database() {
+    use serde_json::json;
+    use switchboard_core::routing::Presence;
+    crate::require_desktop();
+    let Some(url) = team_database("retention").await else { return };
+    Keychain::use_os_store().unwrap();
+    let script = json!({"pages": [{"id": "4801", "name": "Team Keep"}],
+                        "personas": [{"psid": "7801", "page": "4801", "first_name": "Rita", "last_name": "Keep"}]});
+    let sandbox = switchboard_sandbox::Sandbox::start(
+        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let base: url::Url = sandbox.base_url().parse().unwrap();
+    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
+    admin.connect_sandbox_demo(&base).await.unwrap();
+    admin.start().await.unwrap();
+    let (ben, _b) = desktop(&url, nowhere(), "ben", Notifier::disabled(), false).await;
+    ben.start().await.unwrap();
+    admin.presence_set(Presence::Break).await.unwrap();
+
+    for n in 0..3 {
+        sandbox.customer_writes("7801", &format!("Keep this? {n}")).unwrap();
+    }
+    let raw = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+    let team_messages = || {
+        let raw = raw.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT body FROM messages ORDER BY created_at, id")
+                .fetch_all(&raw)
+                .await
+                .unwrap()
+        }
+    };
+    eventually("the three messages in the team's database", Duration::from_secs(20), || async {
+        team_messages().await.len() == 3
+    })
+    .await;
+
+    // The admin keeps one message per session, for the whole team: the other desktop has it too.
+    let policy = admin.retention_set(30, 1, 400).await.unwrap();
+    eventually("the team's policy on the other desktop", Duration::from_secs(10), || {
+        let ben = ben.clone();
+        async move { ben.retention().await.unwrap() == policy }
+    })
+    .await;
+    // A desktop that may not poll leaves the team's database alone…
+    ben.retention_purge_now().await.unwrap();
+    assert_eq!(team_messages().await.len(), 3, "only a poller purges the team's database");
+    // …the poller applies it there, and the deletions reach every replica.
+    admin.retention_purge_now().await.unwrap();
+    let kept = team_messages().await;
+    assert_eq!(kept.len(), 1, "one message per session is kept: {kept:?}");
+    eventually("only that message left on the other desktop", Duration::from_secs(10), || {
+        let (ben, kept) = (ben.clone(), kept.clone());
+        async move {
+            let sessions = ben.session_list(&ListFilter::default(), None, 50).await.unwrap().sessions;
+            match sessions.first() {
+                Some(session) => {
+                    let page = ben.session_messages(session.id, None, 50).await.unwrap();
+                    page.iter().map(|m| m.body.clone()).collect::<Vec<_>>() == kept
+                }
+                None => false,
+            }
+        }
+    })
+    .await;
+}

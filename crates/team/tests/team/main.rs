@@ -7,6 +7,7 @@ mod ingest;
 mod leases;
 mod outbox;
 mod replica;
+mod retention;
 mod roles;
 
 use sqlx::postgres::PgPoolOptions;
