@@ -120,14 +120,16 @@ impl Engine {
 
     /// Deletes a session with its history (the desk asked the agent to confirm).
     pub async fn session_delete(&self, session_id: i64) -> Result<(), EngineError> {
-        if self.team().is_some() {
-            // Deleting only this desktop's copy would leave the replica without a session the
-            // team still writes to.
-            return Err(EngineError::Refused(
-                "A team's conversation cannot be deleted from a desktop yet: store it instead.".into(),
-            ));
+        self.require("admin", "delete a conversation")?;
+        match self.team() {
+            // For the whole team (the database checks the role again and audits it); this
+            // replica, like every other, removes it from the change log.
+            Some(team) => {
+                team.session_delete(session_id).await?;
+                self.team_caught_up(team).await?;
+            }
+            None => self.store.delete_session(session_id).await?,
         }
-        self.store.delete_session(session_id).await?;
         self.publish(Event::SessionDeleted { session_id });
         self.publish_awaiting().await;
         Ok(())

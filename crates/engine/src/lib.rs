@@ -622,6 +622,10 @@ impl Engine {
     pub(crate) async fn publish_session(&self, session_id: i64) {
         match self.store.session_summary(session_id).await {
             Ok(session) => self.publish(Event::SessionChanged { session: Box::new(session) }),
+            // The team deleted it: the replica applied the deletion.
+            Err(switchboard_store::StoreError::NotFound { .. }) => {
+                self.publish(Event::SessionDeleted { session_id })
+            }
             Err(error) => tracing::warn!(%error, session_id, "cannot read the changed session"),
         }
     }

@@ -67,3 +67,12 @@ impl Team {
         Ok(())
     }
 }
+
+impl Team {
+    /// Deletes a conversation for the whole team (an admin's): the session with its messages,
+    /// files and interactions; the audit says who did it.
+    pub async fn session_delete(&self, session_id: i64) -> Result<(), TeamError> {
+        sqlx::query!("SELECT team_session_delete($1)", session_id).execute(&self.pool).await?;
+        Ok(())
+    }
+}

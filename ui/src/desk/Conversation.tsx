@@ -59,6 +59,8 @@ export function Conversation(props: {
   onRetry: (messageId: number) => Promise<unknown>;
   onSetState: (state: "active" | "stored") => Promise<unknown>;
   onDelete: () => Promise<unknown>;
+  /** Deleting a conversation is an admin's (in a team, for the whole team). */
+  canDelete?: boolean;
   detailsOpen: boolean;
   onToggleDetails: () => void;
   /** The session's channel state; a disconnected channel takes no replies. */
@@ -142,6 +144,7 @@ export function Conversation(props: {
               Store
             </button>
           </Show>
+          <Show when={props.canDelete !== false}>
           <Show
             when={confirmDelete()}
             fallback={
@@ -165,6 +168,7 @@ export function Conversation(props: {
                 Cancel
               </button>
             </span>
+          </Show>
           </Show>
           <button
             type="button"

@@ -611,6 +611,7 @@ export function Desk(props: { api: DeskApi }) {
                       await props.api.sessionDelete(sessionId);
                       remove(sessionId);
                     }}
+                    canDelete={roles().includes("admin")}
                     detailsOpen={detailsOpen()}
                     onToggleDetails={() => setDetailsOpen((open) => !open)}
                     channelState={channels[session().channel_id]?.state}

@@ -1037,7 +1037,7 @@ async fn a_supervisor_s_desktop_watches_the_team_s_queues_and_sets_limits_every_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_admin_s_retention_policy_is_the_team_s_and_a_poller_applies_it_to_the_team_s_database() {
+async fn an_admin_s_retention_policy_and_deletions_are_the_team_s_and_reach_every_desktop() {
     use serde_json::json;
     use switchboard_core::routing::Presence;
     crate::require_desktop();
@@ -1104,4 +1104,18 @@ async fn an_admin_s_retention_policy_is_the_team_s_and_a_poller_applies_it_to_th
         }
     })
     .await;
+
+    // An admin deletes the conversation for the whole team: gone from the team's database and
+    // from the other desktop, and the audit says who did it.
+    let session = admin.session_list(&ListFilter::default(), None, 50).await.unwrap().sessions[0].id;
+    admin.session_delete(session).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&raw).await.unwrap();
+    assert_eq!(left, 0);
+    eventually("the conversation gone from the other desktop", Duration::from_secs(10), || {
+        let ben = ben.clone();
+        async move { ben.session_list(&ListFilter::default(), None, 50).await.unwrap().sessions.is_empty() }
+    })
+    .await;
+    let audit = admin.team().unwrap().audit(20).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "session_deleted"), "{audit:?}");
 }

@@ -104,6 +104,8 @@ async fn each_role_is_refused_by_the_database_what_it_may_not_do() {
         "DELETE FROM members",
         "UPDATE channels SET name = 'Mine'",
         "SELECT team_remove('x')",
+        "SELECT team_session_delete(1)",
+        "DELETE FROM sessions",
     ] {
         assert_eq!(refused(&as_agent, sql).await, "42501", "an agent: {sql}");
     }
@@ -140,6 +142,7 @@ async fn each_role_is_refused_by_the_database_what_it_may_not_do() {
         "UPDATE routing_settings SET value = '1'",
         "UPDATE queues SET name = 'Mine'",
         "SELECT * FROM audit",
+        "SELECT team_session_delete(1)",
     ] {
         assert_eq!(refused(&as_supervisor, sql).await, "42501", "a supervisor: {sql}");
     }
