@@ -204,23 +204,46 @@ async fn an_admin_invites_an_agent_who_sees_only_their_queue_answers_and_is_remo
         assert!(code.starts_with("SWB1-"), "{code}");
         ana.screenshot("1-invited").await;
 
-        // The agent joins with the code and a password of their own (what Join a team does),
-        // and starts Switchboard as that member.
+        // The agent joins on a desktop of their own: a new Switchboard, with the code and a
+        // password of their own in Settings → Team → Join a team. The app then starts again by
+        // itself as a member of the team; WebDriver cannot follow a process the app started, so
+        // the test lets that restart happen, ends it, and starts the app again on the same data
+        // folder and keychain under WebDriver, as a person reopening it would.
+        let amy = App::launch_beside(&ana, "members-amy", &base, Launch::default()).await;
+        amy.find("[data-testid=open-channels]").await.click().await.unwrap();
+        amy.find("[data-testid=tab-team]").await.click().await.unwrap();
+        amy.find("[data-testid=team-url]").await.send_keys(&code).await.unwrap();
+        amy.find("[data-testid=team-password]").await.send_keys("amy's own password").await.unwrap();
+        amy.screenshot("1b-joining").await;
+        let before = switchboard_e2e::app_processes(amy.data_dir());
+        assert_eq!(before.len(), 1, "one app on the agent's data folder: {before:?}");
+        amy.find("[data-testid=team-join]").await.click().await.unwrap();
+        amy.wait_for_text("[data-testid=team-restarting]", "starts again as a member of the team").await;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let restarted = loop {
+            let now = switchboard_e2e::app_processes(amy.data_dir());
+            if let [pid] = now[..]
+                && pid != before[0]
+            {
+                break pid;
+            }
+            assert!(Instant::now() < deadline, "the app did not start again after joining: {now:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let _ = std::process::Command::new("kill").arg(restarted.to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !switchboard_e2e::app_processes(amy.data_dir()).is_empty() {
+            assert!(Instant::now() < deadline, "the restarted app did not stop");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let amy = amy.restart(&base).await;
+        // The temporary password was replaced: the invitation's no longer signs in.
         let invitation = switchboard_team::Invitation::from_code(&code).unwrap();
-        let joining =
-            switchboard_team::Team::connect(&invitation.address_with(&invitation.password).unwrap())
-                .await
-                .unwrap();
-        joining.password_set("amy's own password").await.unwrap();
-        joining.close().await;
-        let address = invitation.address_with("amy's own password").unwrap();
-        let amy = App::launch_beside(
-            &ana,
-            "members-amy",
-            &base,
-            Launch { env: vec![("SWITCHBOARD_DATABASE_URL".into(), address)], ..Launch::default() },
-        )
-        .await;
+        let temporary = invitation.address_with(&invitation.password).unwrap();
+        assert!(
+            switchboard_team::Team::connect(&temporary).await.is_err(),
+            "the temporary password still works"
+        );
 
         // Two customers choose their queues; the agent sees only Sales's.
         sandbox.customer_writes("8501", "Hello").unwrap();

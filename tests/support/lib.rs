@@ -315,3 +315,23 @@ pub fn pss_kib(pid: u32) -> u64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
 }
+
+/// The app processes (not their WebKit helpers) working on `data_dir`: those started with it
+/// as their `SWITCHBOARD_DATA_DIR`, including one the app started itself (its restart after
+/// joining a team), which WebDriver does not know about.
+pub fn app_processes(data_dir: &std::path::Path) -> Vec<u32> {
+    let wanted = format!("SWITCHBOARD_DATA_DIR={}", data_dir.display());
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if comm.trim() != "switchboard" {
+            continue;
+        }
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+        if environ.split(|b| *b == 0).any(|var| var == wanted.as_bytes()) {
+            found.push(pid);
+        }
+    }
+    found
+}

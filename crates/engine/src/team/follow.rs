@@ -38,6 +38,10 @@ impl Engine {
 
     /// Applies every change the team has committed since the replica's cursor; answers how many.
     pub async fn team_catch_up(&self, team: &Team) -> Result<usize, EngineError> {
+        let _turn = match self.team_link() {
+            Some(link) => Some(link.catching_up.lock().await),
+            None => None,
+        };
         let mut applied = 0;
         // A replica that was away longer than the log is kept (or a new one, once the team's
         // log has been pruned) is built from a snapshot; otherwise it replays the log.

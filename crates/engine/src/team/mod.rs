@@ -52,6 +52,9 @@ pub(crate) struct TeamLink {
     /// Changes applied ahead of the replica's cursor (committed while an older transaction
     /// still ran), so that each is applied and announced once before the cursor reaches it.
     pub ahead: Mutex<BTreeSet<ChangeCursor>>,
+    /// One catch-up at a time: a desktop reading back its own write waits for the one under
+    /// way (which may have taken that very change) instead of finding it not applied yet.
+    pub catching_up: tokio::sync::Mutex<()>,
 }
 
 impl TeamLink {
@@ -112,6 +115,7 @@ impl Engine {
             roles: Mutex::default(),
             signed_out: Mutex::default(),
             ahead: Mutex::default(),
+            catching_up: tokio::sync::Mutex::default(),
         };
         self.team.set(link).map_err(|_| EngineError::Refused("This desktop is already in a team.".into()))
     }

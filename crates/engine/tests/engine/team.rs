@@ -454,9 +454,6 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
     .await
     .unwrap();
     assert_eq!(reason.as_deref(), Some("agent_ended"), "storing ends the interaction in the team");
-    // Deleting only this desktop's copy would break its replica: refused, with what to do instead.
-    let delete = admin.session_delete(session.id).await.unwrap_err();
-    assert!(delete.to_string().contains("store it instead"), "{delete}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1020,7 +1017,13 @@ async fn a_supervisor_s_desktop_watches_the_team_s_queues_and_sets_limits_every_
     sandbox.customer_writes("7701", "Is anyone watching?").unwrap();
     let board = until("the waiting customer on the supervisor's wallboard", Duration::from_secs(20), || {
         let sue = sue.clone();
-        async move { sue.monitor_wallboard().await.ok().filter(|b| b.waiting.len() == 1) }
+        // Waiting in a queue: routing may not have chosen it yet when the customer first shows.
+        async move {
+            sue.monitor_wallboard()
+                .await
+                .ok()
+                .filter(|b| b.waiting.len() == 1 && b.waiting[0].queue_id.is_some())
+        }
     })
     .await;
     assert_eq!(board.waiting[0].contact_name, "Tess Team");
