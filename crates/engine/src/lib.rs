@@ -65,6 +65,9 @@ pub struct EngineConfig {
     pub outbox_workers: usize,
     /// How often routing looks at the clock for timers (it is also woken by every change).
     pub routing_tick: Duration,
+    /// How long a customer's file that failed to download for a passing reason waits before
+    /// its next try (each has five).
+    pub download_retry: Duration,
 }
 
 impl EngineConfig {
@@ -81,6 +84,7 @@ impl EngineConfig {
             opening: Opening::Resume,
             outbox_workers: 2,
             routing_tick: Duration::from_secs(1),
+            download_retry: Duration::from_secs(30),
         }
     }
 }

@@ -72,7 +72,9 @@ impl PlatformError {
         match self {
             PlatformError::Api { kind, .. } => *kind,
             PlatformError::Transport { .. } | PlatformError::Malformed { .. } => ErrorKind::Transient,
-            PlatformError::File { status, .. } if *status >= 500 => ErrorKind::Transient,
+            PlatformError::File { status, .. } if *status >= 500 || *status == 408 => ErrorKind::Transient,
+            // A CDN that is asked too often says so with a bare 429: the file is there, later.
+            PlatformError::File { status: 429, .. } => ErrorKind::Throttled,
             PlatformError::File { .. } => ErrorKind::BadRequest,
         }
     }
@@ -190,6 +192,16 @@ mod tests {
         }
         assert!(!OutsideWindow.is_retryable(), "a closed window never opens by retrying");
         assert!(Throttled.is_retryable());
+    }
+
+    #[test]
+    fn a_file_host_s_status_says_whether_to_try_again() {
+        let file = |status| PlatformError::File { platform: "Messenger", status, detail: String::new() };
+        assert_eq!(file(429).kind(), Throttled, "asked too often: later");
+        assert_eq!(file(503).kind(), Transient);
+        assert_eq!(file(408).kind(), Transient);
+        assert_eq!(file(404).kind(), BadRequest, "gone: no try helps");
+        assert_eq!(file(403).kind(), BadRequest);
     }
 
     #[test]

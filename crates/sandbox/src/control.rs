@@ -18,6 +18,7 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/customers/{id}/messages", post(customer_writes))
         .route("/clock", get(clock).post(advance_clock))
         .route("/faults", post(add_fault).delete(clear_faults).get(faults))
+        .route("/faults/fired", get(faults_fired))
         .route("/pages", post(add_page))
         .route("/users", post(add_user))
         .route("/users/{id}/data-access", post(lapse_data_access))
@@ -44,6 +45,11 @@ async fn clear_faults(State(world): State<Arc<World>>) -> StatusCode {
 
 async fn faults(State(world): State<Arc<World>>) -> Json<Vec<crate::faults::FaultRule>> {
     Json(world.lock().faults.clone())
+}
+
+/// How many faults fired, per endpoint and kind.
+async fn faults_fired(State(world): State<Arc<World>>) -> Json<serde_json::Value> {
+    Json(serde_json::to_value(&world.lock().faults_fired).unwrap_or_default())
 }
 
 #[derive(Deserialize)]

@@ -101,6 +101,19 @@ impl Sandbox {
         self.world.lock().reads
     }
 
+    /// How many faults fired, per endpoint and kind (`server_error`, `delay`, …).
+    pub fn faults_fired(
+        &self,
+    ) -> std::collections::BTreeMap<Endpoint, std::collections::BTreeMap<String, u64>> {
+        self.world.lock().faults_fired.clone()
+    }
+
+    /// The bytes of a file a customer can send (`bike.png`, `receipt.pdf`), to compare what an
+    /// app downloaded with.
+    pub fn sample_file(name: &str) -> Option<&'static [u8]> {
+        samples::sample(name).map(|s| s.bytes)
+    }
+
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
         self.world.lock().faults.clear();
@@ -141,8 +154,9 @@ fn router(world: Arc<World>) -> Router {
         .merge(graph::routes())
         .merge(twilio::routes())
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(world.clone(), faults::inject));
-    platforms.nest("/_sandbox", control::routes()).with_state(world)
+        .nest("/_sandbox", control::routes());
+    // Faults reach the platforms' endpoints and the CDN's files, never the control API.
+    platforms.layer(axum::middleware::from_fn_with_state(world.clone(), faults::inject)).with_state(world)
 }
 
 /// A path no route has: Graph's `{"error":{…}}` under a Graph version, Twilio's 20404 under its

@@ -214,6 +214,9 @@ pub(crate) struct State {
     pub user_tokens: Vec<UserToken>,
     pub page_tasks: Vec<(String, Vec<String>)>,
     pub faults: Vec<crate::faults::FaultRule>,
+    /// How many faults fired, per endpoint and kind: a test can check its faults happened.
+    pub faults_fired:
+        std::collections::BTreeMap<crate::faults::Endpoint, std::collections::BTreeMap<String, u64>>,
     /// Files uploaded through `message_attachments` and files customers sent.
     pub files: Vec<Attachment>,
     /// A deterministic source for probabilistic faults, so runs can be repeated.
@@ -406,38 +409,10 @@ impl World {
 
     /// The fault to inject into this request, if a rule says so (and uses it up).
     pub fn take_fault(&self, endpoint: crate::faults::Endpoint) -> Option<crate::faults::Fault> {
-        use crate::faults::Endpoint;
         let mut state = self.lock();
-        // The first rule for this endpoint that fires wins; a probability that does not fire
-        // leaves the next rule its chance.
-        for index in 0..state.faults.len() {
-            let rule = state.faults[index].clone();
-            if rule.endpoint != endpoint && rule.endpoint != Endpoint::Any {
-                continue;
-            }
-            match (rule.count, rule.probability) {
-                (Some(left), _) => {
-                    if left <= 1 {
-                        state.faults.remove(index);
-                    } else {
-                        state.faults[index].count = Some(left - 1);
-                    }
-                    return Some(rule.fault);
-                }
-                (None, Some(probability)) => {
-                    state.fault_dice = state
-                        .fault_dice
-                        .wrapping_mul(6_364_136_223_846_793_005)
-                        .wrapping_add(1_442_695_040_888_963_407);
-                    let roll = (state.fault_dice >> 11) as f64 / (1u64 << 53) as f64;
-                    if roll < probability {
-                        return Some(rule.fault);
-                    }
-                }
-                (None, None) => return Some(rule.fault),
-            }
-        }
-        None
+        let fault = choose_fault(&mut state, endpoint)?;
+        *state.faults_fired.entry(endpoint).or_default().entry(fault.kind().to_owned()).or_default() += 1;
+        Some(fault)
     }
 
     /// Moves the clock forward (never back: platforms' times only grow).
@@ -533,4 +508,50 @@ fn random_u64() -> u64 {
     // RandomState is seeded from the OS: enough for tokens that only need to be unguessable
     // within one test run.
     RandomState::new().build_hasher().finish()
+}
+
+/// The first rule for this endpoint that fires (and uses it up); a probability that does not
+/// fire leaves the next rule its chance.
+fn choose_fault(state: &mut State, endpoint: crate::faults::Endpoint) -> Option<crate::faults::Fault> {
+    use crate::faults::Endpoint;
+    let applies =
+        |rule: &crate::faults::FaultRule| rule.endpoint == endpoint || rule.endpoint == Endpoint::Any;
+    // Rules still letting requests through count this one and sit it out.
+    let mut waiting = vec![false; state.faults.len()];
+    for (index, rule) in state.faults.iter_mut().enumerate() {
+        if let Some(left) = rule.after.filter(|left| *left > 0)
+            && applies(rule)
+        {
+            rule.after = Some(left - 1);
+            waiting[index] = true;
+        }
+    }
+    for (index, sits_out) in waiting.into_iter().enumerate() {
+        let rule = state.faults[index].clone();
+        if !applies(&rule) || sits_out {
+            continue;
+        }
+        match (rule.count, rule.probability) {
+            (Some(left), _) => {
+                if left <= 1 {
+                    state.faults.remove(index);
+                } else {
+                    state.faults[index].count = Some(left - 1);
+                }
+                return Some(rule.fault);
+            }
+            (None, Some(probability)) => {
+                state.fault_dice = state
+                    .fault_dice
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let roll = (state.fault_dice >> 11) as f64 / (1u64 << 53) as f64;
+                if roll < probability {
+                    return Some(rule.fault);
+                }
+            }
+            (None, None) => return Some(rule.fault),
+        }
+    }
+    None
 }

@@ -1,7 +1,7 @@
 //! Downloads the files customers send, beside a channel's polls: after a pass records messages
-//! with files, and every half minute while some download failed for a passing reason. With
-//! nothing to download it waits for the next pass without touching the cache, so that idle
-//! cache connections close and give their memory back.
+//! with files, and again after `download_retry` (half a minute) while some download failed for
+//! a passing reason. With nothing to download it waits for the next pass without touching the
+//! cache, so that idle cache connections close and give their memory back.
 //! The content goes into the encrypted cache (in a team: into the team's database, fenced by the
 //! lease, and every desktop's replica learns through the change log that it is there); the
 //! windows get the message again, now with it.
@@ -10,12 +10,9 @@ use super::{Source, StopFlag};
 use crate::ledger::Ledger;
 use crate::{Engine, EngineError, Event};
 use std::sync::Arc;
-use std::time::Duration;
 use switchboard_store::ChannelRecord;
 use tokio::sync::Notify;
 
-/// How long failed downloads wait before the next try (each file has 5 tries).
-const RETRY_AFTER: Duration = Duration::from_secs(30);
 /// Files taken from the store at a time.
 const BATCH: u32 = 10;
 
@@ -35,11 +32,11 @@ pub(super) async fn download(
             Ok(Next::Now) => continue,
             Ok(Next::Idle) => wake.notified().await,
             Ok(Next::Retry) => {
-                let _ = tokio::time::timeout(RETRY_AFTER, wake.notified()).await;
+                let _ = tokio::time::timeout(engine.config.download_retry, wake.notified()).await;
             }
             Err(error) => {
                 tracing::warn!(%error, channel = channel.id, "cannot download files");
-                let _ = tokio::time::timeout(RETRY_AFTER, wake.notified()).await;
+                let _ = tokio::time::timeout(engine.config.download_retry, wake.notified()).await;
             }
         }
     }

@@ -96,6 +96,7 @@ async fn killed_during_backfill_the_restart_loses_and_repeats_nothing() {
         fault: Fault::Delay { millis: 600 },
         count: None,
         probability: Some(1.0),
+        after: None,
     };
     sandbox.inject(slow);
     let dir = tempfile::tempdir().unwrap();
@@ -164,6 +165,7 @@ async fn killed_during_sending_the_restart_sends_every_reply_exactly_once() {
         fault: Fault::SlowAnswer { millis: 300 },
         count: None,
         probability: Some(1.0),
+        after: None,
     });
     let first = Headless::start(dir.path(), &service, &sandbox);
     eventually("some replies are out", Duration::from_secs(20), || {

@@ -91,6 +91,7 @@ async fn racing_outbox_workers_send_each_of_200_replies_exactly_once_in_order() 
         fault: Fault::Delay { millis: 20 },
         count: None,
         probability: Some(1.0),
+        after: None,
     });
     let sessions = engine.session_list(&ListFilter::default(), None, 50).await.unwrap().sessions;
     let mut replies = Vec::new();

@@ -115,3 +115,54 @@ async fn pages_are_connected_through_the_dialog_with_state_pkce_and_a_picker() {
         assert!(!text.contains(&token), "a token reached the windows: {text}");
     }
 }
+
+/// Every fault kind on each endpoint the login calls (the code's exchange and the long-lived
+/// token, the pages, the permissions): each attempt that meets one says so clearly and connects
+/// nothing; the admin signs in again, and the login that gets through offers the pages.
+#[tokio::test]
+async fn a_login_through_every_kind_of_fault_says_why_and_connects_once_it_gets_through() {
+    use switchboard_sandbox::{Endpoint, Fault, FaultRule};
+    require_desktop();
+    let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    let options =
+        Options { quiet: true, request_timeout: std::time::Duration::from_secs(1), ..Options::default() };
+    let running = running(sandbox, "login-faults", options).await;
+    let (sandbox, engine) = (&running.sandbox, running.engine.clone());
+    let kinds = [
+        Fault::ServerError,
+        Fault::Delay { millis: 3_000 },
+        Fault::Reset,
+        Fault::LoseAnswer,
+        Fault::SlowAnswer { millis: 3_000 },
+        Fault::Malformed,
+        Fault::Throttle,
+    ];
+    let endpoints = [Endpoint::TokenExchange, Endpoint::Accounts, Endpoint::Permissions];
+    for endpoint in endpoints {
+        for fault in kinds {
+            sandbox.inject(FaultRule { endpoint, fault, count: Some(1), probability: None, after: None });
+        }
+    }
+    let channels_before = engine.channels().await.unwrap().len();
+    let mut failures = Vec::new();
+    let outcome = loop {
+        assert!(failures.len() <= 3 * kinds.len(), "too many failed logins: {failures:#?}");
+        let dialog = engine.facebook_login_start(LoginPurpose::Connect).await.unwrap();
+        let mut answers = vec![("action", "continue"), ("user", "100000000000051"), ("page", "5101")];
+        answers.extend(grant_all());
+        match engine.facebook_login_finish(&answer(&dialog.url, &answers).await).await {
+            Ok(outcome) => break outcome,
+            Err(error) => {
+                assert_eq!(engine.channels().await.unwrap().len(), channels_before, "nothing connected");
+                failures.push(error.to_string());
+            }
+        }
+    };
+    assert_eq!(failures.len(), 3 * kinds.len(), "each fault failed one login: {failures:#?}");
+    assert!(failures.iter().all(|f| f.contains("Facebook") || f.contains("Messenger")), "{failures:#?}");
+    let fired = sandbox.faults_fired();
+    for endpoint in endpoints {
+        assert_eq!(fired[&endpoint].len(), kinds.len(), "{endpoint:?}: {fired:?}");
+    }
+    assert!(outcome.pages.iter().any(|p| p.id == "5101" && p.connected), "the login got through");
+}

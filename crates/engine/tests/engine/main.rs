@@ -74,6 +74,8 @@ pub struct Options {
     pub health: Duration,
     /// The engine follows the sandbox's clock (timers move when the test moves it).
     pub sandbox_clock: bool,
+    /// How long a failed download waits for its next try.
+    pub download_retry: Duration,
 }
 
 impl Default for Options {
@@ -84,6 +86,7 @@ impl Default for Options {
             quiet: false,
             health: Duration::from_secs(4 * 3600),
             sandbox_clock: false,
+            download_retry: Duration::from_secs(30),
         }
     }
 }
@@ -99,6 +102,17 @@ pub struct Running {
 }
 
 pub async fn running(sandbox: Sandbox, name: &str, options: Options) -> Running {
+    running_with(sandbox, name, options, |_| {}).await
+}
+
+/// The same, with `before_start` run once the channels are connected and before anything polls
+/// (a test's faults then meet the engine's first request).
+pub async fn running_with(
+    sandbox: Sandbox,
+    name: &str,
+    options: Options,
+    before_start: impl FnOnce(&Sandbox),
+) -> Running {
     Keychain::use_os_store().unwrap();
     let base: url::Url = sandbox.base_url().parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -107,6 +121,7 @@ pub async fn running(sandbox: Sandbox, name: &str, options: Options) -> Running 
         twilio_poll: options.poll,
         request_timeout: options.request_timeout,
         health_interval: options.health,
+        download_retry: options.download_retry,
         ..EngineConfig::new(dir.path().join("cache.sqlite3"), Hosts::sandbox(base.clone()), "maria")
     };
     let notifier = if options.quiet { Notifier::disabled() } else { Notifier::new("Switchboard") };
@@ -114,6 +129,7 @@ pub async fn running(sandbox: Sandbox, name: &str, options: Options) -> Running 
         if options.sandbox_clock { Arc::new(SandboxTime(sandbox.clock())) } else { Arc::new(SystemClock) };
     let engine = Engine::open(config, Keychain::new(test_service(name)), notifier, clock).await.unwrap();
     engine.connect_sandbox_demo(&base).await.unwrap();
+    before_start(&sandbox);
     let events = engine.subscribe();
     engine.start().await.unwrap();
     Running { sandbox, engine, events, _dir: dir }

@@ -40,6 +40,7 @@ async fn a_reply_whose_answer_was_lost_is_reconciled_not_sent_twice() {
         fault: Fault::LoseAnswer,
         count: Some(1),
         probability: None,
+        after: None,
     });
     let reply = engine.session_reply(session.id, "On its way!").await.unwrap();
     eventually("the reply is recorded as sent", Duration::from_secs(10), || {
@@ -64,6 +65,7 @@ async fn transient_failures_are_retried_and_refusals_keep_their_reason() {
         fault: Fault::ServerError,
         count: Some(2),
         probability: None,
+        after: None,
     });
     let reply = engine.session_reply(session.id, "Retry me").await.unwrap();
     eventually("the reply goes out after two server errors", Duration::from_secs(15), || {

@@ -121,6 +121,7 @@ async fn sms_through_server_errors_throttling_and_malformed_bodies_is_stored_onc
             fault,
             count: None,
             probability: Some(probability),
+            after: None,
         });
     }
     let options = Options { quiet: true, ..Options::default() };
@@ -141,6 +142,7 @@ async fn sms_through_server_errors_throttling_and_malformed_bodies_is_stored_onc
                 fault: Fault::Throttle,
                 count: Some(2),
                 probability: None,
+                after: None,
             });
         }
         tokio::time::sleep(Duration::from_millis(150)).await;

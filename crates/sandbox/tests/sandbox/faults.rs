@@ -18,7 +18,7 @@ async fn token(base: &str) -> String {
 }
 
 fn rule(endpoint: Endpoint, fault: Fault, count: u32) -> FaultRule {
-    FaultRule { endpoint, fault, count: Some(count), probability: None }
+    FaultRule { endpoint, fault, count: Some(count), probability: None, after: None }
 }
 
 #[tokio::test]
@@ -105,6 +105,7 @@ async fn twilio_throttling_answers_20429_and_probabilities_hold() {
         fault: Fault::ServerError,
         count: None,
         probability: Some(0.3),
+        after: None,
     });
     let mut failures = 0;
     for _ in 0..200 {
