@@ -223,7 +223,11 @@ async fn an_expired_page_is_reauthorized_and_the_waiting_reply_goes_out_once() {
         app.find("[data-testid=composer-send]").await.click().await.expect("send");
         app.wait_for_text("[data-testid=message][data-delivery=pending]", "Yes, 10:00 to 16:00!").await;
         app.screenshot("1-expired-reply-waits").await;
-        assert!(sent(&base).await.is_empty(), "nothing goes out on an expired channel");
+        // The app does not even try: a try would be refused, and only this count would show it.
+        let requests: serde_json::Value =
+            reqwest::get(format!("{base}/_sandbox/requests")).await.unwrap().json().await.unwrap();
+        assert!(requests.get("send").is_none(), "a send was tried on an expired channel: {requests}");
+        assert!(sent(&base).await.is_empty());
 
         app.wait_for_text("[data-testid=desk-expired-banner] button", "Reauthorize")
             .await

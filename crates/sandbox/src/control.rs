@@ -19,6 +19,7 @@ pub(crate) fn routes() -> Router<Arc<World>> {
         .route("/clock", get(clock).post(advance_clock))
         .route("/faults", post(add_fault).delete(clear_faults).get(faults))
         .route("/faults/fired", get(faults_fired))
+        .route("/requests", get(requests))
         .route("/pages", post(add_page))
         .route("/users", post(add_user))
         .route("/users/{id}/data-access", post(lapse_data_access))
@@ -45,6 +46,11 @@ async fn clear_faults(State(world): State<Arc<World>>) -> StatusCode {
 
 async fn faults(State(world): State<Arc<World>>) -> Json<Vec<crate::faults::FaultRule>> {
     Json(world.lock().faults.clone())
+}
+
+/// How many requests each platform endpoint has had, refused ones included.
+async fn requests(State(world): State<Arc<World>>) -> Json<serde_json::Value> {
+    Json(serde_json::to_value(&world.lock().requests).unwrap_or_default())
 }
 
 /// How many faults fired, per endpoint and kind.

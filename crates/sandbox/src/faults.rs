@@ -196,6 +196,7 @@ pub(crate) async fn inject(State(world): State<Arc<World>>, request: Request, ne
         return next.run(request).await;
     };
     let twilio = endpoint.is_twilio();
+    *world.lock().requests.entry(endpoint).or_default() += 1;
     match world.take_fault(endpoint) {
         None => next.run(request).await,
         Some(Fault::Delay { millis }) => {

@@ -101,6 +101,11 @@ impl Sandbox {
         self.world.lock().reads
     }
 
+    /// How many requests `endpoint` has had, refused ones included.
+    pub fn requests(&self, endpoint: Endpoint) -> u64 {
+        self.world.lock().requests.get(&endpoint).copied().unwrap_or(0)
+    }
+
     /// How many faults fired, per endpoint and kind (`server_error`, `delay`, …).
     pub fn faults_fired(
         &self,

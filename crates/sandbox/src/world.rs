@@ -214,6 +214,9 @@ pub(crate) struct State {
     pub user_tokens: Vec<UserToken>,
     pub page_tasks: Vec<(String, Vec<String>)>,
     pub faults: Vec<crate::faults::FaultRule>,
+    /// Every request to a platform endpoint, answered or refused: a test can check that the
+    /// app did not even try (a refusal records nothing else).
+    pub requests: std::collections::BTreeMap<crate::faults::Endpoint, u64>,
     /// How many faults fired, per endpoint and kind: a test can check its faults happened.
     pub faults_fired:
         std::collections::BTreeMap<crate::faults::Endpoint, std::collections::BTreeMap<String, u64>>,

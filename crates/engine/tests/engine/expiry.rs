@@ -1,7 +1,7 @@
 //! A token revoked mid-run: the channel expires within one poll, replies wait, nothing fails;
 //! new credentials resume everything and the waiting reply goes out once.
 
-use crate::{Options, eventually, notification_log, require_desktop, running};
+use crate::{Options, eventually, require_desktop, running};
 use serde_json::Value;
 use std::time::Duration;
 use switchboard_core::{ChannelState, DeliveryState};
@@ -16,7 +16,9 @@ const SCRIPT: &str = r#"{
 #[tokio::test]
 async fn a_revoked_token_expires_the_channel_keeps_replies_and_resumes_after_reconnect() {
     require_desktop();
-    let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    let page = crate::unique("Expiring Page");
+    let sandbox =
+        Sandbox::start(Script::from_json(&SCRIPT.replace("Expiring Page", &page)).unwrap()).await.unwrap();
     let mut running = running(sandbox, "expiry", Options::default()).await;
     let session = running.next_session().await;
     running.sandbox.revoke_token("2001", 463);
@@ -25,7 +27,7 @@ async fn a_revoked_token_expires_the_channel_keeps_replies_and_resumes_after_rec
     assert_eq!(expired.state, ChannelState::Expired);
     let (sandbox, engine) = (&running.sandbox, running.engine.clone());
     eventually("the admin is notified", Duration::from_secs(5), || {
-        let seen = notification_log().contains("Connection expired: Expiring Page");
+        let seen = crate::notifications().iter().any(|n| n.summary == format!("Connection expired: {page}"));
         async move { seen }
     })
     .await;
@@ -35,12 +37,18 @@ async fn a_revoked_token_expires_the_channel_keeps_replies_and_resumes_after_rec
     let waiting = engine.session_messages(session.id, None, 10).await.unwrap();
     let waiting = waiting.iter().find(|m| m.id == reply.id).unwrap();
     assert_eq!(waiting.delivery, DeliveryState::Pending, "the reply waits; it is not failed");
-    assert!(sandbox.sent().is_empty(), "nothing is sent on an expired channel");
+    // The app does not even try: a try would be refused and recorded by nothing but this count.
+    assert!(sandbox.sent().is_empty());
+    assert_eq!(
+        sandbox.requests(switchboard_sandbox::Endpoint::Send),
+        0,
+        "no send is tried on an expired channel"
+    );
 
     // The admin reauthorizes: a new page token.
     let fresh: Value = reqwest::Client::new()
         .post(format!("{}/_sandbox/pages", sandbox.base_url()))
-        .json(&serde_json::json!({"id": "2001", "name": "Expiring Page"}))
+        .json(&serde_json::json!({"id": "2001", "name": page}))
         .send()
         .await
         .unwrap()
@@ -48,7 +56,7 @@ async fn a_revoked_token_expires_the_channel_keeps_replies_and_resumes_after_rec
         .await
         .unwrap();
     let token = fresh["access_token"].as_str().unwrap().to_owned();
-    let channel = engine.connect_messenger_page("2001", "Expiring Page", token.into()).await.unwrap();
+    let channel = engine.connect_messenger_page("2001", &page, token.into()).await.unwrap();
     assert_eq!(channel.state, ChannelState::Connected);
     eventually("the waiting reply goes out", Duration::from_secs(10), || {
         let sent = sandbox.sent().len();

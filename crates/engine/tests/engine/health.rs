@@ -2,7 +2,7 @@
 //! access ending within a week warns the admins; a token revoked between polls expires the
 //! channel at the next check.
 
-use crate::{Options, eventually, notification_log, require_desktop, running};
+use crate::{Options, eventually, require_desktop, running};
 use std::time::Duration;
 use switchboard_core::ChannelState;
 use switchboard_engine::Event;
@@ -16,7 +16,9 @@ const SCRIPT: &str = r#"{
 #[tokio::test]
 async fn data_access_ending_within_a_week_warns_the_admins_once_and_the_channel_keeps_working() {
     require_desktop();
-    let sandbox = Sandbox::start(Script::from_json(SCRIPT).unwrap()).await.unwrap();
+    let page = crate::unique("Warned Page");
+    let sandbox =
+        Sandbox::start(Script::from_json(&SCRIPT.replace("Warned Page", &page)).unwrap()).await.unwrap();
     let answer = reqwest::Client::new()
         .post(format!("{}/_sandbox/users/100000000000042/data-access", sandbox.base_url()))
         .json(&serde_json::json!({ "ends_in_days": 5 }))
@@ -35,10 +37,10 @@ async fn data_access_ending_within_a_week_warns_the_admins_once_and_the_channel_
     })
     .await
     .expect("the start-up check warns");
-    assert!(warning.contains("Facebook data access for \"Warned Page\" ends on"), "{warning}");
+    assert!(warning.contains(&format!("Facebook data access for \"{page}\" ends on")), "{warning}");
     assert!(warning.contains("reauthorize"), "{warning}");
     eventually("the admin is notified", Duration::from_secs(5), || {
-        let seen = notification_log().contains("Reauthorize soon: Warned Page");
+        let seen = crate::notifications().iter().any(|n| n.summary == format!("Reauthorize soon: {page}"));
         async move { seen }
     })
     .await;

@@ -41,6 +41,45 @@ pub fn notification_log() -> String {
     std::fs::read_to_string(path).expect("dbus-monitor's log is readable")
 }
 
+/// A notification raised on the session bus: its summary and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub summary: String,
+    pub body: String,
+}
+
+/// Every notification raised so far, read from dbus-monitor's record of each `Notify` call
+/// (app name, replaces id, icon, summary, body, …). Tests run side by side on one session
+/// bus, so each matches its own by a marker no other test uses (see `unique`).
+pub fn notifications() -> Vec<Notification> {
+    let log = notification_log();
+    let mut found = Vec::new();
+    for call in log.split("member=Notify").skip(1) {
+        // The call's string arguments, in order; a string may run over several lines.
+        let mut strings = Vec::new();
+        let mut rest = call;
+        while strings.len() < 4 {
+            let Some(start) = rest.find("string \"") else { break };
+            let after = &rest[start + 8..];
+            let Some(end) = after.find("\"\n") else { break };
+            strings.push(after[..end].to_owned());
+            rest = &after[end..];
+        }
+        if let [_app, _icon, summary, body] = &strings[..] {
+            found.push(Notification { summary: summary.clone(), body: body.clone() });
+        }
+    }
+    found
+}
+
+/// `name` with a mark of this test run and a counter, so that a test finds its own
+/// notifications among those of tests running beside it.
+pub fn unique(name: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    format!("{name} {}x{n}", std::process::id())
+}
+
 /// Every session's bodies, in the session's order, keyed by the customer's id.
 pub async fn stored(engine: &Engine) -> Vec<(String, Vec<String>)> {
     let page = engine.session_list(&switchboard_engine::ListFilter::default(), None, 500).await.unwrap();
