@@ -94,13 +94,33 @@ async fn an_admin_connects_a_page_through_the_login_popup() {
                 assert!(!contains(&bytes, token.as_bytes()), "a token is in {}", entry.display());
             }
         }
+        demo_token
     })
     .await;
     if outcome.is_err() {
         app.screenshot("timeout").await;
     }
-    app.close().await;
-    outcome.expect("the flow finishes within its time");
+    let data = app.into_data().await;
+    let demo_token = outcome.expect("the flow finishes within its time");
+
+    // The cache file is encrypted, so its bytes could never show a token: read every value it
+    // holds, decrypted with its key from the keychain, and look there too.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !switchboard_e2e::app_processes(data.path()).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the app did not quit");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let folder = data.path().join("demo");
+    switchboard_engine::Keychain::use_os_store().unwrap();
+    let keychain = switchboard_engine::Keychain::new(format!("switchboard-demo:{}", folder.display()));
+    let key = keychain.get(switchboard_engine::CACHE_KEY_ENTRY).await.unwrap().expect("the cache's key");
+    let key = switchboard_store::CacheKey::from_secret(key).unwrap();
+    let store = switchboard_store::Store::open(&folder.join("cache.sqlite3"), &key).await.unwrap();
+    let values = store.dump_values().await.unwrap();
+    assert!(values.iter().any(|v| contains(v, b"E2E Rentals")), "the dump holds the channels");
+    for token in [&demo_token, &rentals_token] {
+        assert!(!values.iter().any(|v| contains(v, token.as_bytes())), "a token is in the decrypted cache");
+    }
 }
 
 /// Clicks a button of the login dialog and goes back to `main`. Its answer makes the shell close

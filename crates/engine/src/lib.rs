@@ -158,7 +158,7 @@ pub struct Engine {
 }
 
 /// The keychain entry of the cache's encryption key.
-const CACHE_KEY_ENTRY: &str = "cache-key";
+pub const CACHE_KEY_ENTRY: &str = "cache-key";
 /// The most a window asks for at once.
 pub(crate) const MAX_PAGE: u32 = 500;
 

@@ -11,6 +11,7 @@ mod canned;
 mod channels;
 mod crm;
 mod details;
+mod dump;
 mod error;
 mod exit;
 mod export;

@@ -19,6 +19,11 @@ async fn customer_text_is_not_in_the_files_and_a_wrong_key_is_refused() {
         .await
         .unwrap();
 
+    // What a scan for secrets reads: every value, decrypted (it finds what is there).
+    let values = store.dump_values().await.unwrap();
+    assert!(values.iter().any(|v| contains(v, b"4111 1111")), "the dump holds the customer's text");
+    assert!(values.iter().any(|v| contains(v, b"Customer p1")), "…and the contact's name");
+
     // Both the main file and the write-ahead log, before and after a checkpoint.
     for file in ["cache.sqlite3", "cache.sqlite3-wal"] {
         // Both exist while the cache is open in WAL mode: an absent file is a failure, not "clean".
