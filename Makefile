@@ -75,7 +75,7 @@ SCHEMA_DB := $(CURDIR)/target/sqlx-schema.sqlite3
 # Fuzz targets, not in `make test`: every parser of outside bytes, a million inputs each
 # (FUZZ_CASES=n to change); docs/FUZZING.md has the last figures.
 fuzz:
-	cargo test --release -p switchboard-core -p switchboard-platforms -p switchboard-store --lib fuzz -- --ignored --nocapture --test-threads 1
+	cargo test --release -p switchboard-core -p switchboard-platforms -p switchboard-store -p switchboard-sandbox --lib fuzz -- --ignored --nocapture --test-threads 1
 
 sqlx-prepare:
 	rm -f $(SCHEMA_DB)* && mkdir -p target && rm -rf target/sqlx-new && mkdir -p target/sqlx-new

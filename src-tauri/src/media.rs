@@ -15,7 +15,7 @@ pub fn serve(context: UriSchemeContext<'_, Wry>, request: Request<Vec<u8>>, resp
         responder.respond(status(StatusCode::FORBIDDEN));
         return;
     }
-    let id = request.uri().path().trim_start_matches('/').parse::<i64>().ok();
+    let id = switchboard_core::attachment::media_id(request.uri().path());
     let app = context.app_handle().clone();
     tauri::async_runtime::spawn(async move {
         let Some(engine) = app.try_state::<Arc<Engine>>() else {

@@ -67,6 +67,20 @@ impl AttachmentKind {
 }
 
 /// Whether the desk may show a file of this media type as an image.
+/// The stored file a `media://localhost/{id}` (or `http://media.localhost/{id}`) request names:
+/// the path must be exactly `/` and the id's canonical digits (no sign, no leading zero, no
+/// query or extra segment), so one file has one address and nothing else reaches the cache.
+pub fn media_id(path: &str) -> Option<i64> {
+    let digits = path.strip_prefix('/')?;
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if !canonical {
+        return None;
+    }
+    digits.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
 pub fn is_inline_image(media_type: &str) -> bool {
     INLINE_IMAGES.contains(&media_type)
 }
@@ -123,6 +137,29 @@ impl Attachment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_media_address_names_one_file_by_its_canonical_id() {
+        assert_eq!(media_id("/42"), Some(42));
+        assert_eq!(media_id("/9223372036854775807"), Some(i64::MAX));
+        for refused in [
+            "",
+            "/",
+            "42",
+            "/042",
+            "/+42",
+            "/-42",
+            "/0",
+            "/4 2",
+            "/42/",
+            "/42?x=1",
+            "/../42",
+            "/9223372036854775808",
+            "/٤٢",
+        ] {
+            assert_eq!(media_id(refused), None, "{refused:?}");
+        }
+    }
 
     #[test]
     fn allowed_types_up_to_25_mb_pass() {

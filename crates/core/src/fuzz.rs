@@ -98,3 +98,17 @@ fn fuzz_links() {
         Ok(())
     });
 }
+
+#[test]
+#[ignore = "make fuzz"]
+fn fuzz_media_addresses() {
+    let path = prop_oneof!["/[0-9]{0,22}", "/[-+0-9/?#%. a-z]{0,24}", ".{0,32}"];
+    run("media:// request paths", path, |input| {
+        if let Some(id) = crate::attachment::media_id(&input) {
+            // One file, one address: only `/{id}` itself names it.
+            prop_assert!(id > 0);
+            prop_assert_eq!(input, format!("/{id}"));
+        }
+        Ok(())
+    });
+}

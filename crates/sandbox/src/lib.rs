@@ -4,6 +4,8 @@
 
 mod control;
 mod faults;
+#[cfg(test)]
+mod fuzz;
 mod graph;
 mod samples;
 mod script;
