@@ -62,7 +62,7 @@ async fn run() {
     println!(
         "cache: {} sessions, {} messages, written in {:.1} s",
         sessions(),
-        sessions() * PER_SESSION + LONG_THREAD,
+        sessions() * PER_SESSION + LONG_THREAD + 1,
         started.elapsed().as_secs_f64()
     );
 
@@ -268,6 +268,10 @@ async fn fill_cache(data: &Path) {
         })
         .collect();
     store.record_messages(channel.id, Platform::Messenger, &long).await.expect("the long thread");
+    // A session of exactly one message, just after it in the list: opening's fixed cost.
+    let at = now - span - SignedDuration::from_mins(30);
+    let single = message(total + LONG_THREAD, "6999999998", "Single Message", false, at, &mut rng);
+    store.record_messages(channel.id, Platform::Messenger, &[single]).await.expect("the single message");
     store.set_sync_cursor(channel.id, &now.to_string()).await.expect("the cursor");
     // The default keeps the last 30 messages of a session: an admin keeping more is the case.
     let keep = RetentionPolicy::new(90, 1_000).expect("a valid policy");
@@ -353,7 +357,7 @@ async fn open_long_thread(app: &App) -> Opening {
         const [wanted, done] = arguments;
         const items = [...document.querySelectorAll('[data-testid=session-item]')];
         const long = items.find((i) => i.textContent.includes('Long Thread'));
-        const other = items.find((i) => !i.textContent.includes('Long Thread'));
+        const other = items.find((i) => i.textContent.includes('Single Message'));
         const opened = (name, count) => {
           const title = document.querySelector('[data-testid=conversation-title]');
           return title && title.textContent.includes(name) &&

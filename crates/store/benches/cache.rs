@@ -2,8 +2,9 @@
 //!
 //!   make bench        (cargo bench -p switchboard-store --bench cache)
 //!
-//! Prints medians over repeated runs and the ingest rate as a ratio to plain batched INSERTs
-//! into an unindexed table (the floor), measured in the same run on the same kind of file.
+//! Runs the whole bench three times (a fresh cache each) and prints each figure as the median of
+//! the runs with min–max, the ingest rate also as a ratio to plain batched INSERTs into an
+//! unindexed table (the floor), measured in the same run on the same kind of file.
 
 use jiff::{SignedDuration, Timestamp};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -112,10 +113,6 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
-}
-
 /// Message `k` belongs to session k / 10: each session's ten messages are consecutive, and the
 /// sessions spread evenly over 60 days, so a 30-day purge removes about half of everything.
 fn batch(start: Timestamp, from: u64, rng: &mut SplitMix) -> (usize, Vec<IncomingMessage>) {
@@ -140,13 +137,67 @@ fn batch(start: Timestamp, from: u64, rng: &mut SplitMix) -> (usize, Vec<Incomin
     (((from / PER_SESSION) % 2) as usize, messages)
 }
 
+/// How many times the whole bench runs (a fresh cache each time) in one invocation: every
+/// figure is the median of the runs, with their min–max beside it.
+const RUNS: usize = 3;
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
-    runtime.block_on(run());
+    println!(
+        "Switchboard cache benchmark: {SESSIONS} sessions, {MESSAGES} messages, SQLCipher + WAL, {RUNS} runs"
+    );
+    let mut runs = Vec::new();
+    for run in 1..=RUNS {
+        let figures = runtime.block_on(run_once());
+        println!("run {run}: {figures:?}");
+        runs.push(figures);
+    }
+    println!(
+        "\nmedian of {RUNS} runs (min–max); each run's latencies are themselves medians of 201 (list) or 51 (search) reads"
+    );
+    let line = |label: &str, unit: &str, pick: &dyn Fn(&Figures) -> f64| {
+        let mut values: Vec<f64> = runs.iter().map(pick).collect();
+        values.sort_by(f64::total_cmp);
+        println!(
+            "{label}: {:.2} {unit} ({:.2}–{:.2})",
+            values[values.len() / 2],
+            values[0],
+            values[values.len() - 1]
+        );
+    };
+    line("(a) first page (50) of the session list", "ms", &|f| f.first_page_ms);
+    line("(a') following pages (keyset)", "ms", &|f| f.next_pages_ms);
+    line("(b) search common word \"battery\" + channel", "ms", &|f| f.search_ms[0]);
+    line("(b) search two words \"broken spoke\" + channel", "ms", &|f| f.search_ms[1]);
+    line("(b) search order number \"#4821\" + channel", "ms", &|f| f.search_ms[2]);
+    line("(c) ingest in batches of 1,000", "messages/s", &|f| f.ingest_rate);
+    line("(c) floor: one INSERT … SELECT per batch", "rows/s", &|f| f.floor_bulk);
+    line("(c) floor: one INSERT per row", "rows/s", &|f| f.floor_rows);
+    line("(c) ingest ÷ bulk floor (same run)", "", &|f| f.ingest_rate / f.floor_bulk);
+    line("(d) purge 30 days' worth", "s", &|f| f.purge_s);
+}
+
+/// One run's figures.
+#[derive(Debug)]
+#[allow(dead_code)] // the fields are read through Debug and the closures above
+struct Figures {
+    first_page_ms: f64,
+    next_pages_ms: f64,
+    search_ms: [f64; 3],
+    ingest_rate: f64,
+    floor_bulk: f64,
+    floor_rows: f64,
+    purge_s: f64,
+    purged_messages: u64,
+    cache_mb_after_purge: f64,
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 #[allow(clippy::disallowed_methods)] // the data set ends now, like a real cache
-async fn run() {
+async fn run_once() -> Figures {
     let dir = tempfile::tempdir().expect("a temp dir");
     let key = CacheKey::generate().expect("a key");
     let store = Store::open(&dir.path().join("cache.sqlite3"), &key).await.expect("the cache opens");
@@ -158,27 +209,17 @@ async fn run() {
     let end = Timestamp::now();
     let start = end - SignedDuration::from_hours(24 * SPAN_DAYS);
 
-    println!("Switchboard cache benchmark: {SESSIONS} sessions, {MESSAGES} messages, SQLCipher + WAL");
-
     // (c) ingest, against the floor
-    let (floor_rows, floor) = floor_rates(dir.path(), start).await;
+    let (floor_rows, floor_bulk) = floor_rates(dir.path(), start).await;
     let mut rng = SplitMix(42);
     let began = Instant::now();
     for from in (0..MESSAGES).step_by(BATCH as usize) {
         let (channel, messages) = batch(start, from, &mut rng);
         store.record_messages(channels[channel].id, Platform::Messenger, &messages).await.expect("recorded");
     }
-    let ingest = began.elapsed();
-    let rate = MESSAGES as f64 / ingest.as_secs_f64();
-    println!(
-        "(c) ingest in batches of {BATCH}: {rate:.0} messages/s ({:.1} s for 1M)\n    \
-         floor, the same rows in one INSERT … SELECT per batch into an unindexed table: {floor:.0} rows/s; \
-         ratio {:.2}\n    (one INSERT statement per row into that table: {floor_rows:.0} rows/s)",
-        ingest.as_secs_f64(),
-        rate / floor
-    );
+    let ingest_rate = MESSAGES as f64 / began.elapsed().as_secs_f64();
 
-    // (a) first page of the session list
+    // (a) first page of the session list, and the pages after it
     let mut samples = Vec::new();
     for _ in 0..201 {
         let t = Instant::now();
@@ -186,7 +227,7 @@ async fn run() {
         samples.push(t.elapsed());
         assert_eq!(page.sessions.len(), 50);
     }
-    println!("(a) first page (50) of the session list: median {}", ms(median(samples)));
+    let first_page_ms = millis(median(samples));
     let mut samples = Vec::new();
     let mut after = None;
     for _ in 0..201 {
@@ -195,14 +236,12 @@ async fn run() {
         samples.push(t.elapsed());
         after = page.next;
     }
-    println!("    following pages (keyset): median {}", ms(median(samples)));
+    let next_pages_ms = millis(median(samples));
 
     // (b) full-text search with one filter
-    for (label, text) in
-        [("common word", "battery"), ("two words", "broken spoke"), ("order number", "#4821")]
-    {
+    let mut search_ms = [0.0; 3];
+    for (i, text) in ["battery", "broken spoke", "#4821"].into_iter().enumerate() {
         let mut samples = Vec::new();
-        let mut found = 0;
         for _ in 0..51 {
             let query = SearchQuery {
                 text: text.into(),
@@ -211,31 +250,35 @@ async fn run() {
                 ..SearchQuery::default()
             };
             let t = Instant::now();
-            found = store.search(&query).await.expect("searched").len();
+            let found = store.search(&query).await.expect("searched").len();
             samples.push(t.elapsed());
+            assert!(found > 0, "{text} is found");
         }
-        println!(
-            "(b) search {label} {text:?} + channel filter: median {} ({found} hits)",
-            ms(median(samples))
-        );
+        search_ms[i] = millis(median(samples));
     }
 
     // (d) purge 30 days' worth
     let t = Instant::now();
     let report = store.purge(RetentionPolicy::default(), end).await.expect("purged");
-    println!(
-        "(d) purge 30 days' worth: {:.2} s ({} messages, {} sessions deleted)",
-        t.elapsed().as_secs_f64(),
-        report.messages_deleted,
-        report.sessions_deleted
-    );
+    let purge_s = t.elapsed().as_secs_f64();
     let size: u64 = std::fs::read_dir(dir.path())
         .expect("the dir")
         .flatten()
         .filter_map(|e| e.metadata().ok())
         .map(|m| m.len())
         .sum();
-    println!("    cache files after purge: {:.0} MB", size as f64 / 1e6);
+    store.close().await;
+    Figures {
+        first_page_ms,
+        next_pages_ms,
+        search_ms,
+        ingest_rate,
+        floor_bulk,
+        floor_rows,
+        purge_s,
+        purged_messages: report.messages_deleted,
+        cache_mb_after_purge: size as f64 / 1e6,
+    }
 }
 
 /// Plain batched INSERTs of the same rows into an unindexed table of a file opened the same
