@@ -94,18 +94,37 @@ impl Store {
         sqlx::query!("DELETE FROM interactions WHERE state = 'ended' AND queued_at < ?", report_cutoff)
             .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         if empty_sessions {
             // A session without messages stays while it has an interaction reports count (one
-            // that reached a queue; the report's row names its contact and channel).
-            let gone = sqlx::query!(
-                "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM messages WHERE session_id = sessions.id)
-                   AND NOT EXISTS (SELECT 1 FROM interactions WHERE session_id = sessions.id AND queue_id IS NOT NULL)"
-            )
-            .execute(&mut *tx)
-            .await?;
-            report.sessions_deleted = gone.rows_affected();
+            // that reached a queue; the report's row names its contact and channel). In chunks,
+            // each its own transaction: deleting a session deletes its interactions through
+            // every index they have, and one transaction for all would hold the cache's writers
+            // (pollers, the outbox) back for seconds.
+            let mut after = 0;
+            loop {
+                let mut tx = self.write().await?;
+                let chunk = sqlx::query_scalar!(
+                    r#"SELECT id AS "id!" FROM sessions
+                       WHERE id > ?
+                         AND NOT EXISTS (SELECT 1 FROM messages WHERE session_id = sessions.id)
+                         AND NOT EXISTS (SELECT 1 FROM interactions WHERE session_id = sessions.id AND queue_id IS NOT NULL)
+                       ORDER BY id LIMIT ?"#,
+                    after,
+                    CHUNK,
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                let Some(&last) = chunk.last() else { break };
+                after = last;
+                let ids = json_array(&chunk);
+                let gone = sqlx::query!("DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?))", ids)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                report.sessions_deleted += gone.rows_affected();
+            }
         }
-        tx.commit().await?;
 
         // Files go after the rows: a crash in between leaves files, never rows without files.
         for path in files {
