@@ -118,9 +118,10 @@ impl Store {
                 let Some(&last) = chunk.last() else { break };
                 after = last;
                 let ids = json_array(&chunk);
-                let gone = sqlx::query!("DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?))", ids)
-                    .execute(&mut *tx)
-                    .await?;
+                let gone =
+                    sqlx::query!("DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?))", ids)
+                        .execute(&mut *tx)
+                        .await?;
                 tx.commit().await?;
                 report.sessions_deleted += gone.rows_affected();
             }
