@@ -50,8 +50,9 @@ async fn the_desk_from_hostile_text_to_canned_bubbles_details_search_and_a_first
     let mut app = App::launch("desk-features", &base).await;
     let outcome = tokio::time::timeout(Duration::from_secs(240), async {
         // Hostile text: literal, nothing runs, the layout holds.
-        let mallory = app.wait_for_text("[data-testid=session-item]", "Mallory").await;
-        mallory.click().await.unwrap();
+        // The list reorders as the scripted customers write: open_session clicks again if a row
+        // took Mallory's place under the click (CI caught Ana's conversation opened instead).
+        app.open_session("Mallory").await;
         app.wait_for_text("[data-testid=message]", "zero").await;
         let bodies = app.texts("[data-testid=message] .body").await.unwrap();
         for payload in HOSTILE {
