@@ -176,6 +176,19 @@ impl Endpoint {
 }
 
 impl Fault {
+    /// One fault of every kind, the waits `millis` long: what a test runs on each endpoint.
+    pub const fn every_kind(millis: u64) -> [Fault; 7] {
+        [
+            Fault::ServerError,
+            Fault::Delay { millis },
+            Fault::Reset,
+            Fault::LoseAnswer,
+            Fault::SlowAnswer { millis },
+            Fault::Malformed,
+            Fault::Throttle,
+        ]
+    }
+
     /// The fault's kind, as the fired counts name it.
     pub fn kind(&self) -> &'static str {
         match self {

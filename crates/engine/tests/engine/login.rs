@@ -128,15 +128,8 @@ async fn a_login_through_every_kind_of_fault_says_why_and_connects_once_it_gets_
         Options { quiet: true, request_timeout: std::time::Duration::from_secs(1), ..Options::default() };
     let running = running(sandbox, "login-faults", options).await;
     let (sandbox, engine) = (&running.sandbox, running.engine.clone());
-    let kinds = [
-        Fault::ServerError,
-        Fault::Delay { millis: 3_000 },
-        Fault::Reset,
-        Fault::LoseAnswer,
-        Fault::SlowAnswer { millis: 3_000 },
-        Fault::Malformed,
-        Fault::Throttle,
-    ];
+    // Waits longer than the client's 1 s.
+    let kinds = Fault::every_kind(3_000);
     let endpoints = [Endpoint::TokenExchange, Endpoint::Accounts, Endpoint::Permissions];
     for endpoint in endpoints {
         for fault in kinds {

@@ -124,15 +124,7 @@ const WORK: [Endpoint; 12] = [
 ];
 
 /// Every kind of fault, the waits longer than the client's 1 s.
-const KINDS: [Fault; 7] = [
-    Fault::ServerError,
-    Fault::Delay { millis: 3_000 },
-    Fault::Reset,
-    Fault::LoseAnswer,
-    Fault::SlowAnswer { millis: 3_000 },
-    Fault::Malformed,
-    Fault::Throttle,
-];
+const KINDS: [Fault; 7] = Fault::every_kind(3_000);
 
 const OUR_NUMBER: &str = "+14155550100";
 const MESSENGER: usize = 12;
