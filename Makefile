@@ -33,9 +33,10 @@ ui-test: setup
 
 # Every Rust test, end-to-end included, inside one private desktop session (Xvfb, D-Bus,
 # gnome-keyring, dunst + dbus-monitor, tauri-driver started by the tests), beside a throw-away
-# PostgreSQL for team mode's tests.
+# PostgreSQL for team mode's tests. No backtraces: a panic's message names its place, and CI
+# shows only the head and tail of a long output, which a backtrace pushes the message out of.
 rust-test: app
-	scripts/postgres-session.sh scripts/desktop-session.sh cargo test --workspace
+	RUST_BACKTRACE=0 scripts/postgres-session.sh scripts/desktop-session.sh cargo test --workspace
 
 # The .deb made from the app just tested, installed with apt-get, started from /usr/bin under
 # WebDriver against a sandbox, then removed.

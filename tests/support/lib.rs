@@ -122,9 +122,7 @@ impl App {
 
     /// Quits the app and starts it again on the same data folder (cache, keychain entries).
     pub async fn restart(mut self, sandbox_url: &str) -> App {
-        let _ = timeout(Duration::from_secs(10), self.client.clone().close()).await;
-        let _ = self.driver.kill().await;
-        let _ = self.driver.wait().await;
+        self.stop().await;
         Self::start(&self.name, sandbox_url, self.data, self._turn, self.launch).await
     }
 
@@ -201,18 +199,26 @@ impl App {
     /// Waits for an element matching `css` whose text contains `text`.
     pub async fn wait_for_text(&self, css: &str, text: &str) -> Element {
         let deadline = Instant::now() + UI_DEADLINE;
+        let mut last_error = None;
         loop {
-            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
-                for element in elements {
-                    if inner_text(&element).await.is_ok_and(|t| t.contains(text)) {
-                        return element;
+            match self.client.find_all(Locator::Css(css)).await {
+                Ok(elements) => {
+                    for element in elements {
+                        if inner_text(&element).await.is_ok_and(|t| t.contains(text)) {
+                            return element;
+                        }
                     }
                 }
+                Err(error) => last_error = Some(error.to_string()),
             }
             if Instant::now() >= deadline {
                 self.screenshot("timeout").await;
                 let seen = self.texts(css).await;
-                panic!("no {css} containing {text:?} within {UI_DEADLINE:?}; saw {seen:?}");
+                let title = self.client.title().await.map_err(|e| e.to_string());
+                panic!(
+                    "no {css} containing {text:?} within {UI_DEADLINE:?}; saw {seen:?}; \
+                     the window's title {title:?}; the last WebDriver error {last_error:?}"
+                );
             }
             sleep(Duration::from_millis(100)).await;
         }
@@ -273,10 +279,30 @@ impl App {
 
     /// Closes the app and hands back its data folder.
     pub async fn into_data(mut self) -> tempfile::TempDir {
-        let _ = timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        self.stop().await;
+        self.data
+    }
+
+    /// Ends the WebDriver session, which ends the app, and the driver. An app that outlives
+    /// its session (a window that no longer answers WebDriver) is killed with its WebKit
+    /// processes, so it cannot go on polling beside the tests that follow.
+    async fn stop(&mut self) {
+        let closed = timeout(Duration::from_secs(10), self.client.clone().close()).await;
         let _ = self.driver.kill().await;
         let _ = self.driver.wait().await;
-        self.data
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !app_processes(self.data.path()).is_empty() && Instant::now() < deadline {
+            sleep(Duration::from_millis(100)).await;
+        }
+        for pid in app_processes(self.data.path()) {
+            eprintln!(
+                "{}: the app (pid {pid}) outlived its WebDriver session ({closed:?}); killed",
+                self.name
+            );
+            for process in process_tree(pid) {
+                let _ = std::process::Command::new("kill").args(["-KILL", &process.to_string()]).status();
+            }
+        }
     }
 }
 

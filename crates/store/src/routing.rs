@@ -1056,6 +1056,19 @@ impl Store {
         .collect())
     }
 
+    /// Whether a customer waits in one of `member`'s queues: a walk of the waiting index per
+    /// queue. Team mode's routing asks it every tick before it claims from PostgreSQL.
+    pub async fn waiting_for(&self, member: &str) -> Result<bool, StoreError> {
+        let waiting = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM queue_members m JOIN interactions i ON i.queue_id = m.queue_id
+                              WHERE m.member = ? AND i.state = 'queued') AS "waiting!: bool""#,
+            member,
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(waiting)
+    }
+
     /// Every queue with its waiting count, and whether `member` works it.
     pub async fn queue_views(&self, member: &str) -> Result<Vec<QueueView>, StoreError> {
         let rows = sqlx::query!(

@@ -52,6 +52,7 @@ impl Team {
         batch: &[IncomingMessage],
     ) -> Result<Recorded, TeamError> {
         let mut tx = self.pool.begin().await?;
+        sqlx::raw_sql(crate::FENCED_IDLE_IN_TRANSACTION).execute(&mut *tx).await?;
         let held = sqlx::query_scalar!(
             "SELECT token FROM leases WHERE channel_id = $1 AND token = $2 FOR SHARE",
             lease.channel_id,

@@ -46,6 +46,13 @@ use std::time::Duration;
 /// long; 4 s was tried and ended legitimate transactions on a loaded 2-core CI machine.
 const IDLE_IN_TRANSACTION: &str = "15s";
 
+/// The same limit for a poller's fenced write, which share-locks its channel's lease row: a
+/// poller frozen inside one must lose it well within the lease's TTL (6 s), or the take-over
+/// waits for the server to end the transaction. Its statements follow one another with no work
+/// of the desktop's between them, so 3 s of silence means the desktop is gone; an ended batch
+/// is polled again, nothing is lost.
+const FENCED_IDLE_IN_TRANSACTION: &str = "SET LOCAL idle_in_transaction_session_timeout = '3s'";
+
 /// The oldest server team mode runs on: `pg_snapshot` functions, `xid8`, `FOR UPDATE SKIP LOCKED`.
 pub const MINIMUM_SERVER: i32 = 140_000;
 

@@ -14,8 +14,10 @@ const BATCH: i64 = 200;
 const CLAIM: i64 = 5;
 
 /// Runs passes when woken (a change arrived from the team, the agent acted) and every tick
-/// (timers follow the clock). As in solo mode, a quiet tick only looks for due deadlines: claims
-/// run when something changed.
+/// (timers follow the clock). A wake-up comes from a notification, which team mode never relies
+/// on: a quiet tick also claims when the replica shows a customer waiting in one of the agent's
+/// queues (after a freeze, or once a colleague's desktop is gone, nothing else may wake anyone).
+/// Asking the replica first keeps a quiet tick off PostgreSQL.
 pub(super) async fn run(engine: Arc<Engine>) {
     // The first pass claims whatever waits already.
     let mut woken = true;
@@ -65,7 +67,7 @@ async fn pass(engine: &Engine, woken: bool) -> Result<(), EngineError> {
             decided = true;
         }
     }
-    if woken || decided {
+    if woken || decided || engine.store.waiting_for(&engine.config.agent).await? {
         while !team.claim_for(&engine.config.agent, now, CLAIM).await?.is_empty() {}
     }
     Ok(())
