@@ -5,25 +5,8 @@
 use crate::canned::{CannedResponse, Variables, fill};
 use crate::{DeepLink, Link, PhoneNumber, Platform, ReplyText, template};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use std::collections::BTreeMap;
-
-fn cases() -> u32 {
-    std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1_000_000)
-}
-
-fn run<S: Strategy>(name: &str, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>)
-where
-    S::Value: std::fmt::Debug,
-{
-    let cases = cases();
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
-    let started = std::time::Instant::now();
-    if let Err(failure) = runner.run(&strategy, test) {
-        panic!("fuzz target {name} failed: {failure}");
-    }
-    println!("fuzz {name}: {cases} inputs, 0 crashes, {:.1} s", started.elapsed().as_secs_f64());
-}
+use switchboard_fuzzing::run;
 
 /// Text with the characters parsers trip on: braces, pluses, digits, spaces, any Unicode.
 fn text() -> impl Strategy<Value = String> {

@@ -8,12 +8,8 @@ use crate::error::{PlatformError, answer, retry_after_of};
 use crate::graph::{ConversationsPage, MessagesPage, SentMessage, graph_error};
 use crate::twilio::{IncomingNumberPage, MessagePage, twilio_error};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use serde::de::DeserializeOwned;
-
-fn cases() -> u32 {
-    std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1_000_000)
-}
+use switchboard_fuzzing::run;
 
 /// Arbitrary JSON, biased toward the shapes the platforms use (objects of paging, lists, ids).
 fn json() -> impl Strategy<Value = serde_json::Value> {
@@ -76,19 +72,6 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
         prop::collection::vec(any::<u8>(), 0..256),
         json().prop_map(|v| serde_json::to_vec(&v).unwrap_or_default()),
     ]
-}
-
-fn run<S: Strategy>(name: &str, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>)
-where
-    S::Value: std::fmt::Debug,
-{
-    let cases = cases();
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
-    let started = std::time::Instant::now();
-    if let Err(failure) = runner.run(&strategy, test) {
-        panic!("fuzz target {name} failed: {failure}");
-    }
-    println!("fuzz {name}: {cases} inputs, 0 crashes, {:.1} s", started.elapsed().as_secs_f64());
 }
 
 /// Every input gets an answer: parsed, or an error that says which platform and status.

@@ -8,8 +8,8 @@ use axum::body::Body;
 use axum::http::{Method, Request};
 use base64::Engine as _;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use std::sync::Arc;
+use switchboard_fuzzing::run;
 use tower::ServiceExt;
 
 const SCRIPT: &str = r#"{
@@ -34,7 +34,6 @@ fn segment() -> impl Strategy<Value = String> {
 #[test]
 #[ignore = "make fuzz"]
 fn fuzz_sandbox_requests() {
-    let cases = std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1_000_000);
     let script = crate::Script::from_json(SCRIPT).expect("the script");
     let world = Arc::new(World::new(&script, "http://127.0.0.1:9".into()));
     let (token, sid, auth) = {
@@ -99,9 +98,7 @@ fn fuzz_sandbox_requests() {
     let method = prop::sample::select(vec![Method::GET, Method::POST, Method::DELETE, Method::PUT]);
     let request = (method, path, query, authorization, content_type, body);
 
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
-    let started = std::time::Instant::now();
-    let outcome = runner.run(&request, |(method, path, query, authorization, content_type, body)| {
+    run("sandbox requests", request, |(method, path, query, authorization, content_type, body)| {
         let mut builder = Request::builder().method(method).uri(format!("{path}{query}"));
         if let Some(value) = authorization {
             builder = builder.header("authorization", value);
@@ -115,8 +112,4 @@ fn fuzz_sandbox_requests() {
         prop_assert_ne!(answer.status().as_u16(), 500, "a 500 without a fault rule");
         Ok(())
     });
-    if let Err(failure) = outcome {
-        panic!("fuzz target sandbox requests failed: {failure}");
-    }
-    println!("fuzz sandbox requests: {cases} inputs, 0 crashes, {:.1} s", started.elapsed().as_secs_f64());
 }

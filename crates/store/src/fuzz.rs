@@ -6,12 +6,8 @@ use crate::search::fts_query;
 use crate::{CacheKey, SearchQuery, Store};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config, TestRunner};
 use switchboard_core::Secret;
-
-fn cases() -> u32 {
-    std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1_000_000)
-}
+use switchboard_fuzzing::{cases, run, runner};
 
 /// Only `"word"` tokens (quotes doubled inside), the last with a `*`.
 fn only_quoted_words(query: &str) -> bool {
@@ -46,18 +42,12 @@ fn only_quoted_words(query: &str) -> bool {
 fn fuzz_search_queries() {
     let text =
         prop_oneof![".{0,48}", "[\"*():^a-zA-Z0-9 \\-]{0,32}", "(NEAR|AND|OR|NOT|body:|\\{|\\}| ){0,12}"];
-    let cases = cases();
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
-    let started = std::time::Instant::now();
-    runner
-        .run(&text, |input| {
-            if let Some(query) = fts_query(&input) {
-                prop_assert!(only_quoted_words(&query), "{input:?} → {query:?}");
-            }
-            Ok(())
-        })
-        .unwrap_or_else(|failure| panic!("fuzz target search queries failed: {failure}"));
-    println!("fuzz search queries: {cases} inputs, 0 crashes, {:.1} s", started.elapsed().as_secs_f64());
+    run("search queries", &text, |input| {
+        if let Some(query) = fts_query(&input) {
+            prop_assert!(only_quoted_words(&query), "{input:?} → {query:?}");
+        }
+        Ok(())
+    });
 
     // A sample through SQLite itself: FTS5 accepts every query built (no syntax error).
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
@@ -65,9 +55,8 @@ fn fuzz_search_queries() {
         let dir = tempfile::tempdir().expect("a folder");
         let key = CacheKey::from_secret(Secret::from("ab".repeat(32))).expect("a key");
         let store = Store::open(&dir.path().join("cache.sqlite3"), &key).await.expect("a store");
-        let sample = (cases / 100).max(100);
-        let mut runner =
-            TestRunner::new(Config { cases: sample, failure_persistence: None, ..Config::default() });
+        let sample = (cases() / 100).max(100);
+        let mut runner = runner(sample);
         let tree = &text;
         for _ in 0..sample {
             let input = tree.new_tree(&mut runner).expect("an input").current();

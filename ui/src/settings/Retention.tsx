@@ -4,9 +4,10 @@ import { errorMessage } from "../lib/api";
 import { CrmHook } from "./CrmHook";
 
 /**
- * Settings → Retention (admins): how long this desktop keeps messages (the desk's cache: 30 days
- * and the newest 30 of each session by default, as the platforms' terms ask), and how long the
- * interactions' figures stay for reports after their text is gone.
+ * Settings → Retention (admins): how long messages are kept (30 days and the newest 30 of each
+ * session by default, as the platforms' terms ask), and how long the interactions' figures stay
+ * for reports after their text is gone. Solo, it is this desktop's cache; in a team it is the
+ * organisation's setting, which the team's database and every replica follow.
  */
 export function Retention(props: { api: DeskApi }) {
   const [policy, { mutate }] = createResource(() => props.api.retentionGet());
