@@ -5,7 +5,7 @@
 //! 30 days of history at 20,000 interactions a day (600,000 interactions, 10 queues, 200 agents,
 //! 2,000 sessions), and today's day two-thirds through. One refresh after a change is what the
 //! monitor does on `monitor_changed`: read today's interactions, the queues, who waits and who
-//! holds what, and compute every figure (`WallboardInputs::read` + `Wallboard::assemble`).
+//! holds what, and compute every figure (`Store::monitor_snapshot` + `Wallboard::assemble`).
 //! Goal: median ≤ 50 ms. Reported: median and min–max of 31 refreshes in each of 3 runs, and
 //! the median of the runs' medians.
 //!
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use switchboard_core::metrics::Day;
 use switchboard_core::routing::{Experience, MenuWords, QueueName};
 use switchboard_core::{Platform, Secret};
-use switchboard_engine::monitor::{Wallboard, WallboardInputs};
+use switchboard_engine::monitor::Wallboard;
 use switchboard_store::{CacheKey, NewChannel, Store};
 
 const DAYS: i64 = 30;
@@ -125,7 +125,7 @@ async fn main() {
     let built = Instant::now();
     let store = history(dir.path(), now).await;
     let day = Day::containing(now, &zone);
-    let inputs = WallboardInputs::read(&store, day).await.expect("reads");
+    let inputs = store.monitor_snapshot(day.start).await.expect("reads");
     println!(
         "history: {} interactions over {DAYS} days, today {} ({:.1} s to build)",
         DAYS * PER_DAY,
@@ -142,7 +142,7 @@ async fn main() {
         for n in 0..REFRESHES {
             let at = now + SignedDuration::from_millis(n as i64);
             let started = Instant::now();
-            let inputs = WallboardInputs::read(&store, day).await.expect("reads");
+            let inputs = store.monitor_snapshot(day.start).await.expect("reads");
             let board = Wallboard::assemble(inputs, at, &zone);
             samples.push(started.elapsed());
             std::hint::black_box(board);
@@ -172,7 +172,7 @@ async fn main() {
         store.members().await.expect("members");
         parts[3].1.push(t.elapsed());
         std::hint::black_box(records);
-        let inputs = WallboardInputs::read(&store, day).await.expect("reads");
+        let inputs = store.monitor_snapshot(day.start).await.expect("reads");
         let t = Instant::now();
         std::hint::black_box(Wallboard::assemble(inputs, now, &zone));
         parts[4].1.push(t.elapsed());

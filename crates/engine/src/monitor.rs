@@ -64,32 +64,8 @@ pub struct PlatformLoad {
     pub capacity: u32,
 }
 
-/// What the wallboard is made from, as the store has it.
-#[derive(Debug, Clone)]
-pub struct WallboardInputs {
-    /// The interactions that entered a queue today, and those still waiting.
-    pub records: Vec<Record>,
-    pub queues: Vec<MonitoredQueue>,
-    /// Who waits and who is in an agent's hands now.
-    pub open: Vec<MonitoredInteraction>,
-    pub members: Vec<switchboard_store::MemberRecord>,
-    pub default_capacity: switchboard_core::routing::Capacity,
-    pub alerts: Vec<switchboard_store::BreachRecord>,
-}
-
-impl WallboardInputs {
-    /// Reads them for the local day of `now` in `zone`.
-    pub async fn read(store: &switchboard_store::Store, day: Day) -> Result<Self, EngineError> {
-        Ok(Self {
-            records: store.monitor_records(day.start).await?,
-            queues: store.monitor_queues().await?,
-            open: store.monitor_open().await?,
-            members: store.members().await?,
-            default_capacity: store.default_capacity().await?,
-            alerts: store.alerts_open().await?,
-        })
-    }
-}
+/// What the wallboard is made from: the cache at one moment (`Store::monitor_snapshot`).
+pub use switchboard_store::MonitorSnapshot as WallboardInputs;
 
 impl Engine {
     /// The wallboard as of now.
@@ -98,7 +74,7 @@ impl Engine {
         let now = self.clock.now();
         let zone = self.monitor_zone().await;
         let day = Day::containing(now, &zone);
-        let inputs = WallboardInputs::read(&self.store, day).await?;
+        let inputs = self.store.monitor_snapshot(day.start).await?;
         Ok(Wallboard::assemble(inputs, now, &zone))
     }
 

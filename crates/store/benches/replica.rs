@@ -4,6 +4,8 @@
 //! log), each in its own encrypted cache, then the desk's queries on both in the same run.
 //!
 //!   make bench        (cargo bench -p switchboard-store --bench replica)
+//!   REPLICA_SESSIONS=100000 cargo bench -p switchboard-store --bench replica
+//!                     (the desk bench's size: 100,000 sessions, 1,000,000 messages)
 //!
 //! Medians of 201 samples (51 for search), the ratio replica ÷ solo beside each.
 
@@ -15,7 +17,10 @@ use switchboard_store::{
     CacheKey, IncomingMessage, NewChannel, ReplicaChange, ReplicaCursor, SearchQuery, SessionFilter, Store,
 };
 
-const SESSIONS: i64 = 20_000;
+/// How many sessions (of ten messages each): `REPLICA_SESSIONS`, or 20,000.
+static SESSIONS: std::sync::LazyLock<i64> = std::sync::LazyLock::new(|| {
+    std::env::var("REPLICA_SESSIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(20_000)
+});
 const PER_SESSION: i64 = 10;
 const BATCH: i64 = 1_000;
 const WORDS: [&str; 6] = ["battery", "spoke", "delivery", "refund", "saddle", "invoice"];
@@ -48,7 +53,7 @@ async fn solo(store: &Store) {
         );
     }
     let per_batch = BATCH / PER_SESSION;
-    for first in (0..SESSIONS).step_by(per_batch as usize) {
+    for first in (0..*SESSIONS).step_by(per_batch as usize) {
         let channel = (first / per_batch % 2) as usize;
         let mut batch = Vec::new();
         for session in first..first + per_batch {
@@ -89,7 +94,7 @@ async fn replica(store: &Store) {
         ),
     ];
     let per_batch = BATCH / PER_SESSION;
-    for first in (0..SESSIONS).step_by(per_batch as usize) {
+    for first in (0..*SESSIONS).step_by(per_batch as usize) {
         let channel = first / per_batch % 2 + 1;
         // One transaction of the team per batch, in order.
         let position = first / per_batch + 1;
@@ -141,7 +146,7 @@ async fn reads(store: &Store) -> [Duration; 4] {
     }
     let mut open = Vec::new();
     for n in 0..201 {
-        let session = (n * 97) % SESSIONS + 1;
+        let session = (n * 97) % *SESSIONS + 1;
         let t = Instant::now();
         let messages = store.session_messages(session, None, 50).await.expect("messages");
         open.push(t.elapsed());
@@ -171,8 +176,9 @@ fn main() {
         let t = Instant::now();
         solo(&solo_store).await;
         println!(
-            "solo cache: {SESSIONS} sessions, {} messages recorded in {:.1} s",
-            SESSIONS * PER_SESSION,
+            "solo cache: {} sessions, {} messages recorded in {:.1} s",
+            *SESSIONS,
+            *SESSIONS * PER_SESSION,
             t.elapsed().as_secs_f64()
         );
         let t = Instant::now();

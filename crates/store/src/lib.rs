@@ -44,7 +44,9 @@ use folder_lock::FolderLock;
 pub use folder_lock::FolderLockError;
 pub use key::CacheKey;
 pub use messages::{IncomingMessage, MessageCursor, MessageRecord, RecordedBatch};
-pub use monitor::{ALERT_THRESHOLDS_KEY, BreachRecord, MonitoredInteraction, MonitoredQueue};
+pub use monitor::{
+    ALERT_THRESHOLDS_KEY, BreachRecord, MonitorSnapshot, MonitoredInteraction, MonitoredQueue,
+};
 pub use outbox::{OutboxItem, TemplateRef};
 pub use replica::{ReplicaApplied, ReplicaChange, ReplicaCursor, SnapshotPart};
 pub use retention::{PurgeReport, RETENTION_KEY, RetentionPolicy};

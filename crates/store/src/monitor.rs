@@ -3,9 +3,10 @@
 
 use crate::routing::json;
 use crate::sessions::contact_name;
-use crate::{Store, StoreError, from_millis, parse_name, to_millis};
+use crate::{MemberRecord, Store, StoreError, from_millis, parse_name, to_millis};
 use jiff::Timestamp;
 use serde::Serialize;
+use sqlx::SqliteConnection;
 use std::collections::BTreeMap;
 use switchboard_core::alerts::{Breach, Thresholds};
 use switchboard_core::metrics::Record;
@@ -40,29 +41,42 @@ pub struct MonitoredInteraction {
     pub awaiting_since: Option<Timestamp>,
 }
 
+/// What the wallboard is made from, as the cache has it at one moment.
+#[derive(Debug, Clone)]
+pub struct MonitorSnapshot {
+    /// The interactions that entered a queue today, and those still waiting.
+    pub records: Vec<Record>,
+    pub queues: Vec<MonitoredQueue>,
+    /// Who waits and who is in an agent's hands now.
+    pub open: Vec<MonitoredInteraction>,
+    pub members: Vec<MemberRecord>,
+    pub default_capacity: switchboard_core::routing::Capacity,
+    pub alerts: Vec<BreachRecord>,
+}
+
 impl Store {
     /// Every interaction that entered a queue since `since`, and every one still waiting.
     pub async fn monitor_records(&self, since: Timestamp) -> Result<Vec<Record>, StoreError> {
-        let since = to_millis(since);
-        // Index-only (interactions_for_reports covers these columns): a busy day is 20,000 rows,
-        // read as one JSON array — a row at a time through the driver costs more than the
-        // query (measured: 48 ms for 13,000 rows, against 12 ms this way).
-        let rows = sqlx::query_scalar!(
-            r#"SELECT json_group_array(json_array(queue_id, agent, queued_at, assigned_at, first_response_at,
-                                                  ended_at, end_reason, disposition)) AS "rows!: String"
-               FROM (SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason, disposition
-                     FROM interactions WHERE queue_id IS NOT NULL AND queued_at >= ?1
-                     UNION ALL
-                     -- Those waiting since before: few, in the waiting index (not a scan of the
-                     -- history by date, which the planner would otherwise choose).
-                     SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason, disposition
-                     FROM interactions INDEXED BY interactions_waiting
-                     WHERE state = 'queued' AND queued_at < ?1 AND queue_id IS NOT NULL)"#,
-            since
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        records(&rows)
+        monitor_records(&mut *self.pool.acquire().await?, since).await
+    }
+
+    /// Everything the wallboard is made from, read in one transaction: one moment of the cache.
+    /// Read apart, a replica applying the team's changes between two reads could show a
+    /// customer waiting in a queue that today's figures have not counted yet.
+    pub async fn monitor_snapshot(&self, since: Timestamp) -> Result<MonitorSnapshot, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let snapshot = MonitorSnapshot {
+            records: monitor_records(&mut tx, since).await?,
+            queues: monitor_queues(&mut tx).await?,
+            open: monitor_open(&mut tx).await?,
+            members: crate::routing::member_records(&mut tx).await?,
+            default_capacity: crate::routing::setting(&mut tx, crate::routing::CAPACITY_KEY)
+                .await?
+                .unwrap_or_default(),
+            alerts: breaches(&mut tx, true, i64::MAX).await?,
+        };
+        tx.commit().await?;
+        Ok(snapshot)
     }
 
     /// The interactions that entered a queue in `[from, to)`, for reports.
@@ -82,64 +96,98 @@ impl Store {
 
     /// The queues interactions wait in (leaves and roots: a root takes what no menu sent on).
     pub async fn monitor_queues(&self) -> Result<Vec<MonitoredQueue>, StoreError> {
-        let rows = sqlx::query!(
-            r#"SELECT q.id AS "id!", q.name, c.name AS channel_name, c.platform, q.service_level_percent,
-                      q.service_level_seconds, q.target_response_seconds
-               FROM queues q JOIN channels c ON c.id = q.channel_id
-               ORDER BY c.name, q.parent_id IS NOT NULL, q.position, q.id"#
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(MonitoredQueue {
-                    id: r.id,
-                    name: r.name,
-                    channel_name: r.channel_name,
-                    platform: parse_name("platform", &r.platform, Platform::parse)?,
-                    service_level_percent: r.service_level_percent,
-                    service_level_seconds: r.service_level_seconds,
-                    target_response_seconds: r.target_response_seconds,
-                })
-            })
-            .collect()
+        monitor_queues(&mut *self.pool.acquire().await?).await
     }
 
     /// Who waits in a queue and who is in an agent's hands now, oldest first.
     pub async fn monitor_open(&self) -> Result<Vec<MonitoredInteraction>, StoreError> {
-        let rows = sqlx::query!(
-            r#"SELECT i.id AS "id!", i.session_id, k.first_name, k.last_name, k.platform_name,
+        monitor_open(&mut *self.pool.acquire().await?).await
+    }
+}
+
+/// The queues interactions wait in (leaves and roots: a root takes what no menu sent on).
+async fn monitor_queues(conn: &mut SqliteConnection) -> Result<Vec<MonitoredQueue>, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT q.id AS "id!", q.name, c.name AS channel_name, c.platform, q.service_level_percent,
+                      q.service_level_seconds, q.target_response_seconds
+               FROM queues q JOIN channels c ON c.id = q.channel_id
+               ORDER BY c.name, q.parent_id IS NOT NULL, q.position, q.id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MonitoredQueue {
+                id: r.id,
+                name: r.name,
+                channel_name: r.channel_name,
+                platform: parse_name("platform", &r.platform, Platform::parse)?,
+                service_level_percent: r.service_level_percent,
+                service_level_seconds: r.service_level_seconds,
+                target_response_seconds: r.target_response_seconds,
+            })
+        })
+        .collect()
+}
+
+/// Who waits in a queue and who is in an agent's hands now, oldest first.
+async fn monitor_open(conn: &mut SqliteConnection) -> Result<Vec<MonitoredInteraction>, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT i.id AS "id!", i.session_id, k.first_name, k.last_name, k.platform_name,
                       k.platform_id, c.platform, i.queue_id, i.agent, i.state, i.queued_at, i.assigned_at,
                       s.awaiting_since
                FROM interactions i JOIN sessions s ON s.id = i.session_id
                JOIN contacts k ON k.id = s.contact_id JOIN channels c ON c.id = s.channel_id
                WHERE i.state <> 'ended' AND i.state <> 'selecting'
                ORDER BY i.queued_at, i.id"#
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(MonitoredInteraction {
-                    interaction_id: r.id,
-                    session_id: r.session_id,
-                    contact_name: contact_name(
-                        r.first_name.as_deref(),
-                        r.last_name.as_deref(),
-                        r.platform_name.as_deref(),
-                        &r.platform_id,
-                    ),
-                    platform: parse_name("platform", &r.platform, Platform::parse)?,
-                    queue_id: r.queue_id,
-                    agent: r.agent,
-                    state: r.state,
-                    queued_at: from_millis(r.queued_at)?,
-                    assigned_at: r.assigned_at.map(from_millis).transpose()?,
-                    awaiting_since: r.awaiting_since.map(from_millis).transpose()?,
-                })
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MonitoredInteraction {
+                interaction_id: r.id,
+                session_id: r.session_id,
+                contact_name: contact_name(
+                    r.first_name.as_deref(),
+                    r.last_name.as_deref(),
+                    r.platform_name.as_deref(),
+                    &r.platform_id,
+                ),
+                platform: parse_name("platform", &r.platform, Platform::parse)?,
+                queue_id: r.queue_id,
+                agent: r.agent,
+                state: r.state,
+                queued_at: from_millis(r.queued_at)?,
+                assigned_at: r.assigned_at.map(from_millis).transpose()?,
+                awaiting_since: r.awaiting_since.map(from_millis).transpose()?,
             })
-            .collect()
-    }
+        })
+        .collect()
+}
+
+/// Every interaction that entered a queue since `since`, and every one still waiting.
+async fn monitor_records(conn: &mut SqliteConnection, since: Timestamp) -> Result<Vec<Record>, StoreError> {
+    let since = to_millis(since);
+    // Index-only (interactions_for_reports covers these columns): a busy day is 20,000 rows,
+    // read as one JSON array — a row at a time through the driver costs more than the
+    // query (measured: 48 ms for 13,000 rows, against 12 ms this way).
+    let rows = sqlx::query_scalar!(
+            r#"SELECT json_group_array(json_array(queue_id, agent, queued_at, assigned_at, first_response_at,
+                                                  ended_at, end_reason, disposition)) AS "rows!: String"
+               FROM (SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason, disposition
+                     FROM interactions WHERE queue_id IS NOT NULL AND queued_at >= ?1
+                     UNION ALL
+                     -- Those waiting since before: few, in the waiting index (not a scan of the
+                     -- history by date, which the planner would otherwise choose).
+                     SELECT queue_id, agent, queued_at, assigned_at, first_response_at, ended_at, end_reason, disposition
+                     FROM interactions INDEXED BY interactions_waiting
+                     WHERE state = 'queued' AND queued_at < ?1 AND queue_id IS NOT NULL)"#,
+            since
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+    records(&rows)
 }
 
 impl Store {
@@ -250,31 +298,40 @@ impl Store {
     }
 
     async fn alerts(&self, open_only: bool, limit: i64) -> Result<Vec<BreachRecord>, StoreError> {
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!", key, kind, queue_id, agent, focus, text, started_at, cleared_at
+        breaches(&mut *self.pool.acquire().await?, open_only, limit).await
+    }
+}
+
+/// Breaches of the alert limits: the open ones, oldest first, or the newest `limit` of all.
+async fn breaches(
+    conn: &mut SqliteConnection,
+    open_only: bool,
+    limit: i64,
+) -> Result<Vec<BreachRecord>, StoreError> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", key, kind, queue_id, agent, focus, text, started_at, cleared_at
                FROM alert_breaches WHERE (?1 = 0 OR cleared_at IS NULL)
                ORDER BY CASE WHEN ?1 = 0 THEN -started_at ELSE started_at END, id LIMIT ?2"#,
-            open_only,
-            limit,
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(BreachRecord {
-                    id: r.id,
-                    key: r.key,
-                    kind: r.kind,
-                    queue_id: r.queue_id,
-                    agent: r.agent,
-                    focus: r.focus,
-                    text: r.text,
-                    started_at: from_millis(r.started_at)?,
-                    cleared_at: r.cleared_at.map(from_millis).transpose()?,
-                })
+        open_only,
+        limit,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(BreachRecord {
+                id: r.id,
+                key: r.key,
+                kind: r.kind,
+                queue_id: r.queue_id,
+                agent: r.agent,
+                focus: r.focus,
+                text: r.text,
+                started_at: from_millis(r.started_at)?,
+                cleared_at: r.cleared_at.map(from_millis).transpose()?,
             })
-            .collect()
-    }
+        })
+        .collect()
 }
 
 /// Interactions read as one JSON array of rows.

@@ -441,10 +441,7 @@ impl Store {
         &self,
         key: &str,
     ) -> Result<Option<T>, StoreError> {
-        let value = sqlx::query_scalar!("SELECT value FROM routing_settings WHERE key = ?", key)
-            .fetch_optional(&self.pool)
-            .await?;
-        value.as_deref().map(json).transpose()
+        setting(&mut *self.pool.acquire().await?, key).await
     }
 
     pub(crate) async fn setting_set<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
@@ -1118,7 +1115,20 @@ impl Store {
 }
 
 /// Every member with their queues and what they hold now.
-async fn member_records(conn: &mut sqlx::SqliteConnection) -> Result<Vec<MemberRecord>, StoreError> {
+/// An organisation-wide setting, as JSON.
+pub(crate) async fn setting<T: serde::de::DeserializeOwned>(
+    conn: &mut sqlx::SqliteConnection,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
+    let value = sqlx::query_scalar!("SELECT value FROM routing_settings WHERE key = ?", key)
+        .fetch_optional(&mut *conn)
+        .await?;
+    value.as_deref().map(json).transpose()
+}
+
+pub(crate) async fn member_records(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<Vec<MemberRecord>, StoreError> {
     let rows = sqlx::query!(
         r#"SELECT m.name AS "name!", m.presence, m.presence_since, m.idle_since, m.capacity,
                   (SELECT json_group_array(queue_id) FROM queue_members q WHERE q.member = m.name) AS "queues!: String",

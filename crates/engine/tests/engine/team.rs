@@ -42,6 +42,25 @@ async fn desktop(
     (engine, dir)
 }
 
+/// A team's owner: Ana, an admin whose desktop connected the sandbox's page(s) and runs
+/// (`poller`: it may poll them), with the sandbox playing `script`.
+struct Owner {
+    sandbox: switchboard_sandbox::Sandbox,
+    base: url::Url,
+    admin: Arc<Engine>,
+    dir: tempfile::TempDir,
+}
+
+async fn owner(url: &str, script: &serde_json::Value, poller: bool) -> Owner {
+    let script = switchboard_sandbox::Script::from_json(&script.to_string()).expect("the script");
+    let sandbox = switchboard_sandbox::Sandbox::start(script).await.expect("the sandbox starts");
+    let base: url::Url = sandbox.base_url().parse().expect("the sandbox's address");
+    let (admin, dir) = desktop(url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), poller).await;
+    admin.connect_sandbox_demo(&base).await.expect("the demo page connects");
+    admin.start().await.expect("the admin's engine starts");
+    Owner { sandbox, base, admin, dir }
+}
+
 /// Hosts that answer nothing: a desktop that only follows the team never calls a platform.
 fn nowhere() -> Hosts {
     Hosts::sandbox("http://127.0.0.1:9".parse().unwrap())
@@ -280,15 +299,7 @@ async fn an_admin_s_routing_changes_and_an_agent_s_transfer_are_team_transaction
     Keychain::use_os_store().unwrap();
     let script = json!({"pages": [{"id": "4401", "name": "Settings Page"}],
                         "personas": [{"psid": "7400", "page": "4401", "first_name": "Sam", "last_name": "Set"}]});
-    let sandbox = switchboard_sandbox::Sandbox::start(
-        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
-    )
-    .await
-    .unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
-    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
-    admin.connect_sandbox_demo(&base).await.unwrap();
-    admin.start().await.unwrap();
+    let Owner { sandbox, base, admin, dir: _a } = owner(&url, &script, true).await;
     let (other, _b) = desktop(&url, Hosts::sandbox(base.clone()), "ben", Notifier::disabled(), true).await;
     other.start().await.unwrap();
     let raw = sqlx::PgPool::connect(&url).await.unwrap();
@@ -503,16 +514,8 @@ async fn files_and_templates_go_both_ways_between_the_desktops_of_a_team() {
                      {"phone": "+14155550161", "number": number, "whatsapp": true,
                       "first_name": "Walt", "last_name": "Whats"}],
     });
-    let sandbox = switchboard_sandbox::Sandbox::start(
-        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
-    )
-    .await
-    .unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
     // Ana's desktop polls and sends; Ben's is an agent's desktop that never does.
-    let (poller, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
-    poller.connect_sandbox_demo(&base).await.unwrap();
-    poller.start().await.unwrap();
+    let Owner { sandbox, base, admin: poller, dir: _a } = owner(&url, &script, true).await;
     let (agent, _b) = desktop(&url, Hosts::sandbox(base.clone()), "ben", Notifier::disabled(), false).await;
     agent.start().await.unwrap();
 
@@ -710,17 +713,9 @@ async fn an_invited_agent_joins_with_the_code_sees_only_their_queue_and_stops_wh
     let script = json!({"pages": [{"id": "4601", "name": "Members Page"}],
                         "personas": [{"psid": "7601", "page": "4601", "first_name": "Sid", "last_name": "Sales"},
                                      {"psid": "7602", "page": "4601", "first_name": "Sue", "last_name": "Support"}]});
-    let sandbox = switchboard_sandbox::Sandbox::start(
-        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
-    )
-    .await
-    .unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
     let raw = sqlx::PgPool::connect(&url).await.unwrap();
     // The owner's desktop: an admin who polls.
-    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
-    admin.connect_sandbox_demo(&base).await.unwrap();
-    admin.start().await.unwrap();
+    let Owner { sandbox, admin, dir: _a, .. } = owner(&url, &script, true).await;
     let channel = until("the channel in the admin's replica", Duration::from_secs(20), || {
         let admin = admin.clone();
         async move { admin.channels().await.unwrap().into_iter().find(|c| c.external_id == "4601") }
@@ -873,17 +868,9 @@ async fn a_poller_without_credentials_opens_the_team_s_sealed_ones_and_no_secret
     Keychain::use_os_store().unwrap();
     let script = json!({"pages": [{"id": "4701", "name": "Secrets Page"}],
                         "personas": [{"psid": "7701", "page": "4701", "first_name": "Kim", "last_name": "Key"}]});
-    let sandbox = switchboard_sandbox::Sandbox::start(
-        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
-    )
-    .await
-    .unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
     let raw = sqlx::PgPool::connect(&url).await.unwrap();
     // The admin's desktop connects the page but never polls (it is not allowed to here).
-    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), false).await;
-    admin.connect_sandbox_demo(&base).await.unwrap();
-    admin.start().await.unwrap();
+    let Owner { sandbox, base, admin, dir: _a } = owner(&url, &script, false).await;
     eventually("the page's token to be sealed in the team", Duration::from_secs(20), || {
         let raw = raw.clone();
         async move {
@@ -1000,15 +987,7 @@ async fn a_supervisor_s_desktop_watches_the_team_s_queues_and_sets_limits_every_
     Keychain::use_os_store().unwrap();
     let script = json!({"pages": [{"id": "4701", "name": "Team Watch"}],
                         "personas": [{"psid": "7701", "page": "4701", "first_name": "Tess", "last_name": "Team"}]});
-    let sandbox = switchboard_sandbox::Sandbox::start(
-        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
-    )
-    .await
-    .unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
-    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
-    admin.connect_sandbox_demo(&base).await.unwrap();
-    admin.start().await.unwrap();
+    let Owner { sandbox, admin, dir: _a, .. } = owner(&url, &script, true).await;
     let (sue, _s) = desktop(&url, nowhere(), "sue", Notifier::disabled(), false).await;
     sue.start().await.unwrap();
     admin.presence_set(Presence::Break).await.unwrap();
@@ -1048,15 +1027,7 @@ async fn an_admin_s_retention_policy_and_deletions_are_the_team_s_and_reach_ever
     Keychain::use_os_store().unwrap();
     let script = json!({"pages": [{"id": "4801", "name": "Team Keep"}],
                         "personas": [{"psid": "7801", "page": "4801", "first_name": "Rita", "last_name": "Keep"}]});
-    let sandbox = switchboard_sandbox::Sandbox::start(
-        switchboard_sandbox::Script::from_json(&script.to_string()).unwrap(),
-    )
-    .await
-    .unwrap();
-    let base: url::Url = sandbox.base_url().parse().unwrap();
-    let (admin, _a) = desktop(&url, Hosts::sandbox(base.clone()), "ana", Notifier::disabled(), true).await;
-    admin.connect_sandbox_demo(&base).await.unwrap();
-    admin.start().await.unwrap();
+    let Owner { sandbox, admin, dir: _a, .. } = owner(&url, &script, true).await;
     let (ben, _b) = desktop(&url, nowhere(), "ben", Notifier::disabled(), false).await;
     ben.start().await.unwrap();
     admin.presence_set(Presence::Break).await.unwrap();
