@@ -5,6 +5,8 @@
 //! impose at Messenger's 2 calls/s per page, and the process's peak memory.
 //!
 //!   make bench        (runs this inside scripts/desktop-session.sh)
+//!   BACKFILL_SHAPES=5000x20,5000x20,5000x20 …   (the shapes to run, in order: here the
+//!                     listing's shape three times; the default is both shapes once)
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,6 +15,17 @@ use switchboard_sandbox::{Sandbox, Script};
 
 /// (customers, messages each)
 const SHAPES: [(usize, usize); 2] = [(5_000, 20), (2_000, 50)];
+
+/// `BACKFILL_SHAPES` as `CUSTOMERSxMESSAGES,…`, or both shapes once.
+fn shapes() -> Vec<(usize, usize)> {
+    let Ok(list) = std::env::var("BACKFILL_SHAPES") else { return SHAPES.to_vec() };
+    list.split(',')
+        .map(|shape| {
+            let (customers, each) = shape.trim().split_once('x').expect("a shape is CUSTOMERSxMESSAGES");
+            (customers.parse().expect("a number of customers"), each.parse().expect("a number of messages"))
+        })
+        .collect()
+}
 
 /// Peak resident memory of this process (Linux), in MiB.
 fn peak_rss_mib() -> Option<f64> {
@@ -30,7 +43,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         Keychain::use_os_store().expect("the desktop session's keychain");
-        for (customers, per_customer) in SHAPES {
+        for (customers, per_customer) in shapes() {
             measure(customers, per_customer).await;
         }
         println!("peak memory {:.0} MiB (sandbox included)", peak_rss_mib().unwrap_or(f64::NAN));

@@ -38,6 +38,7 @@ impl Team {
         let settings =
             serde_json::to_value(default).map_err(|e| TeamError::Corrupt { what: e.to_string() })?;
         let mut tx = self.pool.begin().await?;
+        root_membership_lock(&mut tx).await?;
         let made = sqlx::query!(
             "INSERT INTO experiences (channel_id, settings) VALUES ($1, $2) ON CONFLICT (channel_id) DO NOTHING",
             channel_id,
@@ -77,6 +78,9 @@ impl Team {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
+        if every_root {
+            root_membership_lock(&mut tx).await?;
+        }
         sqlx::query!(
             "INSERT INTO members (name, presence, presence_since) VALUES ($1, 'offline', $2)
              ON CONFLICT (name) DO NOTHING",
@@ -123,4 +127,14 @@ impl Team {
             .fetch_optional(&self.pool)
             .await?)
     }
+}
+
+/// Serializes a new channel's root queue (which takes every member) with a new member (who
+/// joins every root queue). Without it the two transactions, run at the same moment, each miss
+/// the other's row — the member ended in no queue and never got work (the failover test caught
+/// it: two of three agents at 0 while customers waited). Each statement after the lock sees
+/// what the other committed.
+async fn root_membership_lock(tx: &mut sqlx::PgConnection) -> Result<(), TeamError> {
+    sqlx::query!("SELECT pg_advisory_xact_lock(7410003)").fetch_one(&mut *tx).await?;
+    Ok(())
 }

@@ -53,6 +53,13 @@ impl Team {
             held: count(member.in_hand_held),
         };
         let queues = member.queues;
+        // Full on every channel type, or in no queue: nothing to lock. (Desktops ask every
+        // routing tick while customers wait; an agent at capacity must not hold the waiting
+        // rows others would take.)
+        if queues.is_empty() || !load.has_any_room(&capacity) {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
         // The longest-waiting few of each of the agent's queues, locked, skipping what another
         // desktop holds: each queue is one walk of its waiting index, however long the queue.
         // Core then orders them (priority, then wait) and checks capacity.

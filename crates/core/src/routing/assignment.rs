@@ -107,6 +107,14 @@ impl Load {
         let on = self.on(platform).saturating_sub(uncounted.min(self.on(platform)));
         on < capacity.per_platform(platform) && self.total().saturating_sub(uncounted) < capacity.total
     }
+
+    /// Whether one more interaction fits on any channel type: an agent at capacity on all of
+    /// them is offered nothing, whoever waits.
+    pub fn has_any_room(&self, capacity: &Capacity) -> bool {
+        [Platform::Messenger, Platform::Sms, Platform::Whatsapp]
+            .into_iter()
+            .any(|p| self.has_room(capacity, p))
+    }
 }
 
 /// An agent as assignment sees them.
@@ -308,6 +316,17 @@ mod tests {
         assert!(
             full.load.has_room(&full.capacity, Platform::Messenger),
             "a held chat does not count when set so"
+        );
+        let capacity = Capacity::default();
+        assert!(Load { messenger: 3, ..Load::default() }.has_any_room(&capacity), "room on SMS and WhatsApp");
+        assert!(
+            !Load { messenger: 3, sms: 2, ..Load::default() }.has_any_room(&capacity),
+            "five in all: the total is reached"
+        );
+        assert!(
+            !Load { messenger: 3, sms: 3, whatsapp: 3, ..Load::default() }
+                .has_any_room(&Capacity { total: 20, ..capacity }),
+            "every channel type full"
         );
     }
 

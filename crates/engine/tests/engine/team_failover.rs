@@ -194,17 +194,42 @@ async fn three_engines_share_one_inbox_through_a_kill_and_a_freeze() {
     }
 
     // Every interaction assigned, to exactly one agent, never above capacity.
-    eventually("every interaction to be assigned", Duration::from_secs(60), || {
-        let pg = pg.clone();
-        async move {
-            let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions WHERE agent IS NULL")
-                .fetch_one(&pg)
-                .await
-                .unwrap();
-            waiting == 0
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions WHERE agent IS NULL")
+            .fetch_one(&pg)
+            .await
+            .unwrap();
+        if waiting == 0 {
+            break;
         }
-    })
-    .await;
+        if Instant::now() > deadline {
+            // What is left, and why nobody takes it: the interactions, the members' loads.
+            let rows = |sql: &'static str| {
+                let pg = pg.clone();
+                async move { sqlx::query_scalar::<_, String>(sql).fetch_all(&pg).await.unwrap() }
+            };
+            let left =
+                rows("SELECT row_to_json(i)::text FROM interactions i WHERE agent IS NULL LIMIT 5").await;
+            let team = rows("SELECT row_to_json(m)::text FROM members m").await;
+            let warnings: Vec<String> = members
+                .iter()
+                .flat_map(|m| {
+                    let log = m.log();
+                    let lines: Vec<String> = log
+                        .lines()
+                        .filter(|l| l.contains("WARN"))
+                        .map(|l| format!("{}: {l}", m.name))
+                        .collect();
+                    lines.into_iter().rev().take(8)
+                })
+                .collect();
+            panic!(
+                "{waiting} interactions unassigned after 60 s: {left:#?}\nmembers: {team:#?}\nwarnings: {warnings:#?}"
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let interactions: i64 =
         sqlx::query_scalar("SELECT count(*) FROM interactions").fetch_one(&pg).await.unwrap();
     assert_eq!(interactions, i64::try_from(CUSTOMERS).unwrap(), "one interaction per customer");

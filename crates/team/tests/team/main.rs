@@ -5,6 +5,7 @@ mod changes;
 mod claims;
 mod ingest;
 mod leases;
+mod membership;
 mod outbox;
 mod replica;
 mod retention;
