@@ -23,20 +23,23 @@ fn message(mid: &str, psid: &str, text: &str, second: i64) -> IncomingMessage {
     }
 }
 
-/// Catches the replica up: reads the log from its cursor and applies it, batch by batch.
+/// Catches the replica up with every change committed so far: reads the log from its cursor and
+/// applies it, batch by batch. The log hands out a change only once no older transaction can
+/// still commit — on a cluster shared with other tests' databases that can lag a moment — so
+/// "caught up" is no committed change left after the cursor, not one empty read.
 async fn catch_up(team: &Team, store: &Store) -> usize {
     let mut applied = 0;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let at = store.replica_cursor().await.expect("the cursor reads");
-        let batch = team
-            .changes_since(ChangeCursor { txid: at.txid, position: at.position }, 500)
-            .await
-            .expect("the log reads");
+        let cursor = ChangeCursor { txid: at.txid, position: at.position };
+        let batch = team.changes_since(cursor, 500).await.expect("the log reads");
         let Some(last) = batch.last() else {
-            if applied > 0 || tokio::time::Instant::now() > deadline {
+            let left = team.changes_after(cursor).await.expect("the log counts");
+            if left == 0 {
                 return applied;
             }
+            assert!(tokio::time::Instant::now() < deadline, "{left} committed changes never handed out");
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
         };
