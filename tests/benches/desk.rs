@@ -14,11 +14,11 @@ use jiff::{SignedDuration, Timestamp};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use switchboard_core::{Author, Direction, EndReason, Platform};
+use switchboard_core::{Author, Direction, Platform};
 use switchboard_e2e::{App, Launch, app_binary, process_tree, pss_kib, require_desktop};
 use switchboard_engine::Keychain;
 use switchboard_sandbox::{Sandbox, Script};
-use switchboard_store::{CacheKey, IncomingMessage, NewChannel, RetentionPolicy, Store, StoreError};
+use switchboard_store::{CacheKey, IncomingMessage, NewChannel, RetentionPolicy, Store};
 
 const SESSIONS: u64 = 100_000;
 /// `DESK_BENCH_QUICK=1`: a 2,000-session cache, two starts, no empty-cache or memory parts —
@@ -273,25 +273,6 @@ async fn fill_cache(data: &Path) {
     let single = message(total + LONG_THREAD, "6999999998", "Single Message", false, at, &mut rng);
     store.record_messages(channel.id, Platform::Messenger, &[single]).await.expect("the single message");
     store.set_sync_cursor(channel.id, &now.to_string()).await.expect("the cursor");
-    // A month-old inbox has its history decided: each customer's interaction ended long ago.
-    // Left open, the app's routing would work through 100,000 of them from its first start,
-    // beside every start and opening measured (session 11's first run did). The two sessions
-    // the bench opens stay open, as a waiting customer's are.
-    let settled = Instant::now();
-    for session in 1..=i64::try_from(sessions()).expect("a count") {
-        let ended = store
-            .interaction_update(session, "bench", "ended", |i| i.end(EndReason::InactiveTimeout, now), now)
-            .await;
-        match ended {
-            Ok(_) | Err(StoreError::NotFound { .. }) => {}
-            Err(error) => panic!("session {session}'s interaction ends: {error}"),
-        }
-    }
-    println!(
-        "history settled: {} interactions ended in {:.1} s",
-        sessions(),
-        settled.elapsed().as_secs_f64()
-    );
     // The default keeps the last 30 messages of a session: an admin keeping more is the case.
     let keep = RetentionPolicy::new(90, 1_000).expect("a valid policy");
     store.set_retention_policy(keep).await.expect("the policy is stored");
