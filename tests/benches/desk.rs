@@ -14,11 +14,11 @@ use jiff::{SignedDuration, Timestamp};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use switchboard_core::{Author, Direction, Platform};
+use switchboard_core::{Author, Direction, EndReason, Platform};
 use switchboard_e2e::{App, Launch, app_binary, process_tree, pss_kib, require_desktop};
 use switchboard_engine::Keychain;
 use switchboard_sandbox::{Sandbox, Script};
-use switchboard_store::{CacheKey, IncomingMessage, NewChannel, RetentionPolicy, Store};
+use switchboard_store::{CacheKey, IncomingMessage, NewChannel, RetentionPolicy, Store, StoreError};
 
 const SESSIONS: u64 = 100_000;
 /// `DESK_BENCH_QUICK=1`: a 2,000-session cache, two starts, no empty-cache or memory parts —
@@ -218,7 +218,8 @@ async fn timings(base: &str, data: tempfile::TempDir, bare: &Path) -> tempfile::
 }
 
 /// The cache the app will open: its key in the keychain where demo mode looks for it, 100k
-/// sessions of 10 messages, and one session of 500 messages waiting longest (first in the list).
+/// sessions of 10 messages whose interactions ended long ago, and two unanswered ones after them
+/// (first in the list): one of 500 messages and one of a single message.
 #[allow(clippy::disallowed_methods)] // the data set ends now, like a real cache
 async fn fill_cache(data: &Path) {
     let folder = data.join("demo");
@@ -240,6 +241,8 @@ async fn fill_cache(data: &Path) {
         .expect("the channel");
     let now = Timestamp::now();
     let span = SignedDuration::from_hours(24 * 30);
+    // The history ends an hour ago; the two sessions the bench opens come after it.
+    let history_end = now - SignedDuration::from_hours(1);
     let total = sessions() * PER_SESSION;
     let step = span / total as i32;
     let mut rng = 0x5eed_u64;
@@ -253,26 +256,46 @@ async fn fill_cache(data: &Path) {
                     &format!("{}", 7_000_000_000 + session),
                     &format!("Customer {session}"),
                     outbound,
-                    now - span + step * k as i32,
+                    history_end - span + step * k as i32,
                     &mut rng,
                 )
             })
             .collect();
         store.record_messages(channel.id, Platform::Messenger, &batch).await.expect("a batch is recorded");
     }
-    // Older than everything else, unanswered: the list's first entry.
+    // Newer than everything else, unanswered: the list's first entries (a month-old one would be
+    // ended by routing as soon as the app starts, as the history's are below).
     let long: Vec<IncomingMessage> = (0..LONG_THREAD)
         .map(|i| {
-            let at = now - span - SignedDuration::from_hours(1) + SignedDuration::from_secs(i as i64);
+            let at = history_end + SignedDuration::from_secs(i as i64);
             message(total + i, "6999999999", "Long Thread", false, at, &mut rng)
         })
         .collect();
     store.record_messages(channel.id, Platform::Messenger, &long).await.expect("the long thread");
     // A session of exactly one message, just after it in the list: opening's fixed cost.
-    let at = now - span - SignedDuration::from_mins(30);
+    let at = now - SignedDuration::from_mins(5);
     let single = message(total + LONG_THREAD, "6999999998", "Single Message", false, at, &mut rng);
     store.record_messages(channel.id, Platform::Messenger, &[single]).await.expect("the single message");
     store.set_sync_cursor(channel.id, &now.to_string()).await.expect("the cursor");
+    // A month-old inbox has its history decided: each customer's interaction ended long ago.
+    // Left open, the app's routing would work through 100,000 of them from its first start,
+    // beside every start and opening measured (session 11's first run did). The two sessions
+    // the bench opens stay open, as a waiting customer's are.
+    let settled = Instant::now();
+    for session in 1..=i64::try_from(sessions()).expect("a count") {
+        let ended = store
+            .interaction_update(session, "bench", "ended", |i| i.end(EndReason::InactiveTimeout, now), now)
+            .await;
+        match ended {
+            Ok(_) | Err(StoreError::NotFound { .. }) => {}
+            Err(error) => panic!("session {session}'s interaction ends: {error}"),
+        }
+    }
+    println!(
+        "history settled: {} interactions ended in {:.1} s",
+        sessions(),
+        settled.elapsed().as_secs_f64()
+    );
     // The default keeps the last 30 messages of a session: an admin keeping more is the case.
     let keep = RetentionPolicy::new(90, 1_000).expect("a valid policy");
     store.set_retention_policy(keep).await.expect("the policy is stored");
