@@ -67,9 +67,13 @@ impl Team {
     /// queues (issue #15 gives admins that screen).
     pub async fn member_join(&self, member: &str, now_ms: i64, every_root: bool) -> Result<(), TeamError> {
         // An invited member is one already (with the queues the admin gave them); an agent's
-        // login could not add a member anyway.
+        // login could not add a member anyway. A member known only by a presence switch that
+        // came first (the desktop starts its engine while it joins) is in no queue yet: joined
+        // below like a new one.
         let known = sqlx::query_scalar!(
-            r#"SELECT EXISTS (SELECT 1 FROM members WHERE name = $1) AS "known!""#,
+            r#"SELECT EXISTS (SELECT 1 FROM members m WHERE m.name = $1
+                              AND (m.login IS NOT NULL OR EXISTS (SELECT 1 FROM queue_members q WHERE q.member = m.name)))
+                   AS "known!""#,
             member
         )
         .fetch_one(&self.pool)

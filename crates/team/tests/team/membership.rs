@@ -12,6 +12,13 @@ async fn a_member_joining_while_a_channel_connects_is_in_its_root_queue() {
     for round in 0..30 {
         let channel = team.channel_ensure(Platform::Messenger, &format!("p{round}"), "Page").await.unwrap();
         let member = format!("agent{round}");
+        if round % 2 == 1 {
+            // The desktop's presence switch can reach the team before its join does.
+            let now = jiff::Timestamp::from_second(1_790_000_000).unwrap();
+            team.member_presence_set(&member, switchboard_core::routing::Presence::Available, now)
+                .await
+                .unwrap();
+        }
         let (joined, rooted) = tokio::join!(
             team.member_join(&member, 0, true),
             team.routing_ensure(channel, "Inbox", &experience)
